@@ -1,0 +1,56 @@
+/**
+ * One source of truth for the stateful resources: the CDK stack and the local stack both
+ * create the archive table and bucket from these definitions.
+ */
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey: KeyDefinition;
+}
+
+export interface TableDefinition {
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey: KeyDefinition;
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+}
+
+/**
+ * Single-table design (see docs/data-model.md):
+ * - `MSG#<wamid>` / `MSG`               message (or a stub holding statuses/links until it arrives)
+ * - `MSG#<wamid>` / `STATUS#…`          one item per status event
+ * - `MSG#<wamid>` / `CONFLICT#<sha256>` same id seen with different content
+ * - `CONTACT#<line>#<contact>` / `PROFILE` and `SYNC#…`
+ * - `RAW#<key>` / `RAW`                 projection marker of a raw webhook
+ * - `EVENT#<raw key>` / `<n>`           change-level errors and other fields
+ */
+export const ARCHIVE_TABLE: TableDefinition = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    // messages of a corporate line in time order
+    { indexName: 'byLine', partitionKey: { name: 'linePk', type: 'S' }, sortKey: { name: 'lineSk', type: 'S' } },
+    // messages of a contact in time order
+    { indexName: 'byContact', partitionKey: { name: 'contactPk', type: 'S' }, sortKey: { name: 'contactSk', type: 'S' } },
+    // every message of a UTC day in time order (listing, export)
+    { indexName: 'byDay', partitionKey: { name: 'dayPk', type: 'S' }, sortKey: { name: 'daySk', type: 'S' } },
+  ],
+};
+
+/** Areas (key prefixes) of the archive bucket. Grants are scoped to these. */
+export const ARCHIVE_PREFIXES = {
+  /** Raw webhook bodies, verbatim, content-addressed. Writing here triggers ingest. */
+  raw: 'raw/',
+  /** Signed bodies that were not valid JSON / not a WhatsApp envelope (400), kept for inspection. */
+  rejected: 'rejected/',
+  /** Media files (issue: media capture). */
+  media: 'media/',
+} as const;
+
+/** Meta's documented maximum webhook payload. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
