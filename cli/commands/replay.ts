@@ -1,0 +1,44 @@
+import { projectRawWebhook } from '../../functions/ingest/project-raw-webhook';
+import { progressBar } from '../progress';
+import type { Target } from '../target';
+
+export interface ReplaySummary {
+  webhooks: number;
+  created: number;
+  duplicates: number;
+  conflicts: number;
+  failed: number;
+}
+
+/**
+ * `vigia replay`: rebuilds every record from the raw archive with the same projection the
+ * ingest function runs. Idempotent: a second replay creates nothing.
+ */
+export async function replay(target: Target, options: { sinceDay?: string; concurrency?: number }): Promise<ReplaySummary> {
+  const keys: string[] = [];
+  for await (const object of target.archive.listRaw({ sinceDay: options.sinceDay })) keys.push(object.key);
+  const summary: ReplaySummary = { webhooks: keys.length, created: 0, duplicates: 0, conflicts: 0, failed: 0 };
+  const bar = progressBar('replaying');
+  let done = 0;
+  let next = 0;
+  const failures: string[] = [];
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++];
+      try {
+        const result = await projectRawWebhook(key, { archive: target.archive, repository: target.repository });
+        summary.created += result.created;
+        summary.duplicates += result.duplicates;
+        summary.conflicts += result.conflicts;
+      } catch (error) {
+        summary.failed += 1;
+        failures.push(`${key}: ${(error as Error).message}`);
+      }
+      bar.update(++done, keys.length);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  bar.finish();
+  for (const failure of failures.slice(0, 10)) process.stderr.write(`vigia: replay failed for ${failure}\n`);
+  return summary;
+}

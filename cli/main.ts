@@ -1,0 +1,90 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { listMessages } from './commands/messages';
+import { replay } from './commands/replay';
+import { CliError, UsageError } from './errors';
+import { resolveTarget } from './target';
+
+const HELP = `vigia — the WhatsApp compliance archive in your own AWS account
+
+Usage: vigia <command> [options]
+
+Commands:
+  messages   List archived messages, newest last
+               --line ID        only this corporate line (phone_number_id)
+               --contact ID     only this contact (phone number or business-scoped user id)
+               --since ISO      only messages at or after this time (e.g. 2026-11-01 or 2026-11-01T12:00:00Z)
+               --json           one JSON object per line
+  replay     Rebuild all records from the raw webhook archive (idempotent)
+               --since DAY      only raw webhooks received on or after DAY (YYYY-MM-DD)
+
+Global options:
+  --stage NAME   use the deployed stack Vigia-NAME-* with your AWS credentials
+                 (default: the running local stack; VIGIA_STAGE sets it too)
+  -h, --help     show this help
+
+Environment: VIGIA_DATA_DIR (local data dir, default ./.vigia), VIGIA_STAGE.`;
+
+export async function main(argv: string[], out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    out(HELP);
+    return 0;
+  }
+  const common = { stage: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  switch (command) {
+    case 'messages': {
+      const { values } = parse(rest, { ...common, line: { type: 'string' }, contact: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return (out(HELP), 0);
+      const since = values.since === undefined ? undefined : isoInstant(values.since, '--since');
+      const target = await resolveTarget({ stage: values.stage });
+      try {
+        await listMessages(target, { lineId: values.line, contactId: values.contact, since, json: Boolean(values.json) }, out);
+      } finally {
+        target.close();
+      }
+      return 0;
+    }
+    case 'replay': {
+      const { values } = parse(rest, { ...common, since: { type: 'string' } });
+      if (values.help) return (out(HELP), 0);
+      if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) throw new UsageError(`--since must be a day like 2026-11-01, got "${values.since}"`);
+      const target = await resolveTarget({ stage: values.stage });
+      try {
+        const summary = await replay(target, { sinceDay: values.since });
+        out(
+          `replayed ${summary.webhooks} raw webhooks from ${target.description}: ${summary.created} records created, ${summary.duplicates} already present, ${summary.conflicts} conflicts, ${summary.failed} failed`,
+        );
+        return summary.failed > 0 ? 1 : 0;
+      } finally {
+        target.close();
+      }
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function isoInstant(value: string, flag: string): string {
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) throw new UsageError(`${flag} must be an ISO 8601 date or time, got "${value}"`);
+  return new Date(time).toISOString();
+}
+
+// Run when executed as the CLI (bin/vigia.mjs imports this module).
+if (process.argv[1] && /vigia(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1])) {
+  main(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      const cliError = error instanceof CliError ? error : new CliError((error as Error).message ?? String(error));
+      process.stderr.write(`vigia: ${cliError.message}\n`);
+      process.exit(cliError.exitCode);
+    });
+}

@@ -1,0 +1,37 @@
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
+import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
+import { dynamoDbClient, s3Client } from '../../shared/clients';
+import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv } from '../../shared/config/env';
+import { logger, metrics } from '../../shared/powertools';
+import { projectRawWebhook } from './project-raw-webhook';
+import { rawKeysFromNotification } from './s3-event';
+
+const env = loadEnv(ArchiveBucketEnv.extend(ArchiveTableEnv.shape));
+const dependencies = {
+  archive: new S3RawArchive(s3Client(), env.ARCHIVE_BUCKET),
+  repository: new DynamoDbArchiveRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+async function processRecord(record: SQSRecord): Promise<void> {
+  for (const rawKey of rawKeysFromNotification(record.body)) {
+    const summary = await projectRawWebhook(rawKey, dependencies);
+    metrics.addMetric('RecordsProjected', MetricUnit.Count, summary.created);
+    metrics.addMetric('DuplicateRecords', MetricUnit.Count, summary.duplicates);
+    if (summary.conflicts > 0) metrics.addMetric('ConflictingRecords', MetricUnit.Count, summary.conflicts);
+    if (summary.issues.length > 0 || summary.error) {
+      logger.warn('raw webhook projected with issues', { rawKey, issues: summary.issues.slice(0, 5), error: summary.error });
+    }
+  }
+}
+
+/** SQS (S3 notifications for raw/) → projection; failed objects are reported individually for retry. */
+export const handler = middy(async (event: SQSEvent) => processPartialResponse(event, processRecord, processor))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

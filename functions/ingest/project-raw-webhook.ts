@@ -1,0 +1,51 @@
+import type { ArchiveRepository, ProjectionSummary, SaveOutcome } from '../../shared/ports/archive-repository';
+import type { RawArchive } from '../../shared/ports/raw-archive';
+import { normalizeWebhook } from '../../shared/whatsapp/normalize';
+
+export interface IngestDependencies {
+  archive: RawArchive;
+  repository: ArchiveRepository;
+  /** Parallel writes per webhook (a history chunk can carry thousands of messages). */
+  concurrency?: number;
+}
+
+/**
+ * Projects one archived raw webhook into normalized records. Idempotent: running it again on
+ * the same object (S3 event redelivery, `vigia replay`) writes nothing new. Any write error
+ * propagates so the queue retries the object and, after the last try, keeps it in the DLQ.
+ */
+export async function projectRawWebhook(rawKey: string, deps: IngestDependencies): Promise<ProjectionSummary> {
+  const raw = await deps.archive.getRaw(rawKey);
+  const summary: ProjectionSummary = { records: 0, created: 0, duplicates: 0, conflicts: 0, issues: [] };
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(raw.body.toString('utf8'));
+  } catch (error) {
+    // The webhook only archives valid JSON under raw/, so this is a foreign object: record it, don't loop on it.
+    summary.error = `not valid JSON: ${(error as Error).message}`;
+    await deps.repository.markProjected(rawKey, summary);
+    return summary;
+  }
+
+  const { records, issues } = normalizeWebhook(envelope);
+  summary.records = records.length;
+  summary.issues = issues;
+  const context = { rawKey, receivedAt: raw.metadata.receivedAt };
+  await forEachLimited(records, deps.concurrency ?? 8, async (record, index) => {
+    const outcome: keyof SaveOutcome = await deps.repository.save(record, context, index);
+    summary[outcome] += 1;
+  });
+  await deps.repository.markProjected(rawKey, summary);
+  return summary;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

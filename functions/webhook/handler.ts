@@ -1,0 +1,33 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
+import { s3Client } from '../../shared/clients';
+import { ArchiveBucketEnv, loadEnv } from '../../shared/config/env';
+import { problem, type HttpResult } from '../../shared/http/responses';
+import { logger, metrics } from '../../shared/powertools';
+import { whatsAppSecretsSource } from '../../shared/secrets';
+import { receiveWebhook, verifySubscription } from './receive-webhook';
+
+const env = loadEnv(ArchiveBucketEnv);
+const dependencies = {
+  secrets: whatsAppSecretsSource(),
+  archive: new S3RawArchive(s3Client(), env.ARCHIVE_BUCKET),
+};
+
+async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const method = event.requestContext.http.method;
+  if (method === 'GET') return verifySubscription(event.queryStringParameters ?? {}, dependencies);
+  if (method !== 'POST') return problem(405, 'method_not_allowed', `${method} is not supported on /webhook`);
+
+  // The signature covers the exact bytes Meta sent: never parse before verifying.
+  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  const { response, outcome } = await receiveWebhook({ body, signature: event.headers['x-hub-signature-256'] }, dependencies);
+  metrics.addMetric(`Webhook_${outcome}`, MetricUnit.Count, 1);
+  if (outcome !== 'archived') logger.warn('webhook not acknowledged', { outcome, statusCode: response.statusCode, bytes: body.length });
+  return response;
+}
+
+export const handler = middy(route).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,87 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { RawArchive } from '../../shared/ports/raw-archive';
+import { MAX_WEBHOOK_BYTES } from '../../shared/resources/definitions';
+import { checkEnvelope } from '../../shared/whatsapp/envelope';
+import { verifySignature } from '../../shared/whatsapp-signature';
+import { json, problem, text, type HttpResult } from '../../shared/http/responses';
+import type { WhatsAppSecrets } from '../../shared/secrets';
+
+export interface WebhookDependencies {
+  secrets: () => Promise<WhatsAppSecrets>;
+  archive: RawArchive;
+  now?: () => Date;
+}
+
+/** What happened to a POST, for metrics and logs (never the body). */
+export type WebhookOutcome = 'archived' | 'too_large' | 'bad_signature' | 'rejected_archived';
+
+/**
+ * Meta's verification handshake: `GET /webhook?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`.
+ * The challenge is echoed as plain text (JSON-encoding it would add quotes and fail verification).
+ */
+export async function verifySubscription(
+  query: Record<string, string | undefined>,
+  deps: Pick<WebhookDependencies, 'secrets'>,
+): Promise<HttpResult> {
+  const mode = query['hub.mode'];
+  const token = query['hub.verify_token'];
+  const challenge = query['hub.challenge'];
+  if (mode !== 'subscribe' || token === undefined || challenge === undefined) {
+    return problem(403, 'verification_failed', 'expected hub.mode=subscribe with hub.verify_token and hub.challenge');
+  }
+  const { verifyToken } = await deps.secrets();
+  if (!constantTimeEquals(token, verifyToken)) {
+    return problem(403, 'verification_failed', 'hub.verify_token does not match');
+  }
+  return text(200, challenge);
+}
+
+/**
+ * `POST /webhook`. Order matters: size, then signature (nothing unsigned is stored), then the
+ * raw bytes are made durable, and only then does Meta get its 200. Parsing and projection
+ * happen after the ack, driven by the archived object.
+ */
+export async function receiveWebhook(
+  request: { body: Buffer; signature: string | undefined },
+  deps: WebhookDependencies,
+): Promise<{ response: HttpResult; outcome: WebhookOutcome }> {
+  if (request.body.length > MAX_WEBHOOK_BYTES) {
+    return {
+      outcome: 'too_large',
+      response: problem(413, 'payload_too_large', `body is ${request.body.length} bytes; the limit is ${MAX_WEBHOOK_BYTES} (3 MB)`),
+    };
+  }
+  const { appSecret } = await deps.secrets();
+  const check = verifySignature(request.body, request.signature, appSecret);
+  if (!check.valid) {
+    return { outcome: 'bad_signature', response: problem(401, 'invalid_signature', check.reason) };
+  }
+
+  const receivedAt = (deps.now?.() ?? new Date()).toISOString();
+  const metadata = { signature: request.signature!, receivedAt };
+  const reason = envelopeProblem(request.body);
+  if (reason) {
+    // Signed by Meta but unusable: answer 400 so it is visible, and keep the bytes anyway.
+    await deps.archive.putRejected(request.body, { ...metadata, reason });
+    return { outcome: 'rejected_archived', response: problem(400, 'invalid_payload', reason) };
+  }
+  const key = await deps.archive.putRaw(request.body, metadata);
+  return { outcome: 'archived', response: json(200, { received: true, id: createHash('sha1').update(key).digest('hex').slice(0, 12) }) };
+}
+
+function envelopeProblem(body: Buffer): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    return `body is not valid JSON (${(error as Error).message})`;
+  }
+  const check = checkEnvelope(parsed);
+  return check.ok ? undefined : `not a WhatsApp Business Account webhook: ${check.reason}`;
+}
+
+function constantTimeEquals(a: string, b: string): boolean {
+  // Hash both sides so the comparison takes the same time whatever the lengths.
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WhatsAppSecrets } from '../shared/secrets';
+
+export interface LocalSecrets extends WhatsAppSecrets {
+  accessToken: string;
+  /** Which values were generated (and kept in the data dir) rather than given in the environment. */
+  generated: (keyof WhatsAppSecrets)[];
+}
+
+/**
+ * Development secrets: WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN / WHATSAPP_ACCESS_TOKEN when
+ * set, otherwise values generated once and kept in `<dataDir>/dev-secrets.json` (mode 600) so a
+ * restart keeps accepting the same signatures.
+ */
+export function loadLocalSecrets(dataDir: string, env: Record<string, string | undefined> = process.env): LocalSecrets {
+  const file = join(dataDir, 'dev-secrets.json');
+  const stored: Partial<WhatsAppSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const generated: (keyof WhatsAppSecrets)[] = [];
+  const pick = (name: keyof WhatsAppSecrets, envName: string): string => {
+    const fromEnv = env[envName];
+    if (fromEnv) return fromEnv;
+    if (!stored[name]) {
+      stored[name] = randomBytes(16).toString('hex');
+    }
+    generated.push(name);
+    return stored[name]!;
+  };
+  const secrets = {
+    appSecret: pick('appSecret', 'WHATSAPP_APP_SECRET'),
+    verifyToken: pick('verifyToken', 'WHATSAPP_VERIFY_TOKEN'),
+    accessToken: pick('accessToken', 'WHATSAPP_ACCESS_TOKEN'),
+  };
+  if (generated.length > 0) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  return { ...secrets, generated };
+}

@@ -1,0 +1,32 @@
+import { startLocalStack } from './stack';
+
+/** `npm start`: the local stack in the foreground until Ctrl-C. */
+const stack = await startLocalStack().catch((error: Error & { code?: string }) => {
+  const hint = error.code === 'EADDRINUSE' ? ' (is another Vigia running? set PORT to use another port)' : '';
+  console.error(`vigia: could not start the local stack: ${error.message}${hint}`);
+  process.exit(1);
+});
+
+const { info, secrets } = stack;
+const shown = (name: keyof typeof secrets, env: string) =>
+  secrets.generated.includes(name as never) ? `${secrets[name]}  (generated, kept in ${stack.dataDir}/dev-secrets.json; set ${env} to choose)` : `(from ${env})`;
+console.log(`Vigia local stack ready
+  webhook        ${info.url}/webhook   (GET = Meta's verification, POST = notifications)
+  health         ${info.url}/healthz
+  data           ${stack.dataDir}
+  app secret     ${shown('appSecret', 'WHATSAPP_APP_SECRET')}
+  verify token   ${shown('verifyToken', 'WHATSAPP_VERIFY_TOKEN')}
+  access token   ${shown('accessToken', 'WHATSAPP_ACCESS_TOKEN')}
+${stack.recovered > 0 ? `  recovered      ${stack.recovered} archived webhooks that were not projected before the last stop\n` : ''}
+Try: npm run simulate   then   npx vigia messages`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log('\nvigia: stopping (finishing the ingest queue)…');
+    await stack.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,201 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { DynamoDbArchiveRepository } from '../shared/adapters/dynamodb-archive-repository';
+import { S3RawArchive } from '../shared/adapters/s3-raw-archive';
+import { createDynamoDbClient, createS3Client } from '../shared/clients';
+import { ARCHIVE_PREFIXES } from '../shared/resources/definitions';
+import { ensureBucket, ensureTable } from '../shared/resources/local-provisioning';
+import { lambdaContext, readBody, RequestTooLargeError, toApiGatewayEvent, writeResult } from './api-gateway';
+import { loadLocalSecrets, type LocalSecrets } from './dev-secrets';
+import { WorkQueue } from './work-queue';
+
+export const LOCAL_BUCKET = 'vigia-archive';
+export const LOCAL_TABLE = 'vigia-archive';
+export const STACK_FILE = 'stack.json';
+
+export interface LocalStackOptions {
+  /** Where dynalite, s3rver and the dev secrets keep their data. @default ./.vigia */
+  dataDir?: string;
+  /** HTTP port of the API. @default 3000; 0 picks a free one */
+  port?: number;
+  env?: Record<string, string | undefined>;
+  /** Ingest workers running in parallel. @default 4 */
+  ingestConcurrency?: number;
+}
+
+/** What the CLI needs to reach a running local stack (written to `<dataDir>/stack.json`). */
+export interface LocalStackInfo {
+  pid: number;
+  url: string;
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  bucket: string;
+  table: string;
+  startedAt: string;
+}
+
+export interface LocalStack {
+  info: LocalStackInfo;
+  secrets: LocalSecrets;
+  dataDir: string;
+  /** Raw webhooks found unprojected at start (left by a crash) and queued again. */
+  recovered: number;
+  /** Resolves when every archived webhook has been projected. */
+  drained(): Promise<void>;
+  pendingIngest(): number;
+  stop(): Promise<void>;
+}
+
+type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
+
+/**
+ * The whole capture path on one machine: dynalite and s3rver driven by the real SDK clients,
+ * the Lambda handlers invoked with API Gateway v2 and SQS events exactly as on AWS, and S3
+ * notifications from s3rver feeding a local queue. One stack per process: the handlers read
+ * their configuration once, at import, like a Lambda cold start.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = options.env ?? process.env;
+  const dataDir = resolve(options.dataDir ?? env.VIGIA_DATA_DIR ?? '.vigia');
+  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  mkdirSync(join(dataDir, 's3'), { recursive: true });
+
+  const dynamoServer = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((done, fail) => dynamoServer.listen(0, '127.0.0.1', (error?: Error) => (error ? fail(error) : done())));
+  const dynamodbEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
+
+  const s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dataDir, 's3') });
+  const s3Address = (await s3Server.run()) as AddressInfo;
+  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+
+  const db = createDynamoDbClient(dynamodbEndpoint);
+  const s3 = createS3Client(s3Endpoint);
+  await ensureTable(db, LOCAL_TABLE);
+  await ensureBucket(s3, LOCAL_BUCKET);
+
+  const secrets = loadLocalSecrets(dataDir, env);
+  Object.assign(process.env, {
+    ARCHIVE_BUCKET: LOCAL_BUCKET,
+    ARCHIVE_TABLE: LOCAL_TABLE,
+    VIGIA_DYNAMODB_ENDPOINT: dynamodbEndpoint,
+    VIGIA_S3_ENDPOINT: s3Endpoint,
+    WHATSAPP_APP_SECRET: secrets.appSecret,
+    WHATSAPP_VERIFY_TOKEN: secrets.verifyToken,
+    WHATSAPP_ACCESS_TOKEN: secrets.accessToken,
+    POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? env.VIGIA_LOG_LEVEL ?? 'WARN',
+    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+  });
+  // Imported after the environment is set: module scope is the cold start.
+  const webhook = (await import('../functions/webhook/handler')).handler as unknown as Handler<unknown, any>;
+  const ingest = (await import('../functions/ingest/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>;
+
+  const queue = new WorkQueue<SQSRecord>({
+    concurrency: options.ingestConcurrency ?? 4,
+    maxAttempts: 5,
+    batchSize: 10,
+    process: async (records) => {
+      const response = await ingest({ Records: records }, lambdaContext('vigia-ingest'));
+      const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      return records.filter((record) => failed.has(record.messageId));
+    },
+    onGiveUp: (record) => {
+      // Like an SQS DLQ: the raw object stays in the archive and is projected again at the next start or by `vigia replay`.
+      console.error(`vigia: ingest gave up after 5 attempts on ${record.messageId}; it will be retried at the next start or by \`vigia replay\``);
+    },
+  });
+  let sequence = 0;
+  const enqueue = (notification: unknown) =>
+    queue.push({ messageId: `local-${++sequence}`, body: JSON.stringify(notification) } as SQSRecord);
+
+  s3Server.on('event', (notification: { Records: { s3: { object: { key: string } } }[] }) => {
+    // Same filter as the bucket notification on AWS: only the raw area triggers ingest.
+    if (notification.Records.some((record) => record.s3.object.key.startsWith(ARCHIVE_PREFIXES.raw))) {
+      enqueue(notification);
+    }
+  });
+
+  const server: Server = createServer(async (request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz' && request.method === 'GET') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ status: 'ok', pendingIngest: queue.size }));
+        return;
+      }
+      if (path !== '/webhook') {
+        writeResult(response, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: `no route for ${request.method} ${path}` }) });
+        return;
+      }
+      const body = await readBody(request);
+      const event = toApiGatewayEvent(request, body, `${request.method} /webhook`);
+      writeResult(response, await webhook(event, lambdaContext('vigia-webhook')));
+    } catch (error) {
+      if (error instanceof RequestTooLargeError) {
+        writeResult(response, { statusCode: 413, headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ error: 'payload_too_large', message: error.message }) });
+        request.destroy();
+        return;
+      }
+      console.error('vigia: request failed', (error as Error).message);
+      writeResult(response, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'internal_error', message: 'the webhook could not be archived; Meta will retry' }) });
+    }
+  });
+  const port = options.port ?? Number(env.PORT ?? 3000);
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => done());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // Crash recovery: raw bodies acknowledged before a crash but never projected.
+  const archive = new S3RawArchive(s3, LOCAL_BUCKET);
+  const repository = new DynamoDbArchiveRepository(db, LOCAL_TABLE);
+  const unprojected: string[] = [];
+  let batch: string[] = [];
+  const flush = async () => {
+    const done = await repository.projectedKeys(batch);
+    unprojected.push(...batch.filter((key) => !done.has(key)));
+    batch = [];
+  };
+  for await (const object of archive.listRaw()) {
+    batch.push(object.key);
+    if (batch.length >= 500) await flush();
+  }
+  await flush();
+  for (const key of unprojected) {
+    enqueue({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: LOCAL_BUCKET }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } } }] });
+  }
+
+  const info: LocalStackInfo = { pid: process.pid, url, dynamodbEndpoint, s3Endpoint, bucket: LOCAL_BUCKET, table: LOCAL_TABLE, startedAt: new Date().toISOString() };
+  const stackFile = join(dataDir, STACK_FILE);
+  writeFileSync(stackFile, JSON.stringify(info, null, 2));
+
+  let stopped = false;
+  return {
+    info,
+    secrets,
+    dataDir,
+    recovered: unprojected.length,
+    drained: () => queue.drained(),
+    pendingIngest: () => queue.size,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await closed;
+      await queue.drained();
+      queue.close();
+      await s3Server.close();
+      await new Promise<void>((done) => dynamoServer.close(() => done()));
+      db.destroy();
+      s3.destroy();
+      rmSync(stackFile, { force: true });
+    },
+  };
+}

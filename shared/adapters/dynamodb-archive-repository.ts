@@ -1,0 +1,389 @@
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { ContactRecord, MessageRecord, NormalizedRecord, StatusRecord } from '../domain/records';
+import type {
+  ArchiveRepository,
+  MessageFilter,
+  MessageView,
+  ProjectionContext,
+  ProjectionSummary,
+  SaveOutcome,
+} from '../ports/archive-repository';
+
+/** Monotonic order of statuses: a late `delivered` never overwrites `read`. */
+const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 4, failed: 5 };
+
+const MESSAGE_SK = 'MSG';
+
+export const keys = {
+  message: (id: string) => ({ pk: `MSG#${id}`, sk: MESSAGE_SK }),
+  raw: (rawKey: string) => ({ pk: `RAW#${rawKey}`, sk: 'RAW' }),
+  contact: (lineId: string, contactId: string) => ({ pk: `CONTACT#${lineId}#${contactId}`, sk: 'PROFILE' }),
+};
+
+/**
+ * The archive in one DynamoDB table (design in docs/data-model.md). Every write is conditional
+ * on the WhatsApp id, so Meta's 7-day retries, replays and out-of-order arrival converge to
+ * the same items without an idempotency window.
+ */
+export class DynamoDbArchiveRepository implements ArchiveRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async save(record: NormalizedRecord, context: ProjectionContext, index: number): Promise<keyof SaveOutcome> {
+    switch (record.kind) {
+      case 'message':
+        return this.saveMessage(record, context);
+      case 'status':
+        return this.saveStatus(record, context);
+      case 'contact':
+        return this.saveContact(record, context);
+      case 'change_error':
+      case 'change_event': {
+        const { kind, ...rest } = record;
+        return this.putOnce({
+          pk: `EVENT#${context.rawKey}`,
+          sk: String(index).padStart(6, '0'),
+          entity: kind,
+          field: rest.field,
+          lineId: rest.lineId,
+          detailJson: JSON.stringify('errors' in rest ? rest.errors : rest.payload),
+          rawKey: context.rawKey,
+        });
+      }
+    }
+  }
+
+  private async saveMessage(message: MessageRecord, context: ProjectionContext): Promise<keyof SaveOutcome> {
+    const contentHash = messageContentHash(message);
+    const day = message.timestamp.slice(0, 10);
+    const sortKey = `${message.timestamp}#${message.id}`;
+    const { kind: _kind, payload, ...fields } = message;
+    const attributes: Record<string, unknown> = {
+      ...fields,
+      entity: 'message',
+      payloadJson: JSON.stringify(payload),
+      contentHash,
+      rawKey: context.rawKey,
+      firstSeenAt: context.receivedAt ?? new Date().toISOString(),
+      linePk: `LINE#${message.lineId}`,
+      lineSk: sortKey,
+      dayPk: `DAY#${day}`,
+      daySk: sortKey,
+      ...(message.contactId ? { contactPk: `CONTACT#${message.contactId}`, contactSk: sortKey } : {}),
+    };
+    let outcome: keyof SaveOutcome = 'created';
+    try {
+      // UpdateItem, not PutItem: a stub holding statuses or reaction links may already exist.
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.message(message.id),
+          ...setExpression(attributes),
+          ConditionExpression: 'attribute_not_exists(contentHash)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      outcome = await this.recordIfConflict(message, contentHash, context);
+    }
+    await this.linkToOriginal(message);
+    return outcome;
+  }
+
+  private async recordIfConflict(message: MessageRecord, contentHash: string, context: ProjectionContext): Promise<keyof SaveOutcome> {
+    const existing = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.message(message.id), ProjectionExpression: 'contentHash' }),
+    );
+    if (existing.Item?.contentHash === contentHash) return 'duplicates';
+    await this.putOnce({
+      pk: keys.message(message.id).pk,
+      sk: `CONFLICT#${contentHash}`,
+      entity: 'conflict',
+      source: message.source,
+      payloadJson: JSON.stringify(message.payload),
+      rawKey: context.rawKey,
+      seenAt: context.receivedAt ?? new Date().toISOString(),
+    });
+    await this.addToSet(message.id, 'conflictHashes', contentHash);
+    return 'conflicts';
+  }
+
+  /** Edits, revokes and reactions are kept as their own messages and linked from the original. */
+  private async linkToOriginal(message: MessageRecord): Promise<void> {
+    if (message.editOf) await this.addToSet(message.editOf, 'editIds', message.id);
+    if (message.revokes) await this.addToSet(message.revokes, 'revokedByIds', message.id);
+    if (message.reactionTo) await this.addToSet(message.reactionTo, 'reactionIds', message.id);
+  }
+
+  private async addToSet(messageId: string, attribute: string, value: string): Promise<void> {
+    // ADD on a string set is idempotent and creates a stub when the original has not arrived yet.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.message(messageId),
+        UpdateExpression: 'ADD #a :v',
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': new Set([value]) },
+      }),
+    );
+  }
+
+  private async saveStatus(status: StatusRecord, context: ProjectionContext): Promise<keyof SaveOutcome> {
+    const { kind: _kind, payload, ...fields } = status;
+    const outcome = await this.putOnce({
+      pk: keys.message(status.messageId).pk,
+      sk: `STATUS#${status.timestamp}#${status.status}#${status.recipientParticipantId ?? ''}`,
+      entity: 'status',
+      ...fields,
+      payloadJson: JSON.stringify(payload),
+      rawKey: context.rawKey,
+    });
+    const rank = STATUS_RANK[status.status] ?? 0;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.message(status.messageId),
+          UpdateExpression: 'SET latestStatus = :s, latestStatusAt = :t, statusRank = :r, statusLineId = if_not_exists(statusLineId, :l)',
+          ConditionExpression: 'attribute_not_exists(statusRank) OR statusRank < :r OR (statusRank = :r AND latestStatusAt < :t)',
+          ExpressionAttributeValues: { ':s': status.status, ':t': status.timestamp, ':r': rank, ':l': status.lineId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    return outcome;
+  }
+
+  private async saveContact(contact: ContactRecord, context: ProjectionContext): Promise<keyof SaveOutcome> {
+    const { kind: _kind, ...fields } = contact;
+    if (contact.origin === 'state_sync') {
+      const outcome = await this.putOnce({
+        pk: keys.contact(contact.lineId, contact.contactId).pk,
+        sk: `SYNC#${contact.timestamp ?? ''}#${contact.action ?? ''}`,
+        entity: 'contact_sync',
+        ...fields,
+        rawKey: context.rawKey,
+      });
+      try {
+        await this.db.send(contactBookUpdate(contact, this.table));
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      return outcome;
+    }
+    await this.db.send(
+      new UpdateCommand({ TableName: this.table, Key: keys.contact(contact.lineId, contact.contactId), ...setExpression({ entity: 'contact', ...fields }) }),
+    );
+    return 'created';
+  }
+
+  private async putOnce(item: Record<string, unknown>): Promise<keyof SaveOutcome> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'duplicates';
+      throw error;
+    }
+  }
+
+  async markProjected(rawKey: string, summary: ProjectionSummary): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.raw(rawKey),
+          entity: 'raw',
+          rawKey,
+          projectedAt: new Date().toISOString(),
+          records: summary.records,
+          created: summary.created,
+          duplicates: summary.duplicates,
+          conflicts: summary.conflicts,
+          issues: summary.issues.slice(0, 20),
+          ...(summary.error ? { error: summary.error } : {}),
+        },
+      }),
+    );
+  }
+
+  async projectedKeys(rawKeys: string[]): Promise<Set<string>> {
+    const projected = new Set<string>();
+    for (let start = 0; start < rawKeys.length; start += 100) {
+      let request: Record<string, { Keys: Record<string, string>[]; ProjectionExpression: string }> | undefined = {
+        [this.table]: { Keys: rawKeys.slice(start, start + 100).map(keys.raw), ProjectionExpression: 'rawKey' },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const response = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of response.Responses?.[this.table] ?? []) projected.add(item.rawKey as string);
+        request = response.UnprocessedKeys as typeof request;
+      }
+    }
+    return projected;
+  }
+
+  async listMessages(filter: MessageFilter): Promise<MessageView[]> {
+    const items = await this.queryMessages(filter);
+    return items
+      .filter((item) => item.contentHash && (!filter.lineId || item.lineId === filter.lineId) && (!filter.since || item.timestamp >= filter.since))
+      .sort((a, b) => (a.timestamp === b.timestamp ? String(a.id).localeCompare(String(b.id)) : a.timestamp < b.timestamp ? -1 : 1))
+      .map(toMessageView);
+  }
+
+  private async queryMessages(filter: MessageFilter): Promise<Record<string, any>[]> {
+    const since = filter.since ? `${filter.since}` : undefined;
+    if (filter.contactId) return this.queryIndex('byContact', 'contactPk', `CONTACT#${filter.contactId}`, 'contactSk', since);
+    if (filter.lineId) return this.queryIndex('byLine', 'linePk', `LINE#${filter.lineId}`, 'lineSk', since);
+    if (since) {
+      const items: Record<string, any>[] = [];
+      for (const day of daysFrom(since.slice(0, 10), new Date())) {
+        items.push(...(await this.queryIndex('byDay', 'dayPk', `DAY#${day}`, 'daySk', since)));
+      }
+      return items;
+    }
+    return this.scanMessages();
+  }
+
+  private async queryIndex(index: string, pkName: string, pk: string, skName: string, since?: string): Promise<Record<string, any>[]> {
+    const items: Record<string, any>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index,
+          KeyConditionExpression: since ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': pkName, ...(since ? { '#sk': skName } : {}) },
+          ExpressionAttributeValues: { ':pk': pk, ...(since ? { ':since': since } : {}) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  private async scanMessages(): Promise<Record<string, any>[]> {
+    const items: Record<string, any>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :sk AND attribute_exists(contentHash)',
+          ExpressionAttributeValues: { ':sk': MESSAGE_SK },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+/** The contact-book state follows the newest sync event, whatever order they arrive in. */
+function contactBookUpdate(contact: ContactRecord, table: string): UpdateCommand {
+  const at = contact.timestamp ?? '';
+  const expression = setExpression({
+    entity: 'contact',
+    lineId: contact.lineId,
+    contactId: contact.contactId,
+    syncedAt: at,
+    inContactBook: contact.action !== 'remove',
+    ...(contact.name ? { contactBookName: contact.name } : {}),
+  });
+  return new UpdateCommand({
+    TableName: table,
+    Key: keys.contact(contact.lineId, contact.contactId),
+    ...expression,
+    ConditionExpression: 'attribute_not_exists(syncedAt) OR syncedAt <= :at',
+    ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':at': at },
+  });
+}
+
+/** `SET #a0 = :v0, …` for every defined attribute. */
+function setExpression(attributes: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  Object.entries(attributes)
+    .filter(([, value]) => value !== undefined)
+    .forEach(([name, value], i) => {
+      names[`#a${i}`] = name;
+      values[`:v${i}`] = value;
+      parts.push(`#a${i} = :v${i}`);
+    });
+  return { UpdateExpression: `SET ${parts.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/**
+ * Identity of a message's content. `history_context` is left out: the same message seen live
+ * and later in the history backfill is the same message, not a conflict.
+ */
+export function messageContentHash(message: MessageRecord): string {
+  const { history_context: _ignored, ...payload } = message.payload as Record<string, unknown>;
+  return createHash('sha256').update(stableStringify({ lineId: message.lineId, direction: message.direction, payload })).digest('hex');
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stableStringify((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function* daysFrom(startDay: string, until: Date): Generator<string> {
+  const end = until.toISOString().slice(0, 10);
+  for (let day = new Date(`${startDay}T00:00:00Z`); day.toISOString().slice(0, 10) <= end; day.setUTCDate(day.getUTCDate() + 1)) {
+    yield day.toISOString().slice(0, 10);
+  }
+}
+
+function toMessageView(item: Record<string, any>): MessageView {
+  const list = (value: unknown) => (value instanceof Set ? [...value].map(String).sort() : []);
+  return {
+    id: item.id,
+    direction: item.direction,
+    source: item.source,
+    type: item.type,
+    lineId: item.lineId,
+    contactId: item.contactId,
+    timestamp: item.timestamp,
+    text: item.text,
+    status: item.latestStatus,
+    statusAt: item.latestStatusAt,
+    contextId: item.contextId,
+    forwarded: item.forwarded,
+    frequentlyForwarded: item.frequentlyForwarded,
+    editOf: item.editOf,
+    revokes: item.revokes,
+    reactionTo: item.reactionTo,
+    emoji: item.emoji,
+    edits: list(item.editIds),
+    revokedBy: list(item.revokedByIds),
+    reactions: list(item.reactionIds),
+    media: item.media,
+    errors: item.errors,
+    historyStatus: item.historyStatus,
+    conflicts: list(item.conflictHashes).length,
+  };
+}

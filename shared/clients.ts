@@ -1,0 +1,43 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { EndpointEnv, loadEnv } from './config/env';
+
+/**
+ * SDK clients, created once per process. On AWS they use the default endpoints; the local
+ * stack points them at dynalite and s3rver through VIGIA_DYNAMODB_ENDPOINT / VIGIA_S3_ENDPOINT.
+ */
+export interface ClientEndpoints {
+  dynamodb?: string;
+  s3?: string;
+}
+
+export function createS3Client(endpoint?: string): S3Client {
+  return new S3Client(
+    endpoint
+      ? { endpoint, forcePathStyle: true, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }
+      : {},
+  );
+}
+
+export function createDynamoDbClient(endpoint?: string): DynamoDBDocumentClient {
+  const client = new DynamoDBClient(
+    endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
+  );
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
+}
+
+let s3: S3Client | undefined;
+let dynamodb: DynamoDBDocumentClient | undefined;
+
+/** The process-wide S3 client (module scope, reused across invocations). */
+export function s3Client(): S3Client {
+  s3 ??= createS3Client(loadEnv(EndpointEnv).VIGIA_S3_ENDPOINT);
+  return s3;
+}
+
+/** The process-wide DynamoDB document client. */
+export function dynamoDbClient(): DynamoDBDocumentClient {
+  dynamodb ??= createDynamoDbClient(loadEnv(EndpointEnv).VIGIA_DYNAMODB_ENDPOINT);
+  return dynamodb;
+}

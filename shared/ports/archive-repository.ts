@@ -1,0 +1,65 @@
+import type { NormalizedRecord } from '../domain/records';
+
+/** Where a record came from: the raw object it was projected from. */
+export interface ProjectionContext {
+  rawKey: string;
+  receivedAt?: string;
+}
+
+export interface SaveOutcome {
+  /** Records written for the first time. */
+  created: number;
+  /** Records already present with the same content (Meta retries, replays). */
+  duplicates: number;
+  /** Same message id with different content: the first is kept, the other recorded beside it. */
+  conflicts: number;
+}
+
+export interface ProjectionSummary extends SaveOutcome {
+  records: number;
+  issues: string[];
+  error?: string;
+}
+
+export interface MessageFilter {
+  lineId?: string;
+  contactId?: string;
+  /** ISO 8601 lower bound on the message timestamp. */
+  since?: string;
+}
+
+/** A message as listed by the CLI (`vigia messages --json`). */
+export interface MessageView {
+  id: string;
+  direction: string;
+  source: string;
+  type: string;
+  lineId: string;
+  contactId?: string;
+  timestamp: string;
+  text?: string;
+  status?: string;
+  statusAt?: string;
+  contextId?: string;
+  forwarded?: boolean;
+  frequentlyForwarded?: boolean;
+  editOf?: string;
+  revokes?: string;
+  reactionTo?: string;
+  emoji?: string;
+  edits: string[];
+  revokedBy: string[];
+  reactions: string[];
+  media?: Record<string, unknown>;
+  errors?: unknown[];
+  historyStatus?: string;
+  conflicts: number;
+}
+
+export interface ArchiveRepository {
+  save(record: NormalizedRecord, context: ProjectionContext, index: number): Promise<keyof SaveOutcome>;
+  markProjected(rawKey: string, summary: ProjectionSummary): Promise<void>;
+  /** Of the given raw keys, those that have been projected. */
+  projectedKeys(rawKeys: string[]): Promise<Set<string>>;
+  listMessages(filter: MessageFilter): Promise<MessageView[]>;
+}

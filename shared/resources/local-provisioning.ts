@@ -1,0 +1,46 @@
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ARCHIVE_TABLE, type TableDefinition } from './definitions';
+
+/** CreateTable input from the same definition the CDK stack uses. */
+export function createTableInput(tableName: string, definition: TableDefinition = ARCHIVE_TABLE) {
+  const attributes = new Map<string, 'S' | 'N'>();
+  for (const key of [definition.partitionKey, definition.sortKey, ...definition.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+    attributes.set(key.name, key.type);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: [
+      { AttributeName: definition.partitionKey.name, KeyType: 'HASH' as const },
+      { AttributeName: definition.sortKey.name, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}
+
+/** Creates the table if it is missing (local stack only; on AWS CloudFormation owns it). */
+export async function ensureTable(db: { send(command: any): Promise<unknown> }, tableName: string): Promise<void> {
+  try {
+    await db.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await db.send(new CreateTableCommand(createTableInput(tableName)));
+  }
+}
+
+export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}
