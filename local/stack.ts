@@ -12,6 +12,7 @@ import { ARCHIVE_PREFIXES } from '../shared/resources/definitions';
 import { ensureBucket, ensureTable } from '../shared/resources/local-provisioning';
 import { lambdaContext, readBody, RequestTooLargeError, toApiGatewayEvent, writeResult } from './api-gateway';
 import { loadLocalSecrets, type LocalSecrets } from './dev-secrets';
+import { quarantineIncompleteObjects } from './s3-store-repair';
 import { WorkQueue } from './work-queue';
 
 export const LOCAL_BUCKET = 'vigia-archive';
@@ -69,6 +70,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await new Promise<void>((done, fail) => dynamoServer.listen(0, '127.0.0.1', (error?: Error) => (error ? fail(error) : done())));
   const dynamodbEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
 
+  const incomplete = quarantineIncompleteObjects(join(dataDir, 's3'), join(dataDir, 's3-incomplete'));
+  if (incomplete.length > 0) {
+    console.error(`vigia: moved ${incomplete.length} partially written object(s) from an interrupted run to ${join(dataDir, 's3-incomplete')} (never acknowledged)`);
+  }
   const s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dataDir, 's3') });
   const s3Address = (await s3Server.run()) as AddressInfo;
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;

@@ -19,7 +19,11 @@ const dependencies = {
 
 async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const method = event.requestContext.http.method;
-  if (method === 'GET') return verifySubscription(event.queryStringParameters ?? {}, dependencies);
+  if (method === 'GET') {
+    const response = await verifySubscription(event.queryStringParameters ?? {}, dependencies);
+    metrics.addMetric(response.statusCode === 200 ? 'Verification_ok' : 'Verification_failed', MetricUnit.Count, 1);
+    return response;
+  }
   if (method !== 'POST') return problem(405, 'method_not_allowed', `${method} is not supported on /webhook`);
 
   // The signature covers the exact bytes Meta sent: never parse before verifying.

@@ -107,7 +107,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       new GetCommand({ TableName: this.table, Key: keys.message(message.id), ProjectionExpression: 'contentHash' }),
     );
     if (existing.Item?.contentHash === contentHash) return 'duplicates';
-    await this.putOnce({
+    const recorded = await this.putOnce({
       pk: keys.message(message.id).pk,
       sk: `CONFLICT#${contentHash}`,
       entity: 'conflict',
@@ -117,7 +117,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       seenAt: context.receivedAt ?? new Date().toISOString(),
     });
     await this.addToSet(message.id, 'conflictHashes', contentHash);
-    return 'conflicts';
+    return recorded === 'created' ? 'conflicts' : 'duplicates';
   }
 
   /** Edits, revokes and reactions are kept as their own messages and linked from the original. */
@@ -184,10 +184,26 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       }
       return outcome;
     }
-    await this.db.send(
-      new UpdateCommand({ TableName: this.table, Key: keys.contact(contact.lineId, contact.contactId), ...setExpression({ entity: 'contact', ...fields }) }),
-    );
-    return 'created';
+    // The newest profile wins whatever the arrival order: (timestamp, content hash) only grows,
+    // so retries and replays converge and count as duplicates.
+    const profileAt = contact.timestamp ?? '';
+    const profileHash = createHash('sha256').update(stableStringify(fields)).digest('hex');
+    const expression = setExpression({ entity: 'contact', ...fields, profileAt, profileHash });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.contact(contact.lineId, contact.contactId),
+          ...expression,
+          ConditionExpression: 'attribute_not_exists(profileHash) OR profileAt < :at OR (profileAt = :at AND profileHash < :hash)',
+          ExpressionAttributeValues: { ...expression.ExpressionAttributeValues, ':at': profileAt, ':hash': profileHash },
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'duplicates';
+      throw error;
+    }
   }
 
   private async putOnce(item: Record<string, unknown>): Promise<keyof SaveOutcome> {

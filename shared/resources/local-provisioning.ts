@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARCHIVE_TABLE, type TableDefinition } from './definitions';
 
 /** CreateTable input from the same definition the CDK stack uses. */
@@ -39,8 +39,9 @@ export async function ensureTable(db: { send(command: any): Promise<unknown> }, 
 
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-  } catch {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'BucketAlreadyExists' && name !== 'BucketAlreadyOwnedByYou') throw error;
   }
 }

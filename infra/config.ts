@@ -1,0 +1,54 @@
+/**
+ * Values shared by more than one stack. They live here, not in either stack, so that the
+ * StatefulStack (which owns the ingest queue) and the PipelineStack (which owns the ingest
+ * function) cannot drift apart: the queue's visibility timeout is derived from the function's
+ * timeout and batching window.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+
+/** Repository root: the esbuild project root and the home of `package-lock.json`. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Prefix of every stack name: `Vigia-<stage>-<Part>`. The CLI finds stacks by these names. */
+export const STACK_NAME_PREFIX = 'Vigia';
+
+export const WEBHOOK_FUNCTION = {
+  memorySize: 256,
+  timeout: Duration.seconds(10),
+} as const;
+
+export const INGEST_FUNCTION = {
+  memorySize: 512,
+  timeout: Duration.seconds(60),
+  batchSize: 10,
+  maxBatchingWindow: Duration.seconds(1),
+} as const;
+
+/**
+ * AWS guidance for SQS event sources: visibility timeout ≥ 6 × function timeout + batching window,
+ * so a message is not redelivered while a throttled or retried invocation still holds it.
+ */
+export const INGEST_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(
+  6 * INGEST_FUNCTION.timeout.toSeconds() + INGEST_FUNCTION.maxBatchingWindow.toSeconds(),
+);
+
+/** Deliveries of one message before it moves to the dead-letter queue. */
+export const INGEST_MAX_RECEIVE_COUNT = 5;
+
+/** Stage names become part of stack names, the secret name and resource names. */
+const STAGE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/**
+ * Returns the stage if it is valid; throws otherwise (before any construct is created).
+ */
+export function validateStage(stage: unknown): string {
+  if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage)) {
+    throw new Error(
+      `Invalid stage ${JSON.stringify(stage)}: use 1-32 lowercase letters, digits and dashes, ` +
+        'starting and ending with a letter or digit (e.g. "dev", "prod", "pr-42"). ' +
+        'Set it with `cdk synth -c stage=<name>`.',
+    );
+  }
+  return stage;
+}

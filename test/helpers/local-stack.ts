@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { signBody } from '../../shared/whatsapp-signature';
+
+export interface TestStack {
+  stack: LocalStack;
+  dataDir: string;
+  /** POSTs to /webhook, signed with the stack's app secret unless `signature` is given (null = no header). */
+  post(body: string | Buffer, options?: { signature?: string | null; contentType?: string }): Promise<Response>;
+  get(path: string): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** A local stack on free ports in a fresh data dir, with fixed test secrets. */
+export async function startTestStack(options: { dataDir?: string } = {}): Promise<TestStack> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigia-test-'));
+  const stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    env: { WHATSAPP_APP_SECRET: 'test-app-secret', WHATSAPP_VERIFY_TOKEN: 'test-verify-token', WHATSAPP_ACCESS_TOKEN: 'test-access-token', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  });
+  return {
+    stack,
+    dataDir,
+    post: (body, { signature, contentType = 'application/json' } = {}) => {
+      const headers: Record<string, string> = { 'content-type': contentType };
+      const header = signature === undefined ? signBody(body, stack.secrets.appSecret) : signature;
+      if (header !== null) headers['x-hub-signature-256'] = header;
+      return fetch(`${stack.info.url}/webhook`, { method: 'POST', headers, body });
+    },
+    get: (path) => fetch(`${stack.info.url}${path}`),
+    async stop() {
+      await stack.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

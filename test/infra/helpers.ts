@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { buildApp, type VigiaStacks } from '../../infra/vigia-app';
+
+/** The feature flags and context of cdk.json, so tests synthesize what `cdk synth` does. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * An App that never runs esbuild. `aws:cdk:bundling-stacks` lists the stacks to bundle; an
+ * empty list makes `Stack.bundlingRequired` false for all of them, so NodejsFunction's asset
+ * is staged with a placeholder hash and no esbuild process is spawned (this is what
+ * `cdk synth --exclusively` / `cdk deploy <stack>` use for the other stacks).
+ * NodejsFunction still checks that the entry file exists: tests need the real
+ * `functions/<name>/handler.ts` files, but not a working bundle.
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+export interface SynthesizedVigia extends VigiaStacks {
+  readonly app: App;
+  readonly statefulTemplate: Template;
+  /** The PipelineStack template with cross-stack references replaced by the StatefulStack values (see `resolveCrossStack`). */
+  readonly pipelineTemplate: Template;
+  /** The PipelineStack template as synthesized. */
+  readonly rawPipelineTemplate: Template;
+}
+
+/** Builds and synthesizes the Vigia app of one stage (running the app's validations). */
+export function synthVigia(stage = 'dev'): SynthesizedVigia {
+  const app = testApp();
+  const stacks = buildApp(app, { stage });
+  // Synthesize the whole app first: this runs the CloudFormation template validation
+  // (validateAgainstDefaultRules in cdk.json), which throws on errors such as dependency cycles.
+  app.synth();
+  const statefulTemplate = Template.fromStack(stacks.stateful);
+  const rawPipelineTemplate = Template.fromStack(stacks.pipeline);
+  const pipelineTemplate = Template.fromJSON(
+    resolveCrossStack(rawPipelineTemplate.toJSON(), stacks.stateful.stackName, statefulTemplate.toJSON()),
+  );
+  return { app, ...stacks, statefulTemplate, pipelineTemplate, rawPipelineTemplate };
+}
+
+/** Logical ID of a construct (an L2 is resolved to its default child, e.g. the CfnBucket). */
+export function logicalIdOf(stack: Stack, construct: IConstruct): string {
+  const element = CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild;
+  if (!element || !CfnElement.isCfnElement(element)) {
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  }
+  return stack.resolve(element.logicalId) as string;
+}
+
+export const ref = (logicalId: string) => ({ Ref: logicalId });
+export const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+/** `${arn}${suffix}` as CDK renders it, e.g. objectArn(bucketId, '/raw/*'). */
+export const arnWithSuffix = (logicalId: string, suffix: string) => ({ 'Fn::Join': ['', [arnOf(logicalId), suffix]] });
+
+/**
+ * Replaces references to the producer stack (`Fn::GetStackOutput` for weak references,
+ * `Fn::ImportValue` for strong ones) with the output's value in the producer template, so the
+ * consumer can be asserted against the producer's logical IDs, whichever reference strength
+ * cdk.json selects. References to any other stack are left as they are (and fail assertions).
+ */
+export function resolveCrossStack(consumer: unknown, producerStackName: string, producer: Record<string, any>): any {
+  const outputs: Record<string, { Value: unknown; Export?: { Name: string } }> = producer.Outputs ?? {};
+  const byExportName = new Map(
+    Object.values(outputs)
+      .filter((output) => output.Export)
+      .map((output) => [output.Export!.Name, output.Value]),
+  );
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (node && typeof node === 'object') {
+      const entries = Object.entries(node);
+      if (entries.length === 1) {
+        const [fn, arg] = entries[0] as [string, any];
+        if (fn === 'Fn::GetStackOutput' && arg?.StackName === producerStackName && arg.OutputName in outputs) {
+          return outputs[arg.OutputName]!.Value;
+        }
+        if (fn === 'Fn::ImportValue' && typeof arg === 'string' && byExportName.has(arg)) {
+          return byExportName.get(arg);
+        }
+      }
+      return Object.fromEntries(entries.map(([key, value]) => [key, visit(value)]));
+    }
+    return node;
+  };
+  return visit(consumer);
+}
+
+export interface PolicyStatementJson {
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, unknown>;
+  Sid?: string;
+}
+
+export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Identity-policy statements attached to a role: its AWS::IAM::Policy resources and inline policies. */
+export function roleStatements(template: Template, roleLogicalId: string): PolicyStatementJson[] {
+  const statements: PolicyStatementJson[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    const roles = asArray(policy.Properties.Roles) as unknown[];
+    if (roles.some((role) => JSON.stringify(role) === JSON.stringify(ref(roleLogicalId)))) {
+      statements.push(...asArray<PolicyStatementJson>(policy.Properties.PolicyDocument.Statement));
+    }
+  }
+  const role = template.findResources('AWS::IAM::Role')[roleLogicalId];
+  if (!role) throw new Error(`No role ${roleLogicalId}`);
+  for (const inline of asArray<any>(role.Properties.Policies)) {
+    statements.push(...asArray<PolicyStatementJson>(inline.PolicyDocument.Statement));
+  }
+  return statements;
+}
+
+/** Every policy statement in a template: identity policies, inline role policies and resource policies. */
+export function allStatements(template: Template): Array<{ resource: string; statement: PolicyStatementJson }> {
+  const found: Array<{ resource: string; statement: PolicyStatementJson }> = [];
+  const documents: Array<[string, any]> = [];
+  for (const [id, r] of Object.entries(template.toJSON().Resources ?? {}) as Array<[string, any]>) {
+    const p = r.Properties ?? {};
+    if (p.PolicyDocument) documents.push([id, p.PolicyDocument]);
+    if (p.KeyPolicy) documents.push([id, p.KeyPolicy]);
+    for (const inline of asArray<any>(p.Policies)) if (inline?.PolicyDocument) documents.push([id, inline.PolicyDocument]);
+  }
+  for (const [resource, document] of documents) {
+    for (const statement of asArray<PolicyStatementJson>(document.Statement)) found.push({ resource, statement });
+  }
+  return found;
+}
+
+/** Whether any action pattern of the statement (IAM wildcards allowed) matches `action`. */
+export function statementAllows(statement: PolicyStatementJson, action: string): boolean {
+  if (statement.Effect !== 'Allow') return false;
+  return asArray(statement.Action).some((pattern) => {
+    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    return regex.test(action);
+  });
+}
+
+/** The statements that allow `action`. */
+export function allows(statements: PolicyStatementJson[], action: string): PolicyStatementJson[] {
+  return statements.filter((statement) => statementAllows(statement, action));
+}
+
+/** Managed policy ARNs of a role, as rendered (for asserting nothing broad is attached). */
+export function managedPolicyArnsOf(template: Template, roleLogicalId: string): string[] {
+  const role = template.findResources('AWS::IAM::Role')[roleLogicalId];
+  return asArray<any>(role?.Properties.ManagedPolicyArns).map((arn) => JSON.stringify(arn));
+}
