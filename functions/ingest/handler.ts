@@ -20,6 +20,7 @@ const dependencies = {
 const processor = new BatchProcessor(EventType.SQS);
 
 async function processRecord(record: SQSRecord): Promise<void> {
+  metrics.addMetric('NotificationsReceived', MetricUnit.Count, 1);
   for (const rawKey of rawKeysFromNotification(record.body)) {
     const summary = await projectRawWebhook(rawKey, dependencies);
     metrics.addMetric('RecordsProjected', MetricUnit.Count, summary.created);

@@ -24,7 +24,10 @@ async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     metrics.addMetric(response.statusCode === 200 ? 'Verification_ok' : 'Verification_failed', MetricUnit.Count, 1);
     return response;
   }
-  if (method !== 'POST') return problem(405, 'method_not_allowed', `${method} is not supported on /webhook`);
+  if (method !== 'POST') {
+    metrics.addMetric('Webhook_method_not_allowed', MetricUnit.Count, 1);
+    return problem(405, 'method_not_allowed', `${method} is not supported on /webhook`);
+  }
 
   // The signature covers the exact bytes Meta sent: never parse before verifying.
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
