@@ -400,6 +400,8 @@ function toMessageView(item: Record<string, any>): MessageView {
     media: item.media,
     errors: item.errors,
     historyStatus: item.historyStatus,
+    unsupportedType: item.unsupportedType,
+    groupId: item.groupId,
     conflicts: list(item.conflictHashes).length,
   };
 }

@@ -74,6 +74,10 @@ export interface MessageRecord {
   errors?: WhatsAppError[];
   /** History backfill: `history_context.status`. */
   historyStatus?: string;
+  /** `unsupported.type` (Meta currently delivers user edits as unsupported with type "edit"). */
+  unsupportedType?: string;
+  /** Group messages: `group_id`. */
+  groupId?: string;
   /** The message object exactly as received (unknown fields included). */
   payload: Record<string, unknown>;
 }

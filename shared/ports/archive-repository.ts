@@ -53,6 +53,8 @@ export interface MessageView {
   media?: Record<string, unknown>;
   errors?: unknown[];
   historyStatus?: string;
+  unsupportedType?: string;
+  groupId?: string;
   conflicts: number;
 }
 

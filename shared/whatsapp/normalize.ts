@@ -371,6 +371,7 @@ function normalizeChange(field: string, value: unknown, wabaId: string | undefin
       break;
   }
   changeErrors(change, list('errors'), `${where}.value.errors`);
+  dateWebhookContacts(out.records.slice(before));
 
   if (unreadable || out.records.length === before) {
     if (!unreadable) out.issues.push(`${where}: "${field}" change carried nothing recognisable; kept as a change event`);
@@ -539,6 +540,29 @@ function historyChunk(change: Change, raw: unknown, where: string) {
   if (Array.isArray(raw.errors)) changeErrors(change, raw.errors, `${where}.errors`);
 }
 
+/**
+ * `value.contacts[]` carries no time of its own; give each profile the time of the newest
+ * message or status about that contact in the same change, so the newest profile wins in the
+ * archive whatever order webhooks arrive in.
+ */
+function dateWebhookContacts(records: NormalizedRecord[]) {
+  const latest = new Map<string, string>();
+  let newestInChange: string | undefined;
+  for (const record of records) {
+    const at = record.kind === 'message' || record.kind === 'status' ? record.timestamp : undefined;
+    if (!at || at === UNKNOWN_TIME) continue;
+    const contact = record.kind === 'message' ? record.contactId : record.kind === 'status' ? record.recipientId : undefined;
+    if (contact && (latest.get(contact) ?? '') < at) latest.set(contact, at);
+    if ((newestInChange ?? '') < at) newestInChange = at;
+  }
+  for (const record of records) {
+    if (record.kind === 'contact' && record.origin === 'webhook' && !record.timestamp) {
+      const at = latest.get(record.contactId) ?? (record.userId ? latest.get(record.userId) : undefined) ?? newestInChange;
+      if (at) record.timestamp = at;
+    }
+  }
+}
+
 function emitMessage(change: Change, m: MessageRead, payload: Json, where: string, placement: Placement) {
   const type = m.type ?? 'unknown';
   const timestamp = toIso(m.timestamp);
@@ -575,6 +599,8 @@ function emitMessage(change: Change, m: MessageRead, payload: Json, where: strin
       revokes: m.revoke?.original_message_id,
       errors: toErrors(m.errors),
       historyStatus: m.history_context?.status,
+      unsupportedType: isRecord(payload.unsupported) && typeof payload.unsupported.type === 'string' ? payload.unsupported.type : undefined,
+      groupId: typeof payload.group_id === 'string' ? payload.group_id : undefined,
       payload,
     }),
   );

@@ -253,6 +253,7 @@ describe('normalizeWebhook: messages field', () => {
         username: 'mariana.compras',
         countryCode: 'BR',
         origin: 'webhook',
+        timestamp: messages(result)[0].timestamp,
       },
     ]);
   });
@@ -260,7 +261,7 @@ describe('normalizeWebhook: messages field', () => {
   it('emits a contact that has no profile', () => {
     const result = normalizeWebhook(fixture('netflie-whatsapp-cloud-api__text_contact_without_profile.json'));
     expect(contacts(result)).toEqual([
-      { kind: 'contact', lineId: 'PHONE_NUMBER_ID', contactId: 'PHONE_NUMBER', waId: 'PHONE_NUMBER', origin: 'webhook' },
+      { kind: 'contact', lineId: 'PHONE_NUMBER_ID', contactId: 'PHONE_NUMBER', waId: 'PHONE_NUMBER', origin: 'webhook', timestamp: messages(result)[0].timestamp },
     ]);
   });
 
@@ -817,4 +818,36 @@ describe('normalizeWebhook: damaged input', () => {
       }
     },
   );
+});
+
+describe('normalizeWebhook: dating and flags', () => {
+  const change = (value: Record<string, unknown>) => ({
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'w', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: 'L1' }, ...value } }] }],
+  });
+
+  it('dates a webhook contact profile with the newest message from that contact', () => {
+    const { records } = normalizeWebhook(
+      change({
+        contacts: [{ profile: { name: 'Maria' }, wa_id: '5511' }, { profile: { name: 'João' }, wa_id: '5522' }],
+        messages: [
+          { from: '5511', id: 'a', timestamp: '1764300000', type: 'text', text: { body: 'x' } },
+          { from: '5511', id: 'b', timestamp: '1764300060', type: 'text', text: { body: 'y' } },
+          { from: '5522', id: 'c', timestamp: '1764300030', type: 'text', text: { body: 'z' } },
+        ],
+      }),
+    );
+    const contacts = records.filter((record): record is ContactRecord => record.kind === 'contact');
+    expect(contacts.map((contact) => [contact.contactId, contact.timestamp])).toEqual([
+      ['5511', new Date(1764300060_000).toISOString()],
+      ['5522', new Date(1764300030_000).toISOString()],
+    ]);
+  });
+
+  it('records unsupported.type so edits delivered as unsupported can be told apart', () => {
+    const { records } = normalizeWebhook(
+      change({ messages: [{ from: '5511', id: 'u', timestamp: '1764300000', type: 'unsupported', unsupported: { type: 'edit' }, errors: [{ code: 131051, title: 'Message type unknown' }] }] }),
+    );
+    expect(records[0]).toMatchObject({ kind: 'message', type: 'unsupported', unsupportedType: 'edit', errors: [{ code: 131051 }] });
+  });
 });
