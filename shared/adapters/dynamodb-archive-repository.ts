@@ -273,11 +273,9 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     return this.scanMessages();
   }
 
-  private async queryIndex(index: string, pkName: string, pk: string, skName: string, since?: string): Promise<Record<string, any>[]> {
-    const items: Record<string, any>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+  private queryIndex(index: string, pkName: string, pk: string, skName: string, since?: string): Promise<Record<string, any>[]> {
+    return allPages((startKey) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.table,
           IndexName: index,
@@ -286,33 +284,37 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
           ExpressionAttributeValues: { ':pk': pk, ...(since ? { ':since': since } : {}) },
           ExclusiveStartKey: startKey,
         }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+      ),
+    );
   }
 
-  private async scanMessages(): Promise<Record<string, any>[]> {
-    const items: Record<string, any>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+  private scanMessages(): Promise<Record<string, any>[]> {
+    return allPages((startKey) =>
+      this.db.send(
         new ScanCommand({
           TableName: this.table,
           FilterExpression: 'sk = :sk AND attribute_exists(contentHash)',
           ExpressionAttributeValues: { ':sk': MESSAGE_SK },
           ExclusiveStartKey: startKey,
         }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+      ),
+    );
   }
 }
 
-/** The contact-book state follows the newest sync event, whatever order they arrive in. */
+async function allPages(
+  page: (startKey?: Record<string, unknown>) => Promise<{ Items?: Record<string, any>[]; LastEvaluatedKey?: Record<string, unknown> }>,
+): Promise<Record<string, any>[]> {
+  const items: Record<string, any>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const response = await page(startKey);
+    items.push(...(response.Items ?? []));
+    startKey = response.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
 function contactBookUpdate(contact: ContactRecord, table: string): UpdateCommand {
   const at = contact.timestamp ?? '';
   const expression = setExpression({

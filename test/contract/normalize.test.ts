@@ -2,9 +2,7 @@
  * Contract tests for the webhook normalizer: every public fixture in ../shared/whatsapp/fixtures
  * (read in place, never copied) and every sample in events/ must be accepted and archived.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type {
   ChangeErrorRecord,
@@ -17,19 +15,9 @@ import type {
 } from '../../shared/domain/records';
 import { checkEnvelope } from '../../shared/whatsapp/envelope';
 import { normalizeWebhook } from '../../shared/whatsapp/normalize';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const fixturesDir = path.resolve(repoRoot, '../shared/whatsapp/fixtures');
-const eventsDir = path.resolve(repoRoot, 'events');
+import { eventsDir, fixturesDir, jsonFiles, readJson } from '../helpers/paths';
 
 type Json = Record<string, any>;
-
-// Top level only: fixtures/signed/ holds HMAC test vectors, not webhook bodies.
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-}
 const fixtureFiles = jsonFiles(fixturesDir);
 const eventFiles = jsonFiles(eventsDir);
 const allFiles = [
@@ -37,9 +25,6 @@ const allFiles = [
   ...eventFiles.map((f) => ({ name: `events/${f}`, file: path.join(eventsDir, f) })),
 ];
 
-function readJson(file: string): Json {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
 const fixture = (name: string) => readJson(path.join(fixturesDir, name));
 const event = (name: string) => readJson(path.join(eventsDir, name));
 

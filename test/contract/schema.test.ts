@@ -1,7 +1,5 @@
 /** Contract tests for the zod schemas of shared/whatsapp/schema.ts. */
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   InteractiveSchema,
@@ -13,11 +11,10 @@ import {
   WebhookMessageSchema,
   WebhookNotificationSchema,
 } from '../../shared/whatsapp/schema';
+import { eventsDir, jsonFiles, readJson } from '../helpers/paths';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const eventsDir = path.resolve(repoRoot, 'events');
-const eventFiles = readdirSync(eventsDir).filter((f) => f.endsWith('.json'));
-const readEvent = (name: string) => JSON.parse(readFileSync(path.join(eventsDir, name), 'utf8'));
+const eventFiles = jsonFiles(eventsDir);
+const readEvent = (name: string) => readJson(path.join(eventsDir, name));
 
 const text = { from: '5511987654321', id: 'wamid.A', timestamp: '1779190200', type: 'text', text: { body: 'Olá' } };
 
