@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import type { MessageRecord } from '../../shared/domain/records';
 import type { MessageView } from '../../shared/ports/archive-repository';
 import { normalizeWebhook } from '../../shared/whatsapp/normalize';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
-import { fixtureFiles, readFixture } from '../helpers/paths';
+import { fixtureFiles, readFixture, repoRoot } from '../helpers/paths';
 
 let stack: TestStack;
 
@@ -166,5 +169,22 @@ describe('vigia messages', () => {
     const lines = await cli('replay');
     expect(lines[0]).toMatch(/^replayed \d+ raw webhooks from local stack at .*: 0 records created, \d+ already present, \d+ conflicts, 0 failed$/);
     expect(await messages()).toEqual(before);
+  });
+});
+
+describe('npm run simulate', () => {
+  it('sends signed traffic with duplicates that the stack acknowledges and archives', async () => {
+    const before = (await messages()).length;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(repoRoot, 'local/simulate.ts'), '--url', `${stack.stack.info.url}/webhook`, '--turns', '40', '--seed', '9'], {
+      cwd: repoRoot,
+      env: { ...process.env, WHATSAPP_APP_SECRET: stack.stack.secrets.appSecret },
+    });
+    const match = /^simulate: sent (\d+) webhooks \((\d+) duplicates, (\d+) distinct messages\) in \d+ ms: (\d+)×200$/m.exec(stdout);
+    expect(match, stdout).not.toBeNull();
+    const [, sent, duplicates, distinct, ok] = match!.map(Number);
+    expect(duplicates).toBeGreaterThan(0);
+    expect(ok).toBe(sent);
+    await stack.stack.drained();
+    expect((await messages()).length).toBe(before + distinct);
   });
 });
