@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { getMedia, listMedia, retryMedia } from './commands/media';
 import { listMessages } from './commands/messages';
 import { replay } from './commands/replay';
 import { CliError, UsageError } from './errors';
@@ -16,6 +17,13 @@ Commands:
                --json           one JSON object per line
   replay     Rebuild all records from the raw webhook archive (idempotent)
                --since DAY      only raw webhooks received on or after DAY (YYYY-MM-DD)
+  media      List media files and their download state, oldest first
+               --state S        pending, stored, failed or expired
+               --json           one JSON object per line
+  media get MEDIA_ID --out FILE
+             Download an archived media file (checked against its sha256)
+  media retry [MEDIA_ID...]
+             Fetch failed (and pending) media from the Graph API now
 
 Global options:
   --stage NAME   use the deployed stack Vigia-NAME-* with your AWS credentials
@@ -59,14 +67,43 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
         target.close();
       }
     }
+    case 'media': {
+      const [sub, ...args] = rest;
+      if (sub === 'get') {
+        const { values, positionals } = parse(args, { ...common, out: { type: 'string' } }, true);
+        if (positionals.length !== 1 || !values.out) throw new UsageError('usage: vigia media get MEDIA_ID --out FILE');
+        return withTarget(values.stage, async (target) => (out(await getMedia(target, positionals[0], values.out!)), 0));
+      }
+      if (sub === 'retry') {
+        const { values, positionals } = parse(args, common, true);
+        return withTarget(values.stage, async (target) => {
+          const results = await retryMedia(target, positionals, out);
+          const stored = results.filter((result) => result.outcome === 'stored' || result.outcome === 'already_stored').length;
+          out(`retried ${results.length} media item(s) from ${target.description}: ${stored} stored, ${results.length - stored} not stored`);
+          return stored === results.length ? 0 : 1;
+        });
+      }
+      const { values } = parse(rest, { ...common, state: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return (out(HELP), 0);
+      return withTarget(values.stage, async (target) => (await listMedia(target, { state: values.state, json: Boolean(values.json) }, out), 0));
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T) {
+async function withTarget(stage: string | undefined, work: (target: Awaited<ReturnType<typeof resolveTarget>>) => Promise<number>): Promise<number> {
+  const target = await resolveTarget({ stage });
   try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true });
+    return await work(target);
+  } finally {
+    target.close();
+  }
+}
+
+function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

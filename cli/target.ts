@@ -1,10 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbArchiveRepository } from '../shared/adapters/dynamodb-archive-repository';
+import { DynamoDbMediaRepository } from '../shared/adapters/dynamodb-media-repository';
+import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi, type GraphMediaApi } from '../shared/adapters/graph-media-api';
+import { S3MediaStore } from '../shared/adapters/s3-media-store';
 import { S3RawArchive } from '../shared/adapters/s3-raw-archive';
 import { createDynamoDbClient, createS3Client } from '../shared/clients';
 import type { ArchiveRepository } from '../shared/ports/archive-repository';
+import type { MediaRepository } from '../shared/ports/media-repository';
 import type { RawArchive } from '../shared/ports/raw-archive';
 import type { LocalStackInfo } from '../local/stack';
 import { CliError } from './errors';
@@ -14,16 +21,37 @@ export interface Target {
   description: string;
   repository: ArchiveRepository;
   archive: RawArchive;
+  media: MediaRepository;
+  mediaStore: S3MediaStore;
+  /** The Graph API with the line's access token (only `vigia media retry` needs it). */
+  graph(): Promise<GraphMediaApi>;
   close(): void;
 }
 
-export async function resolveTarget(options: { stage?: string; env?: Record<string, string | undefined> }): Promise<Target> {
+type Env = Record<string, string | undefined>;
+
+export async function resolveTarget(options: { stage?: string; env?: Env }): Promise<Target> {
   const env = options.env ?? process.env;
   const stage = options.stage ?? env.VIGIA_STAGE;
-  return stage ? stageTarget(stage) : localTarget(resolve(env.VIGIA_DATA_DIR ?? '.vigia'));
+  return stage ? stageTarget(stage, env) : localTarget(resolve(env.VIGIA_DATA_DIR ?? '.vigia'), env);
 }
 
-async function localTarget(dataDir: string): Promise<Target> {
+function archiveTarget(description: string, db: DynamoDBDocumentClient, s3: S3Client, table: string, bucket: string, graph: () => Promise<GraphMediaApi>): Target {
+  return {
+    description,
+    repository: new DynamoDbArchiveRepository(db, table),
+    archive: new S3RawArchive(s3, bucket),
+    media: new DynamoDbMediaRepository(db, table),
+    mediaStore: new S3MediaStore(s3, bucket),
+    graph,
+    close: () => {
+      db.destroy();
+      s3.destroy();
+    },
+  };
+}
+
+async function localTarget(dataDir: string, env: Env): Promise<Target> {
   const notRunning = `the local stack is not running (start it with \`npm start\`; data dir ${dataDir}), or use --stage NAME for a deployed stack`;
   const file = join(dataDir, 'stack.json');
   if (!existsSync(file)) throw new CliError(notRunning);
@@ -34,44 +62,46 @@ async function localTarget(dataDir: string): Promise<Target> {
   } catch {
     throw new CliError(notRunning);
   }
-  const db = createDynamoDbClient(info.dynamodbEndpoint);
-  const s3 = createS3Client(info.s3Endpoint);
-  return {
-    description: `local stack at ${info.url}`,
-    repository: new DynamoDbArchiveRepository(db, info.table),
-    archive: new S3RawArchive(s3, info.bucket),
-    close: () => {
-      db.destroy();
-      s3.destroy();
-    },
+  const graph = async () => {
+    const secretsFile = join(dataDir, 'dev-secrets.json');
+    const stored = existsSync(secretsFile) ? (JSON.parse(readFileSync(secretsFile, 'utf8')) as { accessToken?: string }) : {};
+    const token = env.WHATSAPP_ACCESS_TOKEN ?? stored.accessToken;
+    if (!token) throw new CliError('no Graph API access token: set WHATSAPP_ACCESS_TOKEN to the one the local stack uses');
+    return new FetchGraphMediaApi(info.graphApiUrl ?? DEFAULT_GRAPH_API_URL, async () => token);
   };
+  return archiveTarget(`local stack at ${info.url}`, createDynamoDbClient(info.dynamodbEndpoint), createS3Client(info.s3Endpoint), info.table, info.bucket, graph);
 }
 
-async function stageTarget(stage: string): Promise<Target> {
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new CliError(`invalid stage name "${stage}" (lowercase letters, digits and dashes)`);
-  const stackName = `Vigia-${stage}-Stateful`;
+async function stageTarget(stage: string, env: Env): Promise<Target> {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(stage)) throw new CliError(`invalid stage name "${stage}" (lowercase letters, digits and dashes)`);
+  const stateful = await stackOutputs(`Vigia-${stage}-Stateful`);
+  const bucket = stateful.ArchiveBucketName;
+  const table = stateful.ArchiveTableName;
+  if (!bucket || !table) throw new CliError(`stack Vigia-${stage}-Stateful has no ArchiveBucketName/ArchiveTableName outputs; is it a Vigia stack?`);
+  const graph = async () => {
+    const secretArn = (await stackOutputs(`Vigia-${stage}-Pipeline`)).WhatsAppSecretArn;
+    if (!secretArn) throw new CliError(`stack Vigia-${stage}-Pipeline has no WhatsAppSecretArn output`);
+    const secretsManager = new SecretsManagerClient({});
+    try {
+      const secret = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      const token = (JSON.parse(secret.SecretString ?? '{}') as { accessToken?: string }).accessToken;
+      if (!token) throw new CliError(`the secret ${secretArn} has no accessToken`);
+      return new FetchGraphMediaApi(env.WHATSAPP_GRAPH_API_URL ?? DEFAULT_GRAPH_API_URL, async () => token);
+    } finally {
+      secretsManager.destroy();
+    }
+  };
+  return archiveTarget(`stage ${stage} (Vigia-${stage}-Stateful)`, createDynamoDbClient(), createS3Client(), table, bucket, graph);
+}
+
+async function stackOutputs(stackName: string): Promise<Record<string, string>> {
   const cloudFormation = new CloudFormationClient({});
-  let outputs: Record<string, string>;
   try {
     const response = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = Object.fromEntries((response.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+    return Object.fromEntries((response.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
   } catch (error) {
     throw new CliError(`cannot read stack ${stackName} with your AWS credentials: ${(error as Error).message}`);
   } finally {
     cloudFormation.destroy();
   }
-  const bucket = outputs.ArchiveBucketName;
-  const table = outputs.ArchiveTableName;
-  if (!bucket || !table) throw new CliError(`stack ${stackName} has no ArchiveBucketName/ArchiveTableName outputs; is it a Vigia stack?`);
-  const db = createDynamoDbClient();
-  const s3 = createS3Client();
-  return {
-    description: `stage ${stage} (${stackName})`,
-    repository: new DynamoDbArchiveRepository(db, table),
-    archive: new S3RawArchive(s3, bucket),
-    close: () => {
-      db.destroy();
-      s3.destroy();
-    },
-  };
 }

@@ -5,7 +5,7 @@
  * timeout and batching window.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 
 /** Repository root: the esbuild project root and the home of `package-lock.json`. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,6 +35,43 @@ export const INGEST_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(
 
 /** Deliveries of one message before it moves to the dead-letter queue. */
 export const INGEST_MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Downloads one media file (image, audio, video, document, sticker) from the Graph API into
+ * `media/`. One file per invocation: the download streams to a scratch file in /tmp while it is
+ * hashed, then goes up once (multipart above 5 MB) to its content address `media/sha256/<hex>`,
+ * so memory stays flat whatever the file size, and a slow file never delays another.
+ * /tmp holds one file of at most 100 MB at a time; 1024 MiB leaves headroom (a leftover file
+ * from a crashed attempt in a reused execution environment, the runtime's own use).
+ */
+export const MEDIA_FETCH_FUNCTION = {
+  memorySize: 1024,
+  timeout: Duration.minutes(5),
+  batchSize: 1,
+  ephemeralStorageSize: Size.mebibytes(1024),
+} as const;
+
+/** Same rule as the ingest queue: ≥ 6 × the consumer's timeout (no batching window here). */
+export const MEDIA_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(6 * MEDIA_FETCH_FUNCTION.timeout.toSeconds());
+
+/** Deliveries of one media message before it moves to the dead-letter queue. */
+export const MEDIA_MAX_RECEIVE_COUNT = 3;
+
+/**
+ * Meta keeps inbound media for 7 days: a media message older than that cannot succeed, so the
+ * queue keeps messages exactly that long (instead of SQS's default 4 days).
+ */
+export const MEDIA_QUEUE_RETENTION = Duration.days(7);
+
+/**
+ * Re-queues media still pending and publishes the `MediaOverdue` metric, on a schedule.
+ */
+export const MEDIA_SWEEPER_FUNCTION = {
+  memorySize: 256,
+  timeout: Duration.minutes(2),
+  /** Rendered as the EventBridge expression `rate(1 hour)`. */
+  scheduleRate: Duration.hours(1),
+} as const;
 
 /** Stage names become part of stack names, the secret name and resource names. */
 const STAGE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;

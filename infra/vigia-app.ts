@@ -29,19 +29,21 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
 
   const stateful = new StatefulStack(app, stackName(stage, 'Stateful'), {
     stackName: stackName(stage, 'Stateful'),
-    description: `Vigia (${stage}): archive key, bucket, table and ingest queue (retained)`,
+    description: `Vigia (${stage}): archive key, bucket, table, ingest and media queues (retained)`,
     env: props.env,
     stage,
   });
   const pipeline = new PipelineStack(app, stackName(stage, 'Pipeline'), {
     stackName: stackName(stage, 'Pipeline'),
-    description: `Vigia (${stage}): webhook API, webhook and ingest functions`,
+    description: `Vigia (${stage}): webhook API, webhook, ingest and media functions, media alarms`,
     env: props.env,
     stage,
     key: stateful.key,
     archiveBucket: stateful.archiveBucket,
     archiveTable: stateful.archiveTable,
     ingestQueue: stateful.ingestQueue,
+    mediaQueue: stateful.mediaQueue,
+    mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
   });
 
   for (const stack of [stateful, pipeline]) {

@@ -13,6 +13,8 @@ import { ensureBucket, ensureTable } from '../shared/resources/local-provisionin
 import { lambdaContext, readBody, RequestTooLargeError, toApiGatewayEvent, writeResult } from './api-gateway';
 import { loadLocalSecrets, type LocalSecrets } from './dev-secrets';
 import { quarantineIncompleteObjects } from './s3-store-repair';
+import { inProcessQueues } from '../shared/adapters/message-queues';
+import { startFakeGraphApi } from './fake-graph-api';
 import { WorkQueue } from './work-queue';
 
 export const LOCAL_BUCKET = 'vigia-archive';
@@ -37,6 +39,8 @@ export interface LocalStackInfo {
   s3Endpoint: string;
   bucket: string;
   table: string;
+  /** The Graph API the media fetcher uses (for `vigia media retry`). */
+  graphApiUrl?: string;
   startedAt: string;
 }
 
@@ -49,6 +53,8 @@ export interface LocalStack {
   /** Resolves when every archived webhook has been projected. */
   drained(): Promise<void>;
   pendingIngest(): number;
+  /** Runs the media sweeper now (it also runs every VIGIA_MEDIA_SWEEP_SECONDS). */
+  sweepMedia(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +90,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureBucket(s3, LOCAL_BUCKET);
 
   const secrets = loadLocalSecrets(dataDir, env);
+  // Offline demo: a local Graph API that serves a small file for every media id.
+  const fakeGraph = env.VIGIA_FAKE_GRAPH_API === '1' ? await startFakeGraphApi({ accessToken: secrets.accessToken, serveUnknown: true }) : undefined;
   Object.assign(process.env, {
     ARCHIVE_BUCKET: LOCAL_BUCKET,
     ARCHIVE_TABLE: LOCAL_TABLE,
@@ -95,26 +103,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? env.VIGIA_LOG_LEVEL ?? 'WARN',
     AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+    MEDIA_QUEUE_URL: 'local://media',
+    ...pick(env, ['WHATSAPP_GRAPH_API_URL', 'MEDIA_RETRY_DELAYS_MS', 'MEDIA_IDLE_TIMEOUT_MS']),
+    ...(fakeGraph ? { WHATSAPP_GRAPH_API_URL: fakeGraph.url } : {}),
   });
   // Imported after the environment is set: module scope is the cold start.
   const webhook = (await import('../functions/webhook/handler')).handler as unknown as Handler<unknown, any>;
   const ingest = (await import('../functions/ingest/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>;
+  const mediaFetch = (await import('../functions/media-fetch/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>;
+  const mediaSweeper = (await import('../functions/media-sweeper/handler')).handler as unknown as Handler<unknown, unknown>;
 
-  const queue = new WorkQueue<SQSRecord>({
-    concurrency: options.ingestConcurrency ?? 4,
-    maxAttempts: 5,
-    batchSize: 10,
-    process: async (records) => {
-      const response = await ingest({ Records: records }, lambdaContext('vigia-ingest'));
-      const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
-      return records.filter((record) => failed.has(record.messageId));
-    },
-    onGiveUp: (record) => {
-      // Like an SQS DLQ: the raw object stays in the archive and is projected again at the next start or by `vigia replay`.
-      console.error(`vigia: ingest gave up after 5 attempts on ${record.messageId}; it will be retried at the next start or by \`vigia replay\``);
-    },
-  });
   let sequence = 0;
+  const queue = sqsQueue('ingest', ingest, { concurrency: options.ingestConcurrency ?? 4, batchSize: 10, maxAttempts: 5 });
+  const mediaQueue = sqsQueue('media', mediaFetch, { concurrency: 2, batchSize: 1, maxAttempts: 3 });
+  inProcessQueues.set('media', { send: async (bodies) => bodies.forEach((body) => mediaQueue.push({ messageId: `media-${++sequence}`, body } as SQSRecord)) });
   const enqueue = (notification: unknown) =>
     queue.push({ messageId: `local-${++sequence}`, body: JSON.stringify(notification) } as SQSRecord);
 
@@ -176,7 +178,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     enqueue({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: LOCAL_BUCKET }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } } }] });
   }
 
-  const info: LocalStackInfo = { pid: process.pid, url, dynamodbEndpoint, s3Endpoint, bucket: LOCAL_BUCKET, table: LOCAL_TABLE, startedAt: new Date().toISOString() };
+  // The hourly EventBridge schedule on AWS; locally every VIGIA_MEDIA_SWEEP_SECONDS (and once at start).
+  const sweep = () => mediaSweeper({}, lambdaContext('vigia-media-sweeper')).catch((error: Error) => console.error(`vigia: media sweep failed: ${error.message}`));
+  await sweep();
+  const sweepTimer = setInterval(sweep, Number(env.VIGIA_MEDIA_SWEEP_SECONDS ?? 300) * 1000);
+  sweepTimer.unref();
+
+  const info: LocalStackInfo = {
+    pid: process.pid,
+    url,
+    dynamodbEndpoint,
+    s3Endpoint,
+    bucket: LOCAL_BUCKET,
+    table: LOCAL_TABLE,
+    graphApiUrl: process.env.WHATSAPP_GRAPH_API_URL,
+    startedAt: new Date().toISOString(),
+  };
   const stackFile = join(dataDir, STACK_FILE);
   writeFileSync(stackFile, JSON.stringify(info, null, 2));
 
@@ -186,16 +203,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     secrets,
     dataDir,
     recovered: unprojected.length,
-    drained: () => queue.drained(),
-    pendingIngest: () => queue.size,
+    drained: async () => {
+      // Ingest feeds the media queue: wait until both are quiet.
+      while (queue.size + mediaQueue.size > 0) {
+        await queue.drained();
+        await mediaQueue.drained();
+      }
+    },
+    pendingIngest: () => queue.size + mediaQueue.size,
+    sweepMedia: sweep,
     async stop() {
       if (stopped) return;
       stopped = true;
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       await closed;
+      clearInterval(sweepTimer);
       await queue.drained();
+      await mediaQueue.drained();
       queue.close();
+      mediaQueue.close();
+      inProcessQueues.delete('media');
+      await fakeGraph?.close();
       await s3Server.close();
       await new Promise<void>((done) => dynamoServer.close(() => done()));
       db.destroy();
@@ -203,4 +232,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       rmSync(stackFile, { force: true });
     },
   };
+}
+
+/** A local stand-in for an SQS queue feeding a Lambda handler with partial batch responses. */
+function sqsQueue(name: string, handler: Handler<SQSEvent, SQSBatchResponse>, options: { concurrency: number; batchSize: number; maxAttempts: number }) {
+  return new WorkQueue<SQSRecord>({
+    ...options,
+    process: async (records) => {
+      const response = await handler({ Records: records }, lambdaContext(`vigia-${name}`));
+      const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      return records.filter((record) => failed.has(record.messageId));
+    },
+    onGiveUp: (record) => {
+      // Like an SQS DLQ: the work is not lost — raw objects are re-projected at the next start or by
+      // `vigia replay`, media is picked up by the sweeper or `vigia media retry`.
+      console.error(`vigia: ${name} gave up after ${options.maxAttempts} attempts on ${record.messageId}`);
+    },
+  });
+}
+
+function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]!]] : [])));
 }

@@ -15,7 +15,15 @@ export interface ClientEndpoints {
 export function createS3Client(endpoint?: string): S3Client {
   return new S3Client(
     endpoint
-      ? { endpoint, forcePathStyle: true, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }
+      ? {
+          endpoint,
+          forcePathStyle: true,
+          region: process.env.AWS_REGION ?? 'us-east-1',
+          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+          // s3rver does not speak aws-chunked uploads with trailing checksums: send plain bodies.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }
       : {},
   );
 }

@@ -1,10 +1,15 @@
+import type { MessageRecord } from '../../shared/domain/records';
 import type { ArchiveRepository, ProjectionSummary, SaveOutcome } from '../../shared/ports/archive-repository';
+import type { MediaRepository, NewMediaItem } from '../../shared/ports/media-repository';
+import type { MessageQueue } from '../../shared/ports/message-queue';
 import type { RawArchive } from '../../shared/ports/raw-archive';
 import { normalizeWebhook } from '../../shared/whatsapp/normalize';
 
 export interface IngestDependencies {
   archive: RawArchive;
   repository: ArchiveRepository;
+  /** Media capture: files referenced by messages are registered and queued for download. */
+  media?: { repository: MediaRepository; queue: MessageQueue };
   /** Parallel writes per webhook (a history chunk can carry thousands of messages). */
   concurrency?: number;
 }
@@ -31,10 +36,17 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
   summary.records = records.length;
   summary.issues = issues;
   const context = { rawKey, receivedAt: raw.metadata.receivedAt };
+  const mediaJobs: string[] = [];
   await forEachLimited(records, deps.concurrency ?? 8, async (record, index) => {
     const outcome: keyof SaveOutcome = await deps.repository.save(record, context, index);
     summary[outcome] += 1;
+    if (deps.media && record.kind === 'message' && record.media && outcome !== 'conflicts') {
+      const item = await deps.media.repository.register(mediaItemOf(record, context.receivedAt));
+      if (item.state === 'pending' && item.attempts === 0) mediaJobs.push(JSON.stringify({ mediaId: item.mediaId }));
+    }
   });
+  // Queued before the marker: if this fails, the whole object is retried and the jobs sent again.
+  if (mediaJobs.length > 0) await deps.media!.queue.send(mediaJobs);
   await deps.repository.markProjected(rawKey, summary);
   return summary;
 }
@@ -48,4 +60,20 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T, inde
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function mediaItemOf(message: MessageRecord, receivedAt: string | undefined): NewMediaItem {
+  const media = message.media!;
+  const extension = media.filename?.includes('.') ? media.filename.split('.').pop()!.toLowerCase() : undefined;
+  return {
+    mediaId: media.mediaId,
+    messageId: message.id,
+    lineId: message.lineId,
+    messageType: message.type,
+    createdAt: receivedAt ?? new Date().toISOString(),
+    declaredMime: media.mimeType,
+    filename: media.filename,
+    extension: extension && extension.length <= 10 ? extension : undefined,
+    declaredSha256: media.sha256,
+  };
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { REPO_ROOT } from '../config';
 import { FUNCTION_ENV } from '../function-env';
@@ -19,7 +20,27 @@ import { FUNCTION_ENV } from '../function-env';
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export type TableAccess = 'read' | 'readWrite';
-export type PrefixAccess = 'read' | 'write';
+/**
+ * - `read`: GetObject.
+ * - `write`: PutObject (single-part; a multipart upload needs `upload`).
+ * - `upload`: PutObject and AbortMultipartUpload: what a lib-storage `Upload` needs (a single
+ *   PutObject for small files; CreateMultipartUpload / UploadPart / CompleteMultipartUpload for
+ *   larger ones, and AbortMultipartUpload when it fails). No read, no delete, no listing, no
+ *   object versions.
+ */
+export type PrefixAccess = 'read' | 'write' | 'upload';
+
+const PREFIX_ACCESS: Record<PrefixAccess, { readonly s3: string[]; readonly kms: string[] }> = {
+  read: { s3: ['s3:GetObject'], kms: ['kms:Decrypt'] },
+  write: { s3: ['s3:PutObject'], kms: ['kms:GenerateDataKey'] },
+  // CreateMultipartUpload / UploadPart / CompleteMultipartUpload are authorized as s3:PutObject.
+  // With SSE-KMS, CreateMultipartUpload generates the data key (kms:GenerateDataKey) and
+  // UploadPart / CompleteMultipartUpload decrypt it (kms:Decrypt).
+  upload: {
+    s3: ['s3:PutObject', 's3:AbortMultipartUpload'],
+    kms: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  },
+};
 
 export interface PipelineFunctionProps {
   /** Entry file, absolute or relative to the repository root (e.g. `functions/webhook/handler.ts`). */
@@ -49,6 +70,11 @@ export interface PipelineFunctionProps {
    * @default Duration.seconds(10)
    */
   readonly timeout?: Duration;
+  /**
+   * Size of /tmp, for a function that needs scratch space.
+   * @default Size.mebibytes(512) (Lambda's default)
+   */
+  readonly ephemeralStorageSize?: Size;
   /**
    * Retention of the function's log group.
    * @default RetentionDays.ONE_MONTH
@@ -88,6 +114,7 @@ export class PipelineFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
+      ephemeralStorageSize: props.ephemeralStorageSize,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment: {
@@ -124,28 +151,49 @@ export class PipelineFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `ARCHIVE_BUCKET` and grants `s3:PutObject` (write) or `s3:GetObject` (read) on
-   * `<bucket>/<prefix>*` only, plus the KMS action that operation needs on the bucket's key,
-   * limited to calls made through S3. Call once per prefix.
+   * Sets `ARCHIVE_BUCKET` and grants the S3 actions of `access` (see `PrefixAccess`) on
+   * `<bucket>/<prefix>*` only, plus the KMS actions they need on the bucket's key, limited to
+   * calls made through S3. Call once per prefix.
    */
   public bindArchiveBucketPrefix(bucket: s3.IBucket, prefix: string, access: PrefixAccess): this {
     if (!prefix || prefix.includes('*') || !prefix.endsWith('/')) {
       throw new Error(`bindArchiveBucketPrefix: prefix must be a folder like "raw/", got ${JSON.stringify(prefix)}`);
     }
     this.addEnvironment(FUNCTION_ENV.archiveBucket, bucket.bucketName);
-    this.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: access === 'write' ? ['s3:PutObject'] : ['s3:GetObject'],
-        resources: [bucket.arnForObjects(`${prefix}*`)],
-      }),
-    );
+    const actions = PREFIX_ACCESS[access];
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: actions.s3, resources: [bucket.arnForObjects(`${prefix}*`)] }));
     if (bucket.encryptionKey) {
-      // With a bucket key, S3 asks KMS for a data key on writes and to decrypt it on reads.
+      // With a bucket key, S3 asks KMS for a data key on writes and to decrypt it on reads
+      // (and on the parts of a multipart upload).
       this.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: access === 'write' ? ['kms:GenerateDataKey'] : ['kms:Decrypt'],
+          actions: actions.kms,
           resources: [bucket.encryptionKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
+   * Sets `envName` to the queue URL and grants `sqs:SendMessage` (which also covers
+   * SendMessageBatch) on that queue only. For a queue encrypted with a customer-managed key, also
+   * grants `kms:GenerateDataKey` and `kms:Decrypt` on the key, limited to calls made through SQS:
+   * what a producer of an encrypted queue needs.
+   *
+   * Not `queue.grantSendMessages()`: it adds GetQueueAttributes and GetQueueUrl, and Encrypt,
+   * ReEncrypt* and GenerateDataKey* on the key from any service.
+   */
+  public bindQueueSender(queue: sqs.IQueue, envName: string): this {
+    this.addEnvironment(envName, queue.queueUrl);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    if (queue.encryptionMasterKey) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [queue.encryptionMasterKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sqs.${Aws.REGION}.amazonaws.com` } },
         }),
       );
     }

@@ -1,18 +1,25 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
-import { INGEST_FUNCTION, WEBHOOK_FUNCTION } from '../config';
+import { INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, WEBHOOK_FUNCTION } from '../config';
 import { PipelineFunction } from '../constructs/pipeline-function';
+import { FUNCTION_ENV } from '../function-env';
+import { VIGIA_METRICS } from '../metric-names';
 
 export interface PipelineStackProps extends StackProps {
   /** Deployment stage (already validated by the app). */
@@ -23,6 +30,21 @@ export interface PipelineStackProps extends StackProps {
   readonly archiveTable: dynamodb.ITable;
   /** Fed by the bucket's `raw/` notifications; consumed by the ingest function. */
   readonly ingestQueue: sqs.IQueue;
+  /** Media downloads: fed by the ingest and media-sweeper functions; consumed by media fetch. */
+  readonly mediaQueue: sqs.IQueue;
+  /** Dead-letter queue of `mediaQueue` (alarmed on). */
+  readonly mediaDeadLetterQueue: sqs.IQueue;
+  /**
+   * Graph API base URL for media downloads (https, e.g. `https://graph.facebook.com/v25.0`),
+   * set as `WHATSAPP_GRAPH_API_URL` on the media-fetch function. Validated before any construct is created.
+   * @default - the variable is not set and the function uses its own default Graph API URL
+   */
+  readonly graphApiUrl?: string;
+  /**
+   * Topic notified when an alarm goes into ALARM.
+   * @default - the alarms have no actions (visible in the CloudWatch console only)
+   */
+  readonly alarmTopic?: sns.ITopic;
   /**
    * Default-stage throttling of the webhook API.
    * @default - burst 500, rate 1000 requests per second
@@ -38,17 +60,33 @@ export interface PipelineStackProps extends StackProps {
  *    verbatim, to `raw/` (or `rejected/` when it is signed but unusable).
  * 3. The bucket notifies the ingest queue (StatefulStack) for every object under `raw/`.
  * 4. The ingest function reads the raw object and projects it into the archive table,
- *    reporting per-message failures so only those are retried (then dead-lettered).
+ *    reporting per-message failures so only those are retried (then dead-lettered). It queues
+ *    one message per new media file on the media queue (StatefulStack).
+ * 5. The media-fetch function downloads each file through the Graph API (Meta keeps it 7 days)
+ *    and streams it into `media/`, one file per invocation.
+ * 6. Every hour the media-sweeper function re-queues media still pending and publishes the
+ *    `MediaOverdue` metric. Alarms watch it, hash mismatches and the media dead-letter queue.
  */
 export class PipelineStack extends Stack {
   public readonly whatsAppSecret: secretsmanager.Secret;
   public readonly webhookFunction: PipelineFunction;
   public readonly ingestFunction: PipelineFunction;
   public readonly api: HttpApi;
+  public readonly mediaFetchFunction: PipelineFunction;
+  public readonly mediaSweeperFunction: PipelineFunction;
+  /** Runs the media sweeper every `MEDIA_SWEEPER_FUNCTION.scheduleRate`. */
+  public readonly mediaSweeperSchedule: events.Rule;
+  /** Media not stored 24 h after its webhook (from the sweeper's `MediaOverdue` metric). */
+  public readonly mediaOverdueAlarm: cloudwatch.Alarm;
+  /** A downloaded file did not match the SHA-256 announced in the webhook. */
+  public readonly mediaHashMismatchAlarm: cloudwatch.Alarm;
+  /** A media message exhausted its retries. */
+  public readonly mediaDeadLetterAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    validateGraphApiUrl(props.graphApiUrl);
     super(scope, id, props);
-    const { key, archiveBucket, archiveTable, ingestQueue } = props;
+    const { key, archiveBucket, archiveTable, ingestQueue, mediaQueue, mediaDeadLetterQueue } = props;
 
     // WhatsApp credentials, as JSON {appSecret, verifyToken, accessToken}. CloudFormation creates
     // the secret with a generated random `verifyToken` (usable as-is when registering the webhook
@@ -91,7 +129,8 @@ export class PipelineStack extends Stack {
       timeout: INGEST_FUNCTION.timeout,
     })
       .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.raw, 'read')
-      .bindArchiveTable(archiveTable, 'readWrite');
+      .bindArchiveTable(archiveTable, 'readWrite')
+      .bindQueueSender(mediaQueue, FUNCTION_ENV.mediaQueueUrl);
     // The handler returns {batchItemFailures}; without reportBatchItemFailures Lambda would
     // ignore it and retry (or delete) the whole batch.
     this.ingestFunction.addEventSource(
@@ -101,6 +140,89 @@ export class PipelineStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
+
+    // Downloads media into media/ and records the outcome in the table. The only function that
+    // can write media/: it streams each file to /tmp while hashing it, then uploads it once
+    // (multipart above 5 MB) to media/sha256/<hex>, which needs PutObject and AbortMultipartUpload
+    // there. It never reads, copies or deletes objects; nothing on raw/ or rejected/.
+    this.mediaFetchFunction = new PipelineFunction(this, 'MediaFetchFunction', {
+      entry: 'functions/media-fetch/handler.ts',
+      description: 'Downloads WhatsApp media through the Graph API into media/',
+      encryptionKey: key,
+      memorySize: MEDIA_FETCH_FUNCTION.memorySize,
+      timeout: MEDIA_FETCH_FUNCTION.timeout,
+      ephemeralStorageSize: MEDIA_FETCH_FUNCTION.ephemeralStorageSize,
+      environment: props.graphApiUrl === undefined ? undefined : { [FUNCTION_ENV.graphApiUrl]: props.graphApiUrl },
+    })
+      .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.media, 'upload')
+      .bindArchiveTable(archiveTable, 'readWrite')
+      .bindSecret(this.whatsAppSecret);
+    // One file per invocation. With a batch of 1, a failure retries only that file either way;
+    // reportBatchItemFailures keeps the handler's {batchItemFailures} contract honoured.
+    this.mediaFetchFunction.addEventSource(
+      new SqsEventSource(mediaQueue, {
+        batchSize: MEDIA_FETCH_FUNCTION.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    // Finds media still pending (table index byMediaState), re-queues it and publishes the
+    // MediaOverdue metric. No S3 access at all.
+    this.mediaSweeperFunction = new PipelineFunction(this, 'MediaSweeperFunction', {
+      entry: 'functions/media-sweeper/handler.ts',
+      description: 'Re-queues pending media and reports overdue media',
+      encryptionKey: key,
+      memorySize: MEDIA_SWEEPER_FUNCTION.memorySize,
+      timeout: MEDIA_SWEEPER_FUNCTION.timeout,
+    })
+      .bindArchiveTable(archiveTable, 'readWrite')
+      .bindQueueSender(mediaQueue, FUNCTION_ENV.mediaQueueUrl);
+    this.mediaSweeperSchedule = new events.Rule(this, 'MediaSweeperSchedule', {
+      description: `Vigia (${props.stage}): runs the media sweeper`,
+      schedule: events.Schedule.rate(MEDIA_SWEEPER_FUNCTION.scheduleRate),
+      targets: [new eventsTargets.LambdaFunction(this.mediaSweeperFunction)],
+    });
+
+    // Media alarms. The custom metrics come from Powertools EMF logs, so they carry the
+    // `service` dimension (see VIGIA_METRICS). Missing data (no media, no runs) is not a breach.
+    const customMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: VIGIA_METRICS.namespace,
+        metricName,
+        dimensionsMap: { ...VIGIA_METRICS.dimensions },
+        statistic,
+        period: Duration.hours(1),
+      });
+    const atLeastOnce = {
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    } as const;
+    this.mediaOverdueAlarm = customMetric(VIGIA_METRICS.mediaOverdue, cloudwatch.Stats.MAXIMUM).createAlarm(this, 'MediaOverdueAlarm', {
+      ...atLeastOnce,
+      alarmDescription: 'Media not stored 24 h after its webhook (Meta deletes media after 7 days): check the media-fetch logs and the media DLQ',
+    });
+    this.mediaHashMismatchAlarm = customMetric(VIGIA_METRICS.mediaHashMismatch, cloudwatch.Stats.SUM).createAlarm(
+      this,
+      'MediaHashMismatchAlarm',
+      {
+        ...atLeastOnce,
+        alarmDescription: 'A downloaded media file did not match the SHA-256 announced in its webhook',
+      },
+    );
+    this.mediaDeadLetterAlarm = mediaDeadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) })
+      .createAlarm(this, 'MediaDeadLetterAlarm', {
+        ...atLeastOnce,
+        alarmDescription: 'Media downloads failed after every retry: inspect and redrive the media dead-letter queue',
+      });
+    if (props.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+      for (const alarm of [this.mediaOverdueAlarm, this.mediaHashMismatchAlarm, this.mediaDeadLetterAlarm]) {
+        alarm.addAlarmAction(action);
+      }
+    }
 
     // The default stage is created explicitly: HttpApi's own default stage takes no throttling.
     this.api = new HttpApi(this, 'WebhookApi', {
@@ -155,5 +277,23 @@ export class PipelineStack extends Stack {
       description: 'Secret to fill with appSecret, verifyToken and accessToken',
       value: this.whatsAppSecret.secretArn,
     });
+  }
+}
+
+/** Throws unless `url` is absent, a token, or an https URL without query or fragment (before any construct exists). */
+function validateGraphApiUrl(url: string | undefined): void {
+  if (url === undefined || Token.isUnresolved(url)) return;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  // https only: the function sends the WhatsApp access token to it as a bearer token.
+  if (!parsed || parsed.protocol !== 'https:' || parsed.search || parsed.hash) {
+    throw new Error(
+      `Invalid graphApiUrl ${JSON.stringify(url)}: use an https URL without query or fragment ` +
+        '(e.g. "https://graph.facebook.com/v25.0").',
+    );
   }
 }

@@ -6,7 +6,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ARCHIVE_PREFIXES, ARCHIVE_TABLE, type KeyDefinition } from '../../shared/resources/definitions';
-import { INGEST_MAX_RECEIVE_COUNT, INGEST_QUEUE_VISIBILITY_TIMEOUT } from '../config';
+import {
+  INGEST_MAX_RECEIVE_COUNT,
+  INGEST_QUEUE_VISIBILITY_TIMEOUT,
+  MEDIA_MAX_RECEIVE_COUNT,
+  MEDIA_QUEUE_RETENTION,
+  MEDIA_QUEUE_VISIBILITY_TIMEOUT,
+} from '../config';
 import { EncryptedQueueDestination } from '../constructs/encrypted-queue-destination';
 
 export interface StatefulStackProps extends StackProps {
@@ -16,8 +22,8 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * Everything that holds data or unprocessed work: the customer-managed key, the archive bucket,
- * the archive table and the ingest queue with its dead-letter queue. All of it is RETAIN and has
- * stable construct IDs: renaming one of them replaces the resource.
+ * the archive table, and the ingest and media queues with their dead-letter queues. All of it is
+ * RETAIN and has stable construct IDs: renaming one of them replaces the resource.
  *
  * The ingest queue lives here, not in the PipelineStack, for two reasons: it holds work not yet
  * processed (deleting it loses messages), and the bucket notification that feeds it would make a
@@ -34,6 +40,13 @@ export class StatefulStack extends Stack {
   public readonly ingestQueue: sqs.Queue;
   /** Messages that failed ingest `INGEST_MAX_RECEIVE_COUNT` times. */
   public readonly ingestDeadLetterQueue: sqs.Queue;
+  /**
+   * One message per media file to download into `media/`: sent by the ingest function (new
+   * media) and the media sweeper (retries); consumed by the media-fetch function.
+   */
+  public readonly mediaQueue: sqs.Queue;
+  /** Media messages that failed `MEDIA_MAX_RECEIVE_COUNT` times. */
+  public readonly mediaDeadLetterQueue: sqs.Queue;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -71,7 +84,12 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
-      lifecycleRules: [{ id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        // Parts of a multipart upload abandoned by a crashed media-fetch invocation are billed
+        // until aborted; they are never objects. Nothing in the bucket expires: archive data,
+        // and its old versions, are kept until someone deletes them on purpose.
+        { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -110,6 +128,25 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // Media downloads. The queue holds work not yet done (the file is lost once Meta drops it
+    // after 7 days), so it lives here with the ingest queue, retained.
+    this.mediaDeadLetterQueue = new sqs.Queue(this, 'MediaDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.mediaQueue = new sqs.Queue(this, 'MediaQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      visibilityTimeout: MEDIA_QUEUE_VISIBILITY_TIMEOUT,
+      retentionPeriod: MEDIA_QUEUE_RETENTION,
+      deadLetterQueue: { queue: this.mediaDeadLetterQueue, maxReceiveCount: MEDIA_MAX_RECEIVE_COUNT },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     // Every raw webhook body written by the webhook function is queued for ingest. The destination
     // adds the queue policy for S3 (scoped to this bucket) and lets S3 use the key to send to the
     // encrypted queue (see EncryptedQueueDestination for why not s3n.SqsDestination).
@@ -130,6 +167,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ArchiveKeyArn', {
       description: 'Customer-managed KMS key of the archive',
       value: this.key.keyArn,
+    });
+    new CfnOutput(this, 'MediaQueueUrl', {
+      description: 'Queue of media downloads (one message per media file)',
+      value: this.mediaQueue.queueUrl,
     });
   }
 }

@@ -400,6 +400,7 @@ function toMessageView(item: Record<string, any>): MessageView {
     revokedBy: list(item.revokedByIds),
     reactions: list(item.reactionIds),
     media: item.media,
+    mediaFile: item.mediaFile,
     errors: item.errors,
     historyStatus: item.historyStatus,
     unsupportedType: item.unsupportedType,

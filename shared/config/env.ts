@@ -18,7 +18,11 @@ export function loadEnv<S extends z.ZodType>(schema: S, env: Record<string, stri
   return result.data;
 }
 
-const name = z.string().min(3, 'must be set');
+/** A required variable: "must be set" when missing, rather than zod's type message. */
+export const required = (minLength = 1) =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'must be set' : 'must be a string') }).min(minLength, minLength > 1 ? `must be at least ${minLength} characters` : 'must not be empty');
+
+const name = required(3);
 
 /** Endpoint overrides used by the local stack (dynalite, s3rver); unset on AWS. */
 export const EndpointEnv = z.object({

@@ -51,6 +51,8 @@ export interface MessageView {
   revokedBy: string[];
   reactions: string[];
   media?: Record<string, unknown>;
+  /** The archived file (after media capture): state, sha256, sniffed type, size, hash verdict. */
+  mediaFile?: Record<string, unknown>;
   errors?: unknown[];
   historyStatus?: string;
   unsupportedType?: string;

@@ -27,6 +27,7 @@ export interface TableDefinition {
  * - `MSG#<wamid>` / `CONFLICT#<sha256>` same id seen with different content
  * - `CONTACT#<line>#<contact>` / `PROFILE` and `SYNC#…`
  * - `RAW#<key>` / `RAW`                 projection marker of a raw webhook
+ * - `MEDIA#<media id>` / `MEDIA`        a media file: download state, hashes, sniffed type
  * - `EVENT#<raw key>` / `<n>`           change-level errors and other fields
  */
 export const ARCHIVE_TABLE: TableDefinition = {
@@ -39,6 +40,8 @@ export const ARCHIVE_TABLE: TableDefinition = {
     { indexName: 'byContact', partitionKey: { name: 'contactPk', type: 'S' }, sortKey: { name: 'contactSk', type: 'S' } },
     // every message of a UTC day in time order (listing, export)
     { indexName: 'byDay', partitionKey: { name: 'dayPk', type: 'S' }, sortKey: { name: 'daySk', type: 'S' } },
+    // media items by download state (pending, stored, failed, expired), oldest first
+    { indexName: 'byMediaState', partitionKey: { name: 'mediaStatePk', type: 'S' }, sortKey: { name: 'mediaStateSk', type: 'S' } },
   ],
 };
 

@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeGraphApi, type FakeGraphApi } from '../../local/fake-graph-api';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { signBody } from '../../shared/whatsapp-signature';
 
 export interface TestStack {
   stack: LocalStack;
   dataDir: string;
+  /** The Graph API the stack downloads media from (serves a small PDF for unknown ids). */
+  graph: FakeGraphApi;
   /** POSTs to /webhook, signed with the stack's app secret unless `signature` is given (null = no header). */
   post(body: string | Buffer, options?: { signature?: string | null; contentType?: string }): Promise<Response>;
   get(path: string): Promise<Response>;
@@ -14,16 +17,27 @@ export interface TestStack {
 }
 
 /** A local stack on free ports in a fresh data dir, with fixed test secrets. */
-export async function startTestStack(options: { dataDir?: string } = {}): Promise<TestStack> {
+export async function startTestStack(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigia-test-'));
+  const graph = await startFakeGraphApi({ accessToken: 'test-access-token', serveUnknown: true });
   const stack = await startLocalStack({
     dataDir,
     port: 0,
-    env: { WHATSAPP_APP_SECRET: 'test-app-secret', WHATSAPP_VERIFY_TOKEN: 'test-verify-token', WHATSAPP_ACCESS_TOKEN: 'test-access-token', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: {
+      WHATSAPP_APP_SECRET: 'test-app-secret',
+      WHATSAPP_VERIFY_TOKEN: 'test-verify-token',
+      WHATSAPP_ACCESS_TOKEN: 'test-access-token',
+      WHATSAPP_GRAPH_API_URL: graph.url,
+      MEDIA_RETRY_DELAYS_MS: '20,40,80',
+      MEDIA_IDLE_TIMEOUT_MS: '2000',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      ...options.env,
+    },
   });
   return {
     stack,
     dataDir,
+    graph,
     post: (body, { signature, contentType = 'application/json' } = {}) => {
       const headers: Record<string, string> = { 'content-type': contentType };
       const header = signature === undefined ? signBody(body, stack.secrets.appSecret) : signature;
@@ -33,6 +47,7 @@ export async function startTestStack(options: { dataDir?: string } = {}): Promis
     get: (path) => fetch(`${stack.info.url}${path}`),
     async stop() {
       await stack.stop();
+      await graph.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { allows, arnOf, logicalIdOf, roleStatements, testApp } from './helpers';
@@ -84,6 +85,90 @@ describe('PipelineFunction', () => {
   it('bindArchiveBucketPrefix grants no KMS action for a bucket without a customer-managed key', () => {
     const { stack, fn } = setUp();
     fn.bindArchiveBucketPrefix(new s3.Bucket(stack, 'Bucket'), 'raw/', 'write');
+    const statements = roleStatements(Template.fromStack(stack), logicalIdOf(stack, fn.role!));
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((action) => String(action).startsWith('kms:'))).toEqual([]);
+  });
+
+  it('bindArchiveBucketPrefix("upload") grants PutObject and AbortMultipartUpload on the prefix: no read, delete, listing or versions', () => {
+    const { stack, key, fn } = setUp();
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key });
+    fn.bindArchiveBucketPrefix(bucket, 'media/', 'upload');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ARCHIVE_BUCKET: { Ref: logicalIdOf(stack, bucket) } }) },
+    });
+    const statements = roleStatements(template, logicalIdOf(stack, fn.role!));
+    const s3Statements = statements.filter((s) => [s.Action].flat().some((action) => String(action).startsWith('s3:')));
+    expect(s3Statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+        Resource: { 'Fn::Join': ['', [arnOf(logicalIdOf(stack, bucket)), '/media/*']] },
+      },
+    ]);
+    for (const action of [
+      's3:GetObject',
+      's3:DeleteObject',
+      's3:ListBucket',
+      's3:ListBucketMultipartUploads',
+      's3:ListMultipartUploadParts',
+      's3:GetObjectVersion',
+      's3:DeleteObjectVersion',
+      's3:PutObjectAcl',
+    ]) {
+      expect(allows(statements, action), action).toEqual([]);
+    }
+    // A multipart upload of an SSE-KMS object needs both (UploadPart and CompleteMultipartUpload
+    // decrypt the data key), through S3 only.
+    const kmsStatements = statements.filter((s) => [s.Action].flat().some((action) => String(action).startsWith('kms:')));
+    expect(kmsStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: arnOf(logicalIdOf(stack, key)),
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      },
+    ]);
+  });
+
+  it('sets the ephemeral storage (/tmp) size only when given', () => {
+    const stack = new Stack(testApp(), 'TestStack');
+    const key = new kms.Key(stack, 'Key');
+    new PipelineFunction(stack, 'Small', { entry: ENTRY, encryptionKey: key });
+    new PipelineFunction(stack, 'Large', { entry: ENTRY, encryptionKey: key, ephemeralStorageSize: Size.mebibytes(2048) });
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    const byId = (prefix: string) => Object.entries(functions).find(([logicalId]) => logicalId.startsWith(prefix))![1].Properties;
+    expect(byId('Small').EphemeralStorage).toBeUndefined();
+    expect(byId('Large').EphemeralStorage).toEqual({ Size: 2048 });
+  });
+
+  it('bindQueueSender sets the variable to the queue URL and grants SendMessage on that queue, and the key through SQS only', () => {
+    const { stack, key, fn } = setUp();
+    const queue = new sqs.Queue(stack, 'Queue', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
+    fn.bindQueueSender(queue, 'WORK_QUEUE_URL');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ WORK_QUEUE_URL: { Ref: logicalIdOf(stack, queue) } }) },
+    });
+    const statements = roleStatements(template, logicalIdOf(stack, fn.role!));
+    expect(allows(statements, 'sqs:SendMessage')).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(logicalIdOf(stack, queue)) }]);
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue', 'sqs:GetQueueAttributes']) {
+      expect(allows(statements, action), action).toEqual([]);
+    }
+    const kmsStatements = statements.filter((s) => [s.Action].flat().some((action) => String(action).startsWith('kms:')));
+    expect(kmsStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: arnOf(logicalIdOf(stack, key)),
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      },
+    ]);
+  });
+
+  it('bindQueueSender grants no KMS action for a queue without a customer-managed key', () => {
+    const { stack, fn } = setUp();
+    fn.bindQueueSender(new sqs.Queue(stack, 'Queue'), 'WORK_QUEUE_URL');
     const statements = roleStatements(Template.fromStack(stack), logicalIdOf(stack, fn.role!));
     expect(statements.flatMap((s) => [s.Action].flat()).filter((action) => String(action).startsWith('kms:'))).toEqual([]);
   });

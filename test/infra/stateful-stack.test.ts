@@ -1,7 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ARCHIVE_PREFIXES, ARCHIVE_TABLE } from '../../shared/resources/definitions';
-import { INGEST_MAX_RECEIVE_COUNT } from '../../infra/config';
+import {
+  INGEST_MAX_RECEIVE_COUNT,
+  MEDIA_FETCH_FUNCTION,
+  MEDIA_MAX_RECEIVE_COUNT,
+  MEDIA_QUEUE_VISIBILITY_TIMEOUT,
+} from '../../infra/config';
 import { allStatements, arnOf, arnWithSuffix, asArray, logicalIdOf, ref, synthVigia } from './helpers';
 
 const { stateful, statefulTemplate: template } = synthVigia();
@@ -11,7 +16,10 @@ const id = {
   table: logicalIdOf(stateful, stateful.archiveTable),
   queue: logicalIdOf(stateful, stateful.ingestQueue),
   dlq: logicalIdOf(stateful, stateful.ingestDeadLetterQueue),
+  mediaQueue: logicalIdOf(stateful, stateful.mediaQueue),
+  mediaDlq: logicalIdOf(stateful, stateful.mediaDeadLetterQueue),
 };
+const resources = template.toJSON().Resources as Record<string, any>;
 
 describe('StatefulStack', () => {
   it('keeps the logical IDs of stateful resources stable (renaming one replaces it)', () => {
@@ -21,6 +29,8 @@ describe('StatefulStack', () => {
       table: 'ArchiveTable4E5864BF',
       queue: 'IngestQueue2280FF4E',
       dlq: 'IngestDeadLetterQueue48D59084',
+      mediaQueue: 'MediaQueue5E4C5F09',
+      mediaDlq: 'MediaDeadLetterQueue30136B11',
     });
   });
 
@@ -178,7 +188,26 @@ describe('StatefulStack', () => {
           Projection: { ProjectionType: 'ALL' },
         })),
       );
-      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay']);
+      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState']);
+    });
+
+    it('has the byMediaState GSI (media items by download state, oldest first)', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: Match.arrayWith([
+          {
+            IndexName: 'byMediaState',
+            KeySchema: [
+              { AttributeName: 'mediaStatePk', KeyType: 'HASH' },
+              { AttributeName: 'mediaStateSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ]),
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'mediaStatePk', AttributeType: 'S' },
+          { AttributeName: 'mediaStateSk', AttributeType: 'S' },
+        ]),
+      });
     });
   });
 
@@ -234,6 +263,69 @@ describe('StatefulStack', () => {
     });
   });
 
+  describe('media queues', () => {
+    it('encrypts the media queue and its dead-letter queue with the key', () => {
+      for (const queueId of [id.mediaQueue, id.mediaDlq]) {
+        expect(resources[queueId].Properties.KmsMasterKeyId).toEqual(arnOf(id.key));
+      }
+    });
+
+    it(`moves a media message to the media dead-letter queue after ${MEDIA_MAX_RECEIVE_COUNT} receives`, () => {
+      expect(resources[id.mediaQueue].Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: arnOf(id.mediaDlq), maxReceiveCount: 3 });
+    });
+
+    it('keeps media dead letters for 14 days, and queued media for the 7 days Meta keeps it', () => {
+      expect(resources[id.mediaDlq].Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(resources[id.mediaQueue].Properties.MessageRetentionPeriod).toBe(7 * 24 * 3600);
+    });
+
+    it('hides a received media message for 6 × the media-fetch timeout (30 min)', () => {
+      expect(MEDIA_QUEUE_VISIBILITY_TIMEOUT.toSeconds()).toBe(6 * MEDIA_FETCH_FUNCTION.timeout.toSeconds());
+      expect(resources[id.mediaQueue].Properties.VisibilityTimeout).toBe(1800);
+    });
+
+    it('denies requests without TLS and allows nobody through a queue policy (IAM roles only)', () => {
+      for (const queueId of [id.mediaQueue, id.mediaDlq]) {
+        const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
+          asArray(policy.Properties.Queues).some((queue) => JSON.stringify(queue) === JSON.stringify(ref(queueId))),
+        );
+        expect(policies).toHaveLength(1);
+        const statements = asArray<any>(policies[0]!.Properties.PolicyDocument.Statement);
+        expect(statements).toEqual([
+          expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]);
+      }
+    });
+
+    it('is not fed by bucket notifications (media/ objects trigger nothing)', () => {
+      const notifications = JSON.stringify(template.findResources('Custom::S3BucketNotifications'));
+      expect(notifications).not.toContain(id.mediaQueue);
+      expect(notifications).not.toContain('media/');
+    });
+  });
+
+  describe('lifecycle', () => {
+    const rules = () => resources[id.bucket].Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+
+    it('expires nothing: no rule removes objects, old versions or delete markers (archive data never expires silently)', () => {
+      const expiring = rules().filter(
+        (rule) =>
+          'ExpirationInDays' in rule ||
+          'ExpirationDate' in rule ||
+          'NoncurrentVersionExpiration' in rule ||
+          'NoncurrentVersionExpirationInDays' in rule ||
+          'ExpiredObjectDeleteMarker' in rule,
+      );
+      expect(expiring).toEqual([]);
+    });
+
+    it('only aborts multipart uploads left incomplete for 7 days (parts, never objects)', () => {
+      expect(rules()).toEqual([
+        { Id: 'AbortIncompleteMultipartUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+      ]);
+    });
+  });
+
   it('grants S3 PutBucketNotification only on the archive bucket (CDK notifications handler)', () => {
     const notificationStatements = allStatements(template).filter(({ statement }) =>
       asArray(statement.Action).includes('s3:PutBucketNotification'),
@@ -241,12 +333,13 @@ describe('StatefulStack', () => {
     expect(notificationStatements.map(({ statement }) => statement.Resource)).toEqual([arnOf(id.bucket)]);
   });
 
-  it('exposes the bucket, table and key under exact output names, without exports', () => {
+  it('exposes the bucket, table, key and media queue under exact output names, without exports', () => {
     const outputs = template.toJSON().Outputs;
     expect(outputs.ArchiveBucketName).toMatchObject({ Value: ref(id.bucket) });
     expect(outputs.ArchiveTableName).toMatchObject({ Value: ref(id.table) });
     expect(outputs.ArchiveKeyArn).toMatchObject({ Value: arnOf(id.key) });
-    for (const name of ['ArchiveBucketName', 'ArchiveTableName', 'ArchiveKeyArn']) {
+    expect(outputs.MediaQueueUrl).toMatchObject({ Value: ref(id.mediaQueue) });
+    for (const name of ['ArchiveBucketName', 'ArchiveTableName', 'ArchiveKeyArn', 'MediaQueueUrl']) {
       expect(outputs[name].Export).toBeUndefined();
     }
   });

@@ -23,7 +23,7 @@ afterAll(() => {
 async function startStackProcess(previousPid?: number): Promise<{ child: ChildProcess; info: LocalStackInfo }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'local/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, VIGIA_DATA_DIR: dataDir, PORT: '0', WHATSAPP_APP_SECRET: secret, WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, VIGIA_DATA_DIR: dataDir, PORT: '0', WHATSAPP_APP_SECRET: secret, WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR', VIGIA_FAKE_GRAPH_API: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -109,7 +109,7 @@ it('projects at start the raw webhooks archived while nothing was ingesting', as
     await s3rver.close();
 
     const { startLocalStack } = await import('../../local/stack');
-    const stack = await startLocalStack({ dataDir: dir, port: 0, env: { WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+    const stack = await startLocalStack({ dataDir: dir, port: 0, env: { WHATSAPP_APP_SECRET: 's', WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR', VIGIA_FAKE_GRAPH_API: '1' } });
     expect(stack.recovered).toBe(1);
     await stack.drained();
     process.env.VIGIA_DATA_DIR = dir;

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { lambdaContext } from '../../local/api-gateway';
 
 const s3Mock = mockClient(S3Client);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
+const sqsMock = mockClient(SQSClient);
 const secrets = async () => ({ appSecret: 'secret', verifyToken: 'token' });
 const body = Buffer.from(
   JSON.stringify({
@@ -27,6 +29,7 @@ const bodyStream = () => ({ transformToByteArray: async () => new Uint8Array(bod
 beforeEach(() => {
   s3Mock.reset();
   dynamoMock.reset();
+  sqsMock.reset();
 });
 
 describe('webhook ack path under S3 faults', () => {
@@ -98,6 +101,50 @@ describe('projection under DynamoDB faults', () => {
   });
 });
 
+describe('media jobs from the projection', () => {
+  const withDocument = Buffer.from(
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'w', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: 'L1' }, messages: [{ from: '5511', id: 'wamid.D1', timestamp: '1764300000', type: 'document', document: { id: 'MEDIA-1', mime_type: 'application/pdf', filename: 'Proposta.PDF' } }] } }] }],
+    }),
+  );
+  const dependencies = async () => {
+    const { DynamoDbMediaRepository } = await import('../../shared/adapters/dynamodb-media-repository');
+    const { SqsMessageQueue } = await import('../../shared/adapters/message-queues');
+    const db = createDynamoDbClient();
+    return {
+      archive: new S3RawArchive(new S3Client({ region: 'us-east-1' }), 'archive-bucket'),
+      repository: new DynamoDbArchiveRepository(db, 'archive-table'),
+      media: { repository: new DynamoDbMediaRepository(db, 'archive-table'), queue: new SqsMessageQueue(new SQSClient({ region: 'us-east-1' }), 'https://sqs.example/media') },
+    };
+  };
+
+  it('registers the file as pending and sends one job to the media queue', async () => {
+    s3Mock.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array(withDocument) } as never, Metadata: { 'received-at': '2026-11-28T10:00:00.000Z' } });
+    dynamoMock.on(UpdateCommand).resolves({});
+    dynamoMock.on(PutCommand).resolves({});
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: '' }], Failed: [] });
+    await projectRawWebhook('raw/dt=2026-11-28/d.json', await dependencies());
+    const registration = dynamoMock.commandCalls(UpdateCommand).find((call) => call.args[0].input.Key?.pk === 'MEDIA#MEDIA-1')!;
+    expect(registration.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(Object.values(registration.args[0].input.ExpressionAttributeValues!)).toEqual(
+      expect.arrayContaining(['pending', 'wamid.D1', 'application/pdf', 'Proposta.PDF', 'pdf', '2026-11-28T10:00:00.000Z', 'MEDIA_STATE#pending']),
+    );
+    expect(sqsMock.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input)).toEqual([
+      { QueueUrl: 'https://sqs.example/media', Entries: [{ Id: '0', MessageBody: JSON.stringify({ mediaId: 'MEDIA-1' }) }] },
+    ]);
+  });
+
+  it('fails the projection (so it is retried) when the media queue refuses the job', async () => {
+    s3Mock.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array(withDocument) } as never, Metadata: {} });
+    dynamoMock.on(UpdateCommand).resolves({});
+    dynamoMock.on(PutCommand).resolves({});
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'KMS.ThrottlingException', SenderFault: false, Message: 'throttled' }] });
+    await expect(projectRawWebhook('raw/dt=2026-11-28/d.json', await dependencies())).rejects.toThrow('SQS refused 1 message(s): throttled');
+    expect(dynamoMock.commandCalls(PutCommand).filter((call) => String(call.args[0].input.Item?.pk).startsWith('RAW#'))).toHaveLength(0);
+  });
+});
+
 describe('ingest handler', () => {
   const saved = { ...process.env };
   afterEach(() => {
@@ -105,7 +152,14 @@ describe('ingest handler', () => {
   });
 
   it('reports only the SQS record whose raw object failed, so only it is retried', async () => {
-    Object.assign(process.env, { ARCHIVE_BUCKET: 'archive-bucket', ARCHIVE_TABLE: 'archive-table', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      ARCHIVE_BUCKET: 'archive-bucket',
+      ARCHIVE_TABLE: 'archive-table',
+      MEDIA_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/media',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_REGION: 'us-east-1',
+    });
     s3Mock.on(GetObjectCommand, { Key: 'raw/dt=2026-11-28/good.json' }).resolves({ Body: bodyStream(), Metadata: {} });
     s3Mock.on(GetObjectCommand, { Key: 'raw/dt=2026-11-28/gone.json' }).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
     dynamoMock.on(UpdateCommand).resolves({});

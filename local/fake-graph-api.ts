@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for Meta's Graph API media endpoints on 127.0.0.1, for tests and the offline demo
+ * (`VIGIA_FAKE_GRAPH_API=1 npm start`). It checks the bearer token, hands out download URLs that
+ * can expire, and can be told to fail: 5xx, wrong hashes, slow or stalled bodies, or be down.
+ */
+export interface FakeMediaFile {
+  /** The bytes, or a size for a generated file (streamed in 64 KB chunks, never held in memory). */
+  content: Buffer | { size: number; seed?: number };
+  mimeType: string;
+  /** Announce this sha256 instead of the real one (a "wrong hash" from Meta). */
+  announcedSha256?: string;
+  /** The next N metadata requests answer 503. */
+  metadataFailures?: number;
+  /** The next N downloads answer 503. */
+  downloadFailures?: number;
+  /** The first download URL handed out answers 404, as an expired URL does. */
+  expireFirstUrl?: boolean;
+  /** Pause this long between 64 KB chunks. */
+  chunkDelayMs?: number;
+  /** Send the first chunk, then nothing (a stalled transfer), for the next N downloads. */
+  stallDownloads?: number;
+}
+
+export interface FakeGraphApi {
+  /** Base URL to use as WHATSAPP_GRAPH_API_URL. */
+  url: string;
+  files: Map<string, FakeMediaFile>;
+  /** Every request: `meta <id>` or `download <id>`, in order. */
+  requests: string[];
+  /** When true every request answers 503. */
+  down: boolean;
+  /** Serve a small generated PDF for media ids nobody registered (demo mode, generic tests). */
+  serveUnknown: boolean;
+  sha256Of(mediaId: string): string;
+  close(): Promise<void>;
+}
+
+const CHUNK = 64 * 1024;
+
+export async function startFakeGraphApi(options: { accessToken: string; serveUnknown?: boolean; port?: number }): Promise<FakeGraphApi> {
+  let generation = 0;
+  const issued = new Map<string, number>(); // media id → generation of its first URL
+  const api: FakeGraphApi = {
+    url: '',
+    files: new Map(),
+    requests: [],
+    down: false,
+    serveUnknown: options.serveUnknown ?? false,
+    sha256Of: (mediaId) => sha256(fileFor(mediaId)!),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+
+  const fileFor = (mediaId: string): FakeMediaFile | undefined =>
+    api.files.get(mediaId) ?? (api.serveUnknown ? { content: demoPdf(mediaId), mimeType: 'application/pdf' } : undefined);
+
+  const server: Server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const [, version, id, ...rest] = url.pathname.split('/');
+    const mediaId = decodeURIComponent(version === 'download' ? (id ?? '') : (id ?? ''));
+    const isDownload = version === 'download';
+    api.requests.push(`${isDownload ? 'download' : 'meta'} ${mediaId}`);
+    const fail = (status: number, message: string) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message, code: status } }));
+    };
+    if (api.down) return fail(503, 'Service temporarily unavailable');
+    if (request.headers.authorization !== `Bearer ${options.accessToken}`) return fail(401, 'Invalid OAuth access token');
+    if (rest.length > 0) return fail(404, 'Unknown path');
+    const file = fileFor(mediaId);
+    if (!file) return fail(404, `Unsupported get request. Object with ID '${mediaId}' does not exist`);
+
+    if (!isDownload) {
+      if (file.metadataFailures) {
+        file.metadataFailures -= 1;
+        return fail(503, 'Temporarily unavailable');
+      }
+      const current = ++generation;
+      if (!issued.has(mediaId)) issued.set(mediaId, current);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          messaging_product: 'whatsapp',
+          url: `${api.url.replace(/\/v[\d.]+$/, '')}/download/${encodeURIComponent(mediaId)}?gen=${current}`,
+          mime_type: file.mimeType,
+          sha256: file.announcedSha256 ?? Buffer.from(sha256(file), 'hex').toString('base64'),
+          file_size: String(sizeOf(file)),
+          id: mediaId,
+        }),
+      );
+      return;
+    }
+
+    if (file.expireFirstUrl && Number(url.searchParams.get('gen')) === issued.get(mediaId)) return fail(404, 'URL signature expired');
+    if (file.downloadFailures) {
+      file.downloadFailures -= 1;
+      return fail(503, 'Temporarily unavailable');
+    }
+    response.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(sizeOf(file)) });
+    if (file.stallDownloads) {
+      file.stallDownloads -= 1;
+      response.write(chunkAt(file, 0));
+      return; // never ends: the client must give up on its own
+    }
+    for (let offset = 0; offset < sizeOf(file); offset += CHUNK) {
+      if (response.destroyed) return;
+      if (!response.write(chunkAt(file, offset))) await new Promise((resolve) => response.once('drain', resolve));
+      if (file.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, file.chunkDelayMs));
+    }
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v25.0`;
+  return api;
+}
+
+function sizeOf(file: FakeMediaFile): number {
+  return Buffer.isBuffer(file.content) ? file.content.length : file.content.size;
+}
+
+/** Deterministic bytes of a generated file, chunk by chunk. */
+function chunkAt(file: FakeMediaFile, offset: number): Buffer {
+  if (Buffer.isBuffer(file.content)) return file.content.subarray(offset, offset + CHUNK);
+  const length = Math.min(CHUNK, file.content.size - offset);
+  const chunk = Buffer.alloc(length);
+  const seed = file.content.seed ?? 1;
+  for (let i = 0; i < length; i++) chunk[i] = ((offset + i) * 31 + seed) & 0xff;
+  if (offset === 0) Buffer.from('%PDF-1.7\n').copy(chunk); // generated files look like PDFs
+  return chunk;
+}
+
+function sha256(file: FakeMediaFile): string {
+  const hash = createHash('sha256');
+  for (let offset = 0; offset < sizeOf(file); offset += CHUNK) hash.update(chunkAt(file, offset));
+  return hash.digest('hex');
+}
+
+function demoPdf(mediaId: string): Buffer {
+  return Buffer.from(`%PDF-1.4\n% Vigia demo file for media ${mediaId}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+}

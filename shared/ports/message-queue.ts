@@ -1,0 +1,9 @@
+/** A durable work queue (SQS on AWS, the local stack's in-process queue locally). */
+export interface MessageQueue {
+  send(bodies: string[]): Promise<void>;
+}
+
+/** A media download job: one media id per message. */
+export interface MediaJob {
+  mediaId: string;
+}

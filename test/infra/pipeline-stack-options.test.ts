@@ -1,0 +1,80 @@
+import { App, Lazy } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { describe, expect, it } from 'vitest';
+import { PipelineStack, type PipelineStackProps } from '../../infra/stacks/pipeline-stack';
+import { StatefulStack } from '../../infra/stacks/stateful-stack';
+import { logicalIdOf, ref, resolveCrossStack, testApp } from './helpers';
+
+type Options = Pick<PipelineStackProps, 'graphApiUrl'> & { withAlarmTopic?: boolean };
+
+/** Stacks as buildApp creates them, plus the PipelineStack options buildApp does not pass. */
+function createStacks(app: App, options: Options) {
+  const stateful = new StatefulStack(app, 'Vigia-test-Stateful', { stage: 'test' });
+  const alarmTopic = options.withAlarmTopic ? new sns.Topic(stateful, 'OpsTopic') : undefined;
+  const pipeline = new PipelineStack(app, 'Vigia-test-Pipeline', {
+    stage: 'test',
+    key: stateful.key,
+    archiveBucket: stateful.archiveBucket,
+    archiveTable: stateful.archiveTable,
+    ingestQueue: stateful.ingestQueue,
+    mediaQueue: stateful.mediaQueue,
+    mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
+    graphApiUrl: options.graphApiUrl,
+    alarmTopic,
+  });
+  return { stateful, pipeline, alarmTopic };
+}
+
+function synthWith(options: Options) {
+  const app = testApp();
+  const { stateful, pipeline, alarmTopic } = createStacks(app, options);
+  app.synth();
+  const statefulTemplate = Template.fromStack(stateful).toJSON();
+  const template = Template.fromJSON(resolveCrossStack(Template.fromStack(pipeline).toJSON(), stateful.stackName, statefulTemplate));
+  return { stateful, pipeline, alarmTopic, template };
+}
+
+describe('PipelineStack options', () => {
+  describe('alarmTopic', () => {
+    it('notifies the topic when any media alarm goes into ALARM', () => {
+      const { stateful, alarmTopic, template } = synthWith({ withAlarmTopic: true });
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms).toHaveLength(3);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([ref(logicalIdOf(stateful, alarmTopic!))]);
+      }
+    });
+  });
+
+  describe('graphApiUrl', () => {
+    it('is set as WHATSAPP_GRAPH_API_URL on the media-fetch function only', () => {
+      const { pipeline, template } = synthWith({ graphApiUrl: 'https://graph.facebook.com/v26.0' });
+      const functions = template.findResources('AWS::Lambda::Function');
+      expect(functions[logicalIdOf(pipeline, pipeline.mediaFetchFunction)]!.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBe(
+        'https://graph.facebook.com/v26.0',
+      );
+      const others = Object.entries(functions).filter(([id]) => id !== logicalIdOf(pipeline, pipeline.mediaFetchFunction));
+      expect(others).toHaveLength(3);
+      for (const [, fn] of others) expect(fn.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBeUndefined();
+    });
+
+    it('accepts a token (resolved at synth time, not validated)', () => {
+      const { pipeline, template } = synthWith({ graphApiUrl: Lazy.string({ produce: () => 'https://graph-proxy.internal/v25.0' }) });
+      const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(pipeline, pipeline.mediaFetchFunction)]!;
+      expect(fn.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBe('https://graph-proxy.internal/v25.0');
+    });
+
+    it.each([
+      '',
+      'graph.facebook.com/v25.0',
+      'http://graph.facebook.com/v25.0',
+      'https://graph.facebook.com/v25.0?access_token=x',
+      'https://graph.facebook.com/v25.0#x',
+    ])('fails for %j, before creating the stack', (graphApiUrl) => {
+      const app = testApp();
+      expect(() => createStacks(app, { graphApiUrl })).toThrow(/^Invalid graphApiUrl .*use an https URL/);
+      expect(app.node.tryFindChild('Vigia-test-Pipeline')).toBeUndefined();
+    });
+  });
+});
