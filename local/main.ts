@@ -17,8 +17,9 @@ console.log(`Vigia local stack ready
   app secret     ${shown('appSecret', 'WHATSAPP_APP_SECRET')}
   verify token   ${shown('verifyToken', 'WHATSAPP_VERIFY_TOKEN')}
   access token   ${shown('accessToken', 'WHATSAPP_ACCESS_TOKEN')}
+  media from     ${stack.fakeGraphApiUrl ? `${stack.fakeGraphApiUrl}  (built-in fake Graph API: no WHATSAPP_ACCESS_TOKEN given)` : (process.env.WHATSAPP_GRAPH_API_URL ?? "Meta's Graph API")}
 ${stack.recovered > 0 ? `  recovered      ${stack.recovered} archived webhooks that were not projected before the last stop\n` : ''}
-Try: npm run simulate   then   npx vigia messages`);
+Try: npm run simulate   then   npx vigia messages   and   npx vigia media`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

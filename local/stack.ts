@@ -48,6 +48,8 @@ export interface LocalStack {
   info: LocalStackInfo;
   secrets: LocalSecrets;
   dataDir: string;
+  /** Set when media downloads go to the built-in fake Graph API. */
+  fakeGraphApiUrl?: string;
   /** Raw webhooks found unprojected at start (left by a crash) and queued again. */
   recovered: number;
   /** Resolves when every archived webhook has been projected. */
@@ -90,8 +92,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureBucket(s3, LOCAL_BUCKET);
 
   const secrets = loadLocalSecrets(dataDir, env);
-  // Offline demo: a local Graph API that serves a small file for every media id.
-  const fakeGraph = env.VIGIA_FAKE_GRAPH_API === '1' ? await startFakeGraphApi({ accessToken: secrets.accessToken, serveUnknown: true }) : undefined;
+  // A generated access token can never work against Meta: without a real token (or an explicit
+  // Graph API URL) media downloads go to a local fake Graph API that serves a small file for
+  // every media id, so the simulator's traffic is archived end to end. VIGIA_FAKE_GRAPH_API=1/0 forces it.
+  const useFakeGraph =
+    env.VIGIA_FAKE_GRAPH_API === '1' || (env.VIGIA_FAKE_GRAPH_API !== '0' && !env.WHATSAPP_ACCESS_TOKEN && !env.WHATSAPP_GRAPH_API_URL);
+  const fakeGraph = useFakeGraph ? await startFakeGraphApi({ accessToken: secrets.accessToken, serveUnknown: true }) : undefined;
   Object.assign(process.env, {
     ARCHIVE_BUCKET: LOCAL_BUCKET,
     ARCHIVE_TABLE: LOCAL_TABLE,
@@ -203,6 +209,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     secrets,
     dataDir,
     recovered: unprojected.length,
+    fakeGraphApiUrl: fakeGraph?.url,
     drained: async () => {
       // Ingest feeds the media queue: wait until both are quiet.
       while (queue.size + mediaQueue.size > 0) {
