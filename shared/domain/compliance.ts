@@ -1,0 +1,148 @@
+/**
+ * Compliance: policies from the deployment config, the checks the flow runs on every new message,
+ * and the alerts they raise. The Step Functions flow (infra/constructs/compliance-flow.ts) passes
+ * these shapes between its tasks; the local stack runs the same definition.
+ */
+
+export type Severity = 'low' | 'medium' | 'high';
+export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+
+export type PolicyKind = 'keyword' | 'file' | 'sentiment';
+
+export type SentimentLabel = 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL' | 'MIXED';
+
+/** Comprehend's DetectSentiment shape, also produced by the offline analyzer. */
+export interface SentimentResult {
+  sentiment: SentimentLabel;
+  scores: { Positive: number; Negative: number; Neutral: number; Mixed: number };
+  languageCode: string;
+  /** Who decided: the offline analyzer alone, or Amazon Comprehend. */
+  analyzer: 'offline' | 'comprehend';
+}
+
+/** What the flow knows about a message: read once by the Prepare task. */
+export interface MessageContext {
+  messageId: string;
+  lineId: string;
+  /** From the config's lines; undefined for a line the config does not list. */
+  employee?: string;
+  team?: string;
+  contactId?: string;
+  direction: 'inbound' | 'outbound';
+  source: string;
+  type: string;
+  text?: string;
+  timestamp: string;
+  /** Media to fetch before the file checks. */
+  mediaId?: string;
+}
+
+/** The file as the file rules see it (from the media item once stored). */
+export interface FileFacts {
+  state: 'pending' | 'stored' | 'failed' | 'expired';
+  filename?: string;
+  extension?: string;
+  declaredMime?: string;
+  sniffedMime?: string;
+  size?: number;
+  hashVerified?: boolean | null;
+}
+
+export interface KeywordHit {
+  policyId: string;
+  severity: Severity;
+  /** The term or regex that matched, and a short excerpt around it. */
+  matched: string;
+  excerpt: string;
+}
+
+export interface FileHit {
+  policyId: string;
+  severity: Severity;
+  /** Why: extension, declared/sniffed MIME, type mismatch, size. */
+  reasons: string[];
+}
+
+export interface SentimentHit {
+  policyId: string;
+  severity: Severity;
+  sentiment: SentimentLabel;
+  score: number;
+}
+
+/** Output of the checks; stored on the message record whether or not anything hit. */
+export interface CheckResults {
+  keyword?: { hits: KeywordHit[] };
+  file?: { facts?: FileFacts; hits: FileHit[]; skipped?: string };
+  sentiment?: { result?: SentimentResult; hits: SentimentHit[]; skipped?: string };
+  /** A check that could not run (e.g. Comprehend throttled after retries): name → error. */
+  errors?: Record<string, string>;
+}
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface AlertEvent {
+  status: AlertStatus;
+  by: string;
+  at: string;
+  note?: string;
+}
+
+export interface Alert {
+  /** Deterministic: one alert per (message, policy) however often the flow runs. */
+  id: string;
+  messageId: string;
+  lineId: string;
+  employee?: string;
+  team?: string;
+  contactId?: string;
+  policyId: string;
+  kind: PolicyKind;
+  severity: Severity;
+  evidence: Record<string, unknown>;
+  status: AlertStatus;
+  /** Append-only audit trail: open, then acknowledgements and resolutions. */
+  history: AlertEvent[];
+  createdAt: string;
+  notifiedAt?: string;
+}
+
+/**
+ * The state passed along the compliance flow. Every Lambda task receives the whole state as its
+ * payload and returns it extended (`outputPath: $.Payload`), except inside the `Checks` parallel
+ * branches, whose outputs land in `checks` as an array.
+ *
+ *   Prepare → HasMedia? → FetchMedia → Checks [RuleChecks | SentimentCheck] → Record → Notify → Done
+ *   any Catch → RecordFailure → Failed
+ */
+export interface FlowState {
+  messageId: string;
+  /** Set by Prepare. Absent when the message is not (yet) in the archive. */
+  context?: MessageContext;
+  /** Set by FetchMedia (or Prepare when the file is already stored). */
+  file?: FileFacts;
+  /** Set by the Catch of FetchMedia: the file could not be fetched now (retried by the media sweeper). */
+  mediaError?: { Error: string; Cause?: string };
+  /** Outputs of the Checks branches: `{ keyword, file }` from RuleChecks, `{ sentiment }` or `{ sentimentError }` from SentimentCheck. */
+  checks?: Array<Partial<CheckResults> & { sentimentError?: { Error: string; Cause?: string } }>;
+  /** Set by Record: alerts created by this run (not those already existing). */
+  newAlertIds?: string[];
+  /** Set by a Catch before RecordFailure. */
+  failure?: { Error: string; Cause?: string };
+}
+
+/** Exact state names of the compliance flow (CDK defines them, the local runner maps them). */
+export const FLOW_STATES = {
+  prepare: 'Prepare',
+  hasMedia: 'HasMedia',
+  fetchMedia: 'FetchMedia',
+  checks: 'Checks',
+  ruleChecks: 'RuleChecks',
+  sentimentCheck: 'SentimentCheck',
+  sentimentFailed: 'SentimentFailed',
+  record: 'Record',
+  notify: 'Notify',
+  recordFailure: 'RecordFailure',
+  done: 'Done',
+  failed: 'Failed',
+} as const;
