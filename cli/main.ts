@@ -1,5 +1,8 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { listAlerts, listNotifications, transitionAlert } from './commands/alerts';
 import { getMedia, listMedia, retryMedia } from './commands/media';
+import { policiesCheck } from './commands/policies';
+import { loadVigiaConfig, ConfigFileError } from '../shared/config/vigia-config';
 import { listMessages } from './commands/messages';
 import { replay } from './commands/replay';
 import { CliError, UsageError } from './errors';
@@ -24,13 +27,23 @@ Commands:
              Download an archived media file (checked against its sha256)
   media retry [MEDIA_ID...]
              Fetch failed (and pending) media from the Graph API now
+  alerts     List compliance alerts, oldest first
+               --status S       open, acknowledged or resolved
+               --team T         only this team's alerts
+               --json           one JSON object per line
+  alerts ack|resolve ID --by NAME [--note TEXT]
+             Acknowledge or resolve an alert (kept in its audit trail)
+  notifications [--json]
+             Local stack: the e-mails and SMS the alerts produced (the outbox)
+  policies check [--text TEXT] [--line ID] [--direction inbound|outbound]
+             Validate the config (VIGIA_CONFIG, default ./vigia.config.yaml) and test a text
 
 Global options:
   --stage NAME   use the deployed stack Vigia-NAME-* with your AWS credentials
                  (default: the running local stack; VIGIA_STAGE sets it too)
   -h, --help     show this help
 
-Environment: VIGIA_DATA_DIR (local data dir, default ./.vigia), VIGIA_STAGE.`;
+Environment: VIGIA_DATA_DIR (local data dir, default ./.vigia), VIGIA_STAGE, VIGIA_CONFIG.`;
 
 export async function main(argv: string[], out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
   const [command, ...rest] = argv;
@@ -86,6 +99,36 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
       const { values } = parse(rest, { ...common, state: { type: 'string' }, json: { type: 'boolean' } });
       if (values.help) return (out(HELP), 0);
       return withTarget(values.stage, async (target) => (await listMedia(target, { state: values.state, json: Boolean(values.json) }, out), 0));
+    }
+    case 'alerts': {
+      const [sub, ...args] = rest;
+      if (sub === 'ack' || sub === 'resolve') {
+        const { values, positionals } = parse(args, { ...common, by: { type: 'string' }, note: { type: 'string' } }, true);
+        if (positionals.length !== 1 || !values.by) throw new UsageError(`usage: vigia alerts ${sub} ID --by NAME [--note TEXT]`);
+        return withTarget(values.stage, async (target) => (out(await transitionAlert(target, sub, positionals[0], values.by!, values.note)), 0));
+      }
+      const { values } = parse(rest, { ...common, status: { type: 'string' }, team: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return (out(HELP), 0);
+      return withTarget(values.stage, async (target) => (await listAlerts(target, { status: values.status, team: values.team, json: Boolean(values.json) }, out), 0));
+    }
+    case 'notifications': {
+      const { values } = parse(rest, { ...common, json: { type: 'boolean' } });
+      return withTarget(values.stage, async (target) => (listNotifications(target, { json: Boolean(values.json) }, out), 0));
+    }
+    case 'policies': {
+      const [sub, ...args] = rest;
+      if (sub !== 'check') throw new UsageError('usage: vigia policies check [--text TEXT] [--line ID] [--direction inbound|outbound]');
+      const { values } = parse(args, { ...common, text: { type: 'string' }, line: { type: 'string' }, direction: { type: 'string' } });
+      if (values.direction !== undefined && values.direction !== 'inbound' && values.direction !== 'outbound') throw new UsageError(`--direction must be inbound or outbound, got "${values.direction}"`);
+      let config;
+      try {
+        config = loadVigiaConfig();
+      } catch (error) {
+        if (error instanceof ConfigFileError) throw new CliError(error.message);
+        throw error;
+      }
+      for (const line of policiesCheck(config, { text: values.text, line: values.line, direction: values.direction as 'inbound' | 'outbound' | undefined })) out(line);
+      return 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -4,6 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDbAlertRepository } from '../shared/adapters/dynamodb-alert-repository';
 import { DynamoDbArchiveRepository } from '../shared/adapters/dynamodb-archive-repository';
 import { DynamoDbMediaRepository } from '../shared/adapters/dynamodb-media-repository';
 import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi, type GraphMediaApi } from '../shared/adapters/graph-media-api';
@@ -23,6 +24,9 @@ export interface Target {
   archive: RawArchive;
   media: MediaRepository;
   mediaStore: S3MediaStore;
+  alerts: DynamoDbAlertRepository;
+  /** Local stack only: the notifications outbox (on AWS, SNS delivers them). */
+  outboxFile?: string;
   /** The Graph API with the line's access token (only `vigia media retry` needs it). */
   graph(): Promise<GraphMediaApi>;
   close(): void;
@@ -36,9 +40,19 @@ export async function resolveTarget(options: { stage?: string; env?: Env }): Pro
   return stage ? stageTarget(stage, env) : localTarget(resolve(env.VIGIA_DATA_DIR ?? '.vigia'), env);
 }
 
-function archiveTarget(description: string, db: DynamoDBDocumentClient, s3: S3Client, table: string, bucket: string, graph: () => Promise<GraphMediaApi>): Target {
+function archiveTarget(
+  description: string,
+  db: DynamoDBDocumentClient,
+  s3: S3Client,
+  table: string,
+  bucket: string,
+  graph: () => Promise<GraphMediaApi>,
+  outboxFile?: string,
+): Target {
   return {
     description,
+    outboxFile,
+    alerts: new DynamoDbAlertRepository(db, table),
     repository: new DynamoDbArchiveRepository(db, table),
     archive: new S3RawArchive(s3, bucket),
     media: new DynamoDbMediaRepository(db, table),
@@ -69,7 +83,7 @@ async function localTarget(dataDir: string, env: Env): Promise<Target> {
     if (!token) throw new CliError('no Graph API access token: set WHATSAPP_ACCESS_TOKEN to the one the local stack uses');
     return new FetchGraphMediaApi(info.graphApiUrl ?? DEFAULT_GRAPH_API_URL, async () => token);
   };
-  return archiveTarget(`local stack at ${info.url}`, createDynamoDbClient(info.dynamodbEndpoint), createS3Client(info.s3Endpoint), info.table, info.bucket, graph);
+  return archiveTarget(`local stack at ${info.url}`, createDynamoDbClient(info.dynamodbEndpoint), createS3Client(info.s3Endpoint), info.table, info.bucket, graph, info.outboxFile);
 }
 
 async function stageTarget(stage: string, env: Env): Promise<Target> {

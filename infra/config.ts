@@ -73,6 +73,23 @@ export const MEDIA_SWEEPER_FUNCTION = {
   scheduleRate: Duration.hours(1),
 } as const;
 
+/**
+ * The compliance flow's functions (infra/constructs/compliance-flow.ts). Each runs once per
+ * message inside an Express state machine, whose executions last at most 5 minutes in total.
+ */
+export const COMPLIANCE_FUNCTIONS = {
+  /** Reads the message (and its media item) from the table. */
+  prepare: { memorySize: 256, timeout: Duration.seconds(10) },
+  /** Keyword and file rules: CPU only, on one message. */
+  ruleChecks: { memorySize: 256, timeout: Duration.seconds(10) },
+  /** One Comprehend DetectSentiment call (the SDK's own retries included). */
+  sentimentCheck: { memorySize: 256, timeout: Duration.seconds(20) },
+  /** Writes the check results and the alerts (one conditional write per alert). */
+  record: { memorySize: 256, timeout: Duration.seconds(20) },
+  /** One SNS publish per new alert, then marks it notified. */
+  notify: { memorySize: 256, timeout: Duration.seconds(20) },
+} as const;
+
 /** Stage names become part of stack names, the secret name and resource names. */
 const STAGE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 

@@ -16,4 +16,24 @@ export const FUNCTION_ENV = {
    * when the PipelineStack is given `graphApiUrl`; otherwise the function uses its own default.
    */
   graphApiUrl: 'WHATSAPP_GRAPH_API_URL',
+  /**
+   * ARN of the compliance state machine (set by `bindStateMachine` on the ingest and media-fetch
+   * functions, which start one execution per new message or newly stored file).
+   */
+  complianceStateMachineArn: 'COMPLIANCE_STATE_MACHINE_ARN',
+  /** ARN of the alerts topic (set by `bindTopicPublisher` on the compliance notify function). */
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
+} as const;
+
+/**
+ * Build-time constants: esbuild replaces these expressions in the bundle (`bundling.define`), so
+ * the value is part of the code, not of the function configuration.
+ */
+export const FUNCTION_DEFINES = {
+  /**
+   * The deployment config (`VigiaConfig`) as a JSON string, inlined into the compliance functions
+   * that apply the policies. Code reads `process.env.VIGIA_CONFIG_JSON`: replaced by the literal in
+   * a bundle, an ordinary environment variable when run unbundled (local stack, tests).
+   */
+  vigiaConfigJson: 'process.env.VIGIA_CONFIG_JSON',
 } as const;

@@ -15,6 +15,9 @@ import { loadLocalSecrets, type LocalSecrets } from './dev-secrets';
 import { quarantineIncompleteObjects } from './s3-store-repair';
 import { inProcessQueues } from '../shared/adapters/message-queues';
 import { startFakeGraphApi } from './fake-graph-api';
+import { complianceRunner } from './compliance-runner';
+import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
+import type { FlowState } from '../shared/domain/compliance';
 import { WorkQueue } from './work-queue';
 
 export const LOCAL_BUCKET = 'vigia-archive';
@@ -41,6 +44,8 @@ export interface LocalStackInfo {
   table: string;
   /** The Graph API the media fetcher uses (for `vigia media retry`). */
   graphApiUrl?: string;
+  /** Local alert notifications (JSON lines). */
+  outboxFile: string;
   startedAt: string;
 }
 
@@ -55,6 +60,9 @@ export interface LocalStack {
   /** Resolves when every archived webhook has been projected. */
   drained(): Promise<void>;
   pendingIngest(): number;
+  /** Where local alert notifications go (JSON lines), as `vigia notifications` lists them. */
+  outboxFile: string;
+  config: VigiaConfig;
   /** Runs the media sweeper now (it also runs every VIGIA_MEDIA_SWEEP_SECONDS). */
   sweepMedia(): Promise<unknown>;
   stop(): Promise<void>;
@@ -92,6 +100,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureBucket(s3, LOCAL_BUCKET);
 
   const secrets = loadLocalSecrets(dataDir, env);
+  // The deployment config (lines, teams, policies): validated now, so a bad file stops the start.
+  const config = loadVigiaConfig(resolve(env.VIGIA_CONFIG ?? 'vigia.config.yaml'));
+  const outboxFile = join(dataDir, 'outbox.jsonl');
   // A generated access token can never work against Meta: without a real token (or an explicit
   // Graph API URL) media downloads go to a local fake Graph API that serves a small file for
   // every media id, so the simulator's traffic is archived end to end. VIGIA_FAKE_GRAPH_API=1/0 forces it.
@@ -110,6 +121,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? env.VIGIA_LOG_LEVEL ?? 'WARN',
     AWS_REGION: env.AWS_REGION ?? 'us-east-1',
     MEDIA_QUEUE_URL: 'local://media',
+    VIGIA_CONFIG_JSON: JSON.stringify(config),
+    COMPLIANCE_STATE_MACHINE_ARN: 'local://compliance',
+    ALERTS_TOPIC_ARN: 'local://outbox',
+    VIGIA_OUTBOX_FILE: outboxFile,
+    // Nothing leaves the machine locally: sentiment is decided by the offline analyzer.
+    VIGIA_OFFLINE_SENTIMENT: '1',
     ...pick(env, ['WHATSAPP_GRAPH_API_URL', 'MEDIA_RETRY_DELAYS_MS', 'MEDIA_IDLE_TIMEOUT_MS']),
     ...(fakeGraph ? { WHATSAPP_GRAPH_API_URL: fakeGraph.url } : {}),
   });
@@ -118,6 +135,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ingest = (await import('../functions/ingest/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>;
   const mediaFetch = (await import('../functions/media-fetch/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>;
   const mediaSweeper = (await import('../functions/media-sweeper/handler')).handler as unknown as Handler<unknown, unknown>;
+  const task = async (module: Promise<{ handler: unknown }>) => (await module).handler as unknown as Handler<FlowState, unknown>;
+  const compliance = complianceRunner(
+    // The same state machine the CDK stack deploys, synthesized in memory (no bundling).
+    (await import('../infra/compliance-asl')).complianceFlowAsl(config),
+    {
+      prepare: await task(import('../functions/compliance/prepare')),
+      fetchMedia: await task(import('../functions/compliance/fetch-media')),
+      ruleChecks: await task(import('../functions/compliance/rule-checks')),
+      sentimentCheck: await task(import('../functions/compliance/sentiment-check')),
+      record: await task(import('../functions/compliance/record')),
+      notify: await task(import('../functions/compliance/notify')),
+    },
+    { retryIntervalMs: env.VIGIA_FLOW_RETRY_MS ? Number(env.VIGIA_FLOW_RETRY_MS) : undefined },
+  );
+  inProcessQueues.set('compliance', compliance);
 
   let sequence = 0;
   const queue = sqsQueue('ingest', ingest, { concurrency: options.ingestConcurrency ?? 4, batchSize: 10, maxAttempts: 5 });
@@ -180,6 +212,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (batch.length >= 500) await flush();
   }
   await flush();
+  // Live messages whose compliance run was cut short: run it again (alerts are idempotent).
+  const unchecked = await repository.uncheckedMessageIds();
+  if (unchecked.length > 0) await compliance.send(unchecked.map((messageId) => JSON.stringify({ messageId })));
   for (const key of unprojected) {
     enqueue({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: LOCAL_BUCKET }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } } }] });
   }
@@ -198,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     bucket: LOCAL_BUCKET,
     table: LOCAL_TABLE,
     graphApiUrl: process.env.WHATSAPP_GRAPH_API_URL,
+    outboxFile,
     startedAt: new Date().toISOString(),
   };
   const stackFile = join(dataDir, STACK_FILE);
@@ -211,13 +247,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     recovered: unprojected.length,
     fakeGraphApiUrl: fakeGraph?.url,
     drained: async () => {
-      // Ingest feeds the media queue: wait until both are quiet.
-      while (queue.size + mediaQueue.size > 0) {
+      // Ingest feeds the media queue and the compliance flow, which feed each other: wait until all are quiet.
+      while (queue.size + mediaQueue.size + compliance.queue.size > 0) {
         await queue.drained();
         await mediaQueue.drained();
+        await compliance.queue.drained();
       }
     },
-    pendingIngest: () => queue.size + mediaQueue.size,
+    pendingIngest: () => queue.size + mediaQueue.size + compliance.queue.size,
+    outboxFile,
+    config,
     sweepMedia: sweep,
     async stop() {
       if (stopped) return;
@@ -229,8 +268,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await queue.drained();
       await mediaQueue.drained();
       queue.close();
+      await compliance.queue.drained();
       mediaQueue.close();
+      compliance.queue.close();
       inProcessQueues.delete('media');
+      inProcessQueues.delete('compliance');
       await fakeGraph?.close();
       await s3Server.close();
       await new Promise<void>((done) => dynamoServer.close(() => done()));

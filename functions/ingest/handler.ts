@@ -7,6 +7,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
 import { DynamoDbMediaRepository } from '../../shared/adapters/dynamodb-media-repository';
 import { messageQueueFor } from '../../shared/adapters/message-queues';
+import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
 import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
 import { dynamoDbClient, s3Client } from '../../shared/clients';
 import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
@@ -14,11 +15,12 @@ import { logger, metrics } from '../../shared/powertools';
 import { projectRawWebhook } from './project-raw-webhook';
 import { rawKeysFromNotification } from './s3-event';
 
-const env = loadEnv(ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({ MEDIA_QUEUE_URL: required() }));
+const env = loadEnv(ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({ MEDIA_QUEUE_URL: required(), COMPLIANCE_STATE_MACHINE_ARN: required() }));
 const dependencies = {
   archive: new S3RawArchive(s3Client(), env.ARCHIVE_BUCKET),
   repository: new DynamoDbArchiveRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
   media: { repository: new DynamoDbMediaRepository(dynamoDbClient(), env.ARCHIVE_TABLE), queue: messageQueueFor(env.MEDIA_QUEUE_URL) },
+  compliance: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

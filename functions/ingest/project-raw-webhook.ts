@@ -3,6 +3,7 @@ import type { ArchiveRepository, ProjectionSummary, SaveOutcome } from '../../sh
 import type { MediaRepository, NewMediaItem } from '../../shared/ports/media-repository';
 import type { MessageQueue } from '../../shared/ports/message-queue';
 import type { RawArchive } from '../../shared/ports/raw-archive';
+import type { ComplianceFlowStarter } from '../../shared/adapters/compliance-flow-starter';
 import { normalizeWebhook } from '../../shared/whatsapp/normalize';
 
 export interface IngestDependencies {
@@ -10,6 +11,8 @@ export interface IngestDependencies {
   repository: ArchiveRepository;
   /** Media capture: files referenced by messages are registered and queued for download. */
   media?: { repository: MediaRepository; queue: MessageQueue };
+  /** Compliance: every new live message (not history backfill) runs the flow, which fetches its media first. */
+  compliance?: ComplianceFlowStarter;
   /** Parallel writes per webhook (a history chunk can carry thousands of messages). */
   concurrency?: number;
 }
@@ -37,16 +40,22 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
   summary.issues = issues;
   const context = { rawKey, receivedAt: raw.metadata.receivedAt };
   const mediaJobs: string[] = [];
+  const flows: string[] = [];
   await forEachLimited(records, deps.concurrency ?? 8, async (record, index) => {
     const outcome: keyof SaveOutcome = await deps.repository.save(record, context, index);
     summary[outcome] += 1;
-    if (deps.media && record.kind === 'message' && record.media && outcome !== 'conflicts') {
+    if (record.kind !== 'message' || outcome === 'conflicts') return;
+    const runsFlow = Boolean(deps.compliance) && record.source !== 'history' && (record.text !== undefined || record.media !== undefined);
+    if (runsFlow && outcome === 'created') flows.push(record.id);
+    if (deps.media && record.media) {
       const item = await deps.media.repository.register(mediaItemOf(record, context.receivedAt));
-      if (item.state === 'pending' && item.attempts === 0) mediaJobs.push(JSON.stringify({ mediaId: item.mediaId }));
+      // The flow downloads its message's file first; other files (history) go to the media queue.
+      if (!runsFlow && item.state === 'pending' && item.attempts === 0) mediaJobs.push(JSON.stringify({ mediaId: item.mediaId }));
     }
   });
-  // Queued before the marker: if this fails, the whole object is retried and the jobs sent again.
+  // Sent before the marker: if this fails, the whole object is retried and the work sent again.
   if (mediaJobs.length > 0) await deps.media!.queue.send(mediaJobs);
+  if (flows.length > 0) await deps.compliance!.start(flows);
   await deps.repository.markProjected(rawKey, summary);
   return summary;
 }
@@ -70,6 +79,7 @@ function mediaItemOf(message: MessageRecord, receivedAt: string | undefined): Ne
     messageId: message.id,
     lineId: message.lineId,
     messageType: message.type,
+    source: message.source,
     createdAt: receivedAt ?? new Date().toISOString(),
     declaredMime: media.mimeType,
     filename: media.filename,

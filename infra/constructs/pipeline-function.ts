@@ -8,7 +8,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { REPO_ROOT } from '../config';
 import { FUNCTION_ENV } from '../function-env';
@@ -85,6 +87,14 @@ export interface PipelineFunctionProps {
    * @default - only the Powertools variables and NODE_OPTIONS
    */
   readonly environment?: Record<string, string>;
+  /**
+   * Build-time replacements passed to esbuild (`--define`): each key is an expression in the code,
+   * each value the JavaScript source that replaces it (a JSON string literal must be quoted twice,
+   * e.g. `JSON.stringify(JSON.stringify(value))`). The values become part of the bundle, hence of
+   * the asset hash: changing one redeploys the function.
+   * @default - no replacements
+   */
+  readonly define?: Record<string, string>;
 }
 
 /**
@@ -96,6 +106,12 @@ export interface PipelineFunctionProps {
  * and the narrowest permission it needs in one call, so neither is ever forgotten.
  */
 export class PipelineFunction extends NodejsFunction {
+  /**
+   * The esbuild `define` replacements the bundle is built with (empty when none). Kept so tests
+   * can check what is inlined without running esbuild.
+   */
+  public readonly bundlingDefine: Readonly<Record<string, string>>;
+
   public constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -135,8 +151,10 @@ export class PipelineFunction extends NodejsFunction {
         // Bundle the AWS SDK instead of using the runtime's copy: the versions pinned in
         // package-lock.json are the ones tested. Cost: ~1 MB minified per function.
         externalModules: [],
+        define: props.define,
       },
     });
+    this.bundlingDefine = { ...props.define };
   }
 
   /** Sets `ARCHIVE_TABLE` and grants read or read/write on the table, its indexes and the key. */
@@ -223,6 +241,44 @@ export class PipelineFunction extends NodejsFunction {
           actions: ['kms:Decrypt'],
           resources: [secret.encryptionKey.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
+   * Sets `envName` to the state machine ARN and grants `states:StartExecution` on that state
+   * machine only: no DescribeExecution, StopExecution or other state machines.
+   *
+   * Not `stateMachine.grantStartExecution()`: same action today, but the explicit statement keeps
+   * the grant visible next to the variable it goes with.
+   */
+  public bindStateMachine(stateMachine: sfn.IStateMachine, envName: string = FUNCTION_ENV.complianceStateMachineArn): this {
+    this.addEnvironment(envName, stateMachine.stateMachineArn);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }));
+    return this;
+  }
+
+  /**
+   * Sets `envName` to the topic ARN and grants `sns:Publish` on that topic only. For a topic
+   * encrypted with a customer-managed key, also grants what a publisher needs on the key
+   * (`kms:GenerateDataKey` and `kms:Decrypt`, per the SNS developer guide), limited to calls made
+   * through SNS. The key policy must let IAM policies of the account grant the key (the CDK
+   * default key policy does).
+   *
+   * Not `topic.grantPublish()`: with a key from another stack it also tries to add this
+   * function's role to the key policy (the cycle described in `bindSecret`).
+   */
+  public bindTopicPublisher(topic: sns.ITopic, envName: string): this {
+    this.addEnvironment(envName, topic.topicArn);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    if (topic.masterKey) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [topic.masterKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
         }),
       );
     }

@@ -216,6 +216,34 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     }
   }
 
+  /** One message as listed, or undefined when it has not arrived (or only a stub exists). */
+  async getMessage(id: string): Promise<MessageView | undefined> {
+    const response = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.message(id), ConsistentRead: true }));
+    return response.Item?.contentHash ? toMessageView(response.Item) : undefined;
+  }
+
+  /** The compliance checks' results, kept on the message whether or not they raised alerts. */
+  async recordCompliance(messageId: string, results: unknown, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.message(messageId),
+        UpdateExpression: 'SET compliance = :results, complianceAt = :at',
+        ExpressionAttributeValues: { ':results': JSON.parse(JSON.stringify(results)), ':at': at },
+      }),
+    );
+  }
+
+  /** A compliance flow that failed: kept beside the message for inspection and re-runs. */
+  async recordFlowFailure(messageId: string, failure: { Error: string; Cause?: string }, at: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: keys.message(messageId).pk, sk: `FLOW_FAILURE#${at}`, entity: 'flow_failure', error: failure.Error, cause: failure.Cause?.slice(0, 2000), at },
+      }),
+    );
+  }
+
   async markProjected(rawKey: string, summary: ProjectionSummary): Promise<void> {
     await this.db.send(
       new PutCommand({
@@ -286,6 +314,23 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
         }),
       ),
     );
+  }
+
+  /** Live messages whose compliance checks never completed (a crash mid-flow locally). */
+  async uncheckedMessageIds(): Promise<string[]> {
+    const items = await allPages((startKey) =>
+      this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :sk AND attribute_exists(contentHash) AND attribute_not_exists(complianceAt) AND #source <> :history',
+          ExpressionAttributeNames: { '#source': 'source', '#text': 'text' },
+          ExpressionAttributeValues: { ':sk': MESSAGE_SK, ':history': 'history' },
+          ProjectionExpression: 'id, #source, #text, media',
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    return items.filter((item) => item.text !== undefined || item.media !== undefined).map((item) => String(item.id));
   }
 
   private scanMessages(): Promise<Record<string, any>[]> {
@@ -401,6 +446,8 @@ function toMessageView(item: Record<string, any>): MessageView {
     reactions: list(item.reactionIds),
     media: item.media,
     mediaFile: item.mediaFile,
+    compliance: item.compliance,
+    alertIds: list(item.alertIds),
     errors: item.errors,
     historyStatus: item.historyStatus,
     unsupportedType: item.unsupportedType,

@@ -19,6 +19,8 @@ export interface MediaItem {
   messageId: string;
   lineId: string;
   messageType: string;
+  /** Source of the message (cloud_api, business_app, history). */
+  source?: string;
   state: MediaState;
   /** When the webhook carrying the reference was received (ISO). */
   createdAt: string;

@@ -53,6 +53,9 @@ export interface MessageView {
   media?: Record<string, unknown>;
   /** The archived file (after media capture): state, sha256, sniffed type, size, hash verdict. */
   mediaFile?: Record<string, unknown>;
+  /** The compliance checks' results (language, sentiment, matched policies, file verdict). */
+  compliance?: Record<string, unknown>;
+  alertIds: string[];
   errors?: unknown[];
   historyStatus?: string;
   unsupportedType?: string;
@@ -66,4 +69,7 @@ export interface ArchiveRepository {
   /** Of the given raw keys, those that have been projected. */
   projectedKeys(rawKeys: string[]): Promise<Set<string>>;
   listMessages(filter: MessageFilter): Promise<MessageView[]>;
+  getMessage(id: string): Promise<MessageView | undefined>;
+  recordCompliance(messageId: string, results: unknown, at: string): Promise<void>;
+  recordFlowFailure(messageId: string, failure: { Error: string; Cause?: string }, at: string): Promise<void>;
 }

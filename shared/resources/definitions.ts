@@ -28,6 +28,7 @@ export interface TableDefinition {
  * - `CONTACT#<line>#<contact>` / `PROFILE` and `SYNC#…`
  * - `RAW#<key>` / `RAW`                 projection marker of a raw webhook
  * - `MEDIA#<media id>` / `MEDIA`        a media file: download state, hashes, sniffed type
+ * - `ALERT#<alert id>` / `ALERT`        a compliance alert with its audit trail
  * - `EVENT#<raw key>` / `<n>`           change-level errors and other fields
  */
 export const ARCHIVE_TABLE: TableDefinition = {
@@ -42,6 +43,8 @@ export const ARCHIVE_TABLE: TableDefinition = {
     { indexName: 'byDay', partitionKey: { name: 'dayPk', type: 'S' }, sortKey: { name: 'daySk', type: 'S' } },
     // media items by download state (pending, stored, failed, expired), oldest first
     { indexName: 'byMediaState', partitionKey: { name: 'mediaStatePk', type: 'S' }, sortKey: { name: 'mediaStateSk', type: 'S' } },
+    // compliance alerts by status (open, acknowledged, resolved), oldest first
+    { indexName: 'byAlertStatus', partitionKey: { name: 'alertStatusPk', type: 'S' }, sortKey: { name: 'alertStatusSk', type: 'S' } },
   ],
 };
 

@@ -1,0 +1,9 @@
+import { fetchMedia } from '../media-fetch/fetch-media';
+import { mediaFetchDependencies } from '../media-fetch/dependencies';
+import { fetchMediaForFlow } from './flow-tasks';
+import { flowTask } from './task-handler';
+
+const deps = mediaFetchDependencies();
+
+/** FetchMedia: the same download as the media queue's function, inside the flow. */
+export const handler = flowTask('FetchMedia', (state) => fetchMediaForFlow(state, { media: deps.media, fetch: (mediaId) => fetchMedia(mediaId, deps) }));

@@ -1,0 +1,155 @@
+import type { Alert, CheckResults, FileFacts, FlowState, MessageContext } from '../../shared/domain/compliance';
+import type { MediaItem } from '../../shared/domain/media';
+import type { ArchiveRepository } from '../../shared/ports/archive-repository';
+import type { MediaRepository } from '../../shared/ports/media-repository';
+import type { VigiaConfig } from '../../shared/config/vigia-config';
+import { lineOf } from '../../shared/config/vigia-config';
+import { compileKeywordPolicies, type KeywordEngine } from '../../shared/compliance/keyword-engine';
+import { checkFile } from '../../shared/compliance/file-rules';
+import { alertsFrom, sentimentHits } from '../../shared/compliance/alerts';
+import { notificationAttributes, renderNotification } from '../../shared/compliance/notifications';
+import type { SentimentAnalyzer } from '../../shared/compliance/sentiment';
+import type { AlertPublisher } from '../../shared/adapters/alert-publishers';
+
+/**
+ * The compliance flow's tasks as plain functions over ports. Each receives the flow state and
+ * returns it extended (see FlowState); the Lambda handlers beside this file are thin wrappers.
+ */
+
+export class MessageNotFoundError extends Error {
+  override readonly name = 'MessageNotFoundError';
+}
+
+/** Prepare: what the checks need to know about the message and its line. */
+export async function prepare(state: FlowState, deps: { archive: ArchiveRepository; config: VigiaConfig }): Promise<FlowState> {
+  const message = await deps.archive.getMessage(state.messageId);
+  if (!message) throw new MessageNotFoundError(`message ${state.messageId} is not in the archive`);
+  const line = lineOf(deps.config, message.lineId);
+  const mediaId = typeof message.media?.mediaId === 'string' ? message.media.mediaId : undefined;
+  const context: MessageContext = {
+    messageId: message.id,
+    lineId: message.lineId,
+    employee: line?.employee,
+    team: line?.team,
+    contactId: message.contactId,
+    direction: message.direction === 'outbound' ? 'outbound' : 'inbound',
+    source: message.source,
+    type: message.type,
+    text: message.text,
+    timestamp: message.timestamp,
+    ...(mediaId ? { mediaId } : {}),
+  };
+  return { messageId: state.messageId, context };
+}
+
+/** FetchMedia: the file must be in the archive before the file rules can look at it. */
+export async function fetchMediaForFlow(
+  state: FlowState,
+  deps: { media: MediaRepository; fetch: (mediaId: string) => Promise<unknown> },
+): Promise<FlowState> {
+  const mediaId = state.context?.mediaId;
+  if (!mediaId) return state;
+  await deps.fetch(mediaId);
+  const item = await deps.media.get(mediaId);
+  return { ...state, file: item ? fileFacts(item) : undefined };
+}
+
+export function fileFacts(item: MediaItem): FileFacts {
+  return {
+    state: item.state,
+    filename: item.filename,
+    extension: item.extension,
+    declaredMime: item.declaredMime,
+    sniffedMime: item.sniffedMime,
+    size: item.size,
+    hashVerified: item.hashVerified,
+  };
+}
+
+const engines = new WeakMap<VigiaConfig, KeywordEngine>();
+
+/** RuleChecks: keyword and file policies (pure, no AWS). */
+export function ruleChecks(state: FlowState, config: VigiaConfig): Pick<CheckResults, 'keyword' | 'file'> {
+  const context = requireContext(state);
+  let engine = engines.get(config);
+  if (!engine) {
+    engine = compileKeywordPolicies(config.policies.filter((policy) => policy.kind === 'keyword'));
+    engines.set(config, engine);
+  }
+  const scope = { direction: context.direction, team: context.team };
+  const keyword = { hits: context.text ? engine.match(context.text, scope) : [] };
+  if (!context.mediaId) return { keyword };
+  const facts = state.file;
+  if (!facts || facts.state !== 'stored') {
+    return { keyword, file: { facts, hits: [], skipped: `file not stored (${facts?.state ?? state.mediaError?.Error ?? 'unknown'}); checked again once it is` } };
+  }
+  const filePolicies = config.policies.filter((policy) => policy.kind === 'file');
+  return { keyword, file: { facts, hits: checkFile(filePolicies, facts, scope) } };
+}
+
+/** SentimentCheck: offline analyzer, Comprehend, or both (config `sentiment.analyzer`). */
+export async function sentimentCheck(state: FlowState, deps: { analyzer: SentimentAnalyzer; config: VigiaConfig }): Promise<Pick<CheckResults, 'sentiment'>> {
+  const context = requireContext(state);
+  if (!context.text) return { sentiment: { hits: [], skipped: 'no text' } };
+  const policies = deps.config.policies.filter((policy) => policy.kind === 'sentiment');
+  if (policies.length === 0) return { sentiment: { hits: [], skipped: 'no sentiment policy' } };
+  const analysis = await deps.analyzer.analyze(context.text);
+  if ('skipped' in analysis) return { sentiment: { hits: [], skipped: analysis.skipped } };
+  return { sentiment: { result: analysis, hits: sentimentHits(policies, analysis, { direction: context.direction, team: context.team }) } };
+}
+
+export interface AlertStore {
+  create(alert: Alert): Promise<boolean>;
+  get(id: string): Promise<Alert | undefined>;
+  markNotified(id: string, at: string): Promise<boolean>;
+}
+
+/** Record: results on the message, one alert per (message, policy), the ids of those new now. */
+export async function record(
+  state: FlowState,
+  deps: { archive: ArchiveRepository; alerts: AlertStore; now?: () => Date },
+): Promise<FlowState> {
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  if (state.failure) {
+    await deps.archive.recordFlowFailure(state.messageId, state.failure, now);
+    return state;
+  }
+  const context = requireContext(state);
+  const results: CheckResults = {};
+  const errors: Record<string, string> = {};
+  for (const branch of state.checks ?? []) {
+    if (branch.keyword) results.keyword = branch.keyword;
+    if (branch.file) results.file = branch.file;
+    if (branch.sentiment) results.sentiment = branch.sentiment;
+    if (branch.sentimentError) errors.sentiment = `${branch.sentimentError.Error}: ${(branch.sentimentError.Cause ?? '').slice(0, 300)}`;
+  }
+  if (state.mediaError) errors.media = state.mediaError.Error;
+  if (Object.keys(errors).length > 0) results.errors = errors;
+  await deps.archive.recordCompliance(state.messageId, results, now);
+
+  const newAlertIds: string[] = [];
+  for (const alert of alertsFrom(context, results, now)) {
+    if (await deps.alerts.create(alert)) newAlertIds.push(alert.id);
+  }
+  return { ...state, newAlertIds };
+}
+
+/** Notify: each new alert once to the managers whose subscription filter matches it. */
+export async function notify(state: FlowState, deps: { alerts: AlertStore; publisher: AlertPublisher; now?: () => Date }): Promise<FlowState> {
+  const context = requireContext(state);
+  for (const id of state.newAlertIds ?? []) {
+    const alert = await deps.alerts.get(id);
+    if (!alert || alert.notifiedAt) continue;
+    const excerpt = typeof alert.evidence.excerpt === 'string' ? alert.evidence.excerpt : undefined;
+    const message = renderNotification(alert, { employee: context.employee, contactId: context.contactId, excerpt });
+    // At least once: published before it is marked, so a crash in between re-sends rather than loses.
+    await deps.publisher.publish(alert, message, notificationAttributes(alert));
+    await deps.alerts.markNotified(id, (deps.now?.() ?? new Date()).toISOString());
+  }
+  return state;
+}
+
+function requireContext(state: FlowState): MessageContext {
+  if (!state.context) throw new MessageNotFoundError(`flow state for ${state.messageId} has no context (Prepare did not run)`);
+  return state.context;
+}

@@ -1,0 +1,15 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { FlowState } from '../../shared/domain/compliance';
+import { logger } from '../../shared/powertools';
+
+/**
+ * A Step Functions task as a Lambda handler: the flow state in, the result out. Errors are
+ * thrown as they are, so the state machine's Retry/Catch see their names.
+ */
+export function flowTask<R>(name: string, task: (state: FlowState) => Promise<R> | R) {
+  return middy(async (state: FlowState): Promise<R> => {
+    logger.appendKeys({ messageId: state.messageId, task: name });
+    return task(state);
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
+}

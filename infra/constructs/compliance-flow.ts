@@ -1,0 +1,261 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { VigiaConfig } from '../../shared/config/vigia-config';
+import { FLOW_STATES } from '../../shared/domain/compliance';
+import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
+import { COMPLIANCE_FUNCTIONS, MEDIA_FETCH_FUNCTION } from '../config';
+import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
+import { PipelineFunction } from './pipeline-function';
+
+/**
+ * Errors the sentiment function rethrows from Amazon Comprehend that are worth retrying: throttling
+ * and transient service faults. Any other error (bad input, access denied) is not.
+ */
+export const COMPREHEND_RETRYABLE_ERRORS = [
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'InternalServerException',
+  'ServiceUnavailableException',
+] as const;
+
+/** Payload of the `RecordFailure` task: the message and the error caught, nothing else. */
+const RECORD_FAILURE_PAYLOAD = {
+  'messageId.$': '$.messageId',
+  'failure.$': '$.failure',
+} as const;
+
+export interface ComplianceFlowProps {
+  /** Deployment config: its policies are inlined into the functions that apply them. */
+  readonly config: VigiaConfig;
+  /** Key of the StatefulStack: encrypts the function and state machine log groups. */
+  readonly key: kms.IKey;
+  /** Archive bucket: the fetch-media task uploads files under `media/`. */
+  readonly archiveBucket: s3.IBucket;
+  readonly archiveTable: dynamodb.ITable;
+  /** WhatsApp credentials: the Graph API access token for media downloads. */
+  readonly whatsAppSecret: secretsmanager.ISecret;
+  /** Topic the notify task publishes new alerts to. */
+  readonly alertsTopic: sns.ITopic;
+  /**
+   * Graph API base URL for media downloads, set as `WHATSAPP_GRAPH_API_URL` on the fetch-media
+   * function (validated by the PipelineStack).
+   * @default - the variable is not set and the function uses its own default Graph API URL
+   */
+  readonly graphApiUrl?: string;
+  /**
+   * Retention of the state machine's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The compliance checks of one message, as an Express state machine (state names from
+ * `FLOW_STATES`, which the local runner maps by name):
+ *
+ * 1. `Prepare` reads the message; `HasMedia` sends it to `FetchMedia` when it carries media.
+ * 2. `FetchMedia` downloads the file (retried twice). If it still fails, the flow goes on with
+ *    `$.mediaError` set and the file check is reported as skipped; the media sweeper retries the
+ *    download later and the media-fetch function re-runs the flow once the file is stored.
+ * 3. `Checks` runs `RuleChecks` (keywords, files) and `SentimentCheck` (Comprehend, retried on
+ *    throttling; a lasting failure becomes `{ sentimentError }` via `SentimentFailed` instead of
+ *    failing the message) in parallel, into `$.checks`.
+ * 4. `Record` stores the results and alerts, `Notify` publishes the new alerts: `Done`.
+ * 5. Any other failure is caught into `$.failure`, recorded on the message by `RecordFailure`
+ *    (the record function again, with only the message ID and the error), then `Failed`.
+ *
+ * Every Lambda task receives the whole state (`$`) and its result replaces it (`$.Payload`), so
+ * each function returns the state extended. Message bodies never reach the execution logs
+ * (`includeExecutionData: false`).
+ */
+export class ComplianceFlow extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  /** Encrypted log group of the state machine (execution events, without inputs and outputs). */
+  public readonly logGroup: logs.LogGroup;
+  /** `Prepare`: reads the message context. Table read only. */
+  public readonly prepareFunction: PipelineFunction;
+  /** `FetchMedia`: the same rights as the media-fetch function (upload to media/, table, secret). */
+  public readonly fetchMediaFunction: PipelineFunction;
+  /** `RuleChecks`: keyword and file rules. No AWS permission at all. */
+  public readonly ruleChecksFunction: PipelineFunction;
+  /** `SentimentCheck`: Comprehend DetectSentiment only. */
+  public readonly sentimentCheckFunction: PipelineFunction;
+  /** `Record` and `RecordFailure`: writes results, alerts and failures. Table read/write. */
+  public readonly recordFunction: PipelineFunction;
+  /** `Notify`: publishes new alerts to the alerts topic and marks them notified. */
+  public readonly notifyFunction: PipelineFunction;
+
+  public constructor(scope: Construct, id: string, props: ComplianceFlowProps) {
+    super(scope, id);
+    const { key, archiveBucket, archiveTable, whatsAppSecret, alertsTopic } = props;
+
+    // The policies travel inside the bundles: one source of truth (the deployment config), no
+    // runtime read of a parameter store, and a config change redeploys the functions that use it.
+    const configDefine = { [FUNCTION_DEFINES.vigiaConfigJson]: JSON.stringify(JSON.stringify(props.config)) };
+
+    this.prepareFunction = new PipelineFunction(this, 'CompliancePrepareFunction', {
+      entry: 'functions/compliance/prepare.ts',
+      description: 'Compliance flow: reads the message context',
+      encryptionKey: key,
+      ...COMPLIANCE_FUNCTIONS.prepare,
+      define: configDefine,
+    }).bindArchiveTable(archiveTable, 'read');
+
+    this.fetchMediaFunction = new PipelineFunction(this, 'ComplianceFetchMediaFunction', {
+      entry: 'functions/compliance/fetch-media.ts',
+      description: 'Compliance flow: downloads the message media into media/',
+      encryptionKey: key,
+      memorySize: MEDIA_FETCH_FUNCTION.memorySize,
+      timeout: MEDIA_FETCH_FUNCTION.timeout,
+      ephemeralStorageSize: MEDIA_FETCH_FUNCTION.ephemeralStorageSize,
+      environment: props.graphApiUrl === undefined ? undefined : { [FUNCTION_ENV.graphApiUrl]: props.graphApiUrl },
+    })
+      .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.media, 'upload')
+      .bindArchiveTable(archiveTable, 'readWrite')
+      .bindSecret(whatsAppSecret);
+
+    // Pure computation on the state it is given: no bind*, so no AWS permission.
+    this.ruleChecksFunction = new PipelineFunction(this, 'ComplianceRulesFunction', {
+      entry: 'functions/compliance/rule-checks.ts',
+      description: 'Compliance flow: keyword and file rules',
+      encryptionKey: key,
+      ...COMPLIANCE_FUNCTIONS.ruleChecks,
+      define: configDefine,
+    });
+
+    this.sentimentCheckFunction = new PipelineFunction(this, 'ComplianceSentimentFunction', {
+      entry: 'functions/compliance/sentiment-check.ts',
+      description: 'Compliance flow: sentiment of the message text (Amazon Comprehend)',
+      encryptionKey: key,
+      ...COMPLIANCE_FUNCTIONS.sentimentCheck,
+      define: configDefine,
+    });
+    // comprehend:DetectSentiment supports no resource-level permissions (the Service Authorization
+    // Reference lists no resource type for it), so "*" is the only valid Resource. The action
+    // stores nothing and reads no resource of the account.
+    this.sentimentCheckFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['comprehend:DetectSentiment'], resources: ['*'] }));
+
+    this.recordFunction = new PipelineFunction(this, 'ComplianceRecordFunction', {
+      entry: 'functions/compliance/record.ts',
+      description: 'Compliance flow: records check results, alerts and failures',
+      encryptionKey: key,
+      ...COMPLIANCE_FUNCTIONS.record,
+      define: configDefine,
+    }).bindArchiveTable(archiveTable, 'readWrite');
+
+    this.notifyFunction = new PipelineFunction(this, 'ComplianceNotifyFunction', {
+      entry: 'functions/compliance/notify.ts',
+      description: 'Compliance flow: notifies managers of new alerts',
+      encryptionKey: key,
+      ...COMPLIANCE_FUNCTIONS.notify,
+      define: configDefine,
+    })
+      .bindTopicPublisher(alertsTopic, FUNCTION_ENV.alertsTopicArn)
+      // Marks each alert notified (notifiedAt), so a re-run does not notify twice.
+      .bindArchiveTable(archiveTable, 'readWrite');
+
+    // --- States -------------------------------------------------------------------------------
+    // Every Lambda task: the whole state in, the function's result out. The default retry on
+    // Lambda service exceptions (retryOnServiceExceptions) stays on every task.
+    const invoke = (stateName: string, lambdaFunction: PipelineFunction, comment: string) =>
+      tasks.LambdaInvoke.jsonPath(this, stateName, {
+        lambdaFunction,
+        comment,
+        payload: sfn.TaskInput.fromJsonPathAt('$'),
+        outputPath: '$.Payload',
+      });
+
+    const failed = sfn.Fail.jsonPath(this, FLOW_STATES.failed, {
+      error: 'ComplianceFlowFailed',
+      cause: 'A compliance task failed; the error is recorded on the message (RecordFailure)',
+    });
+    const recordFailure = tasks.LambdaInvoke.jsonPath(this, FLOW_STATES.recordFailure, {
+      lambdaFunction: this.recordFunction,
+      comment: 'Records the caught error on the message',
+      payload: sfn.TaskInput.fromObject(RECORD_FAILURE_PAYLOAD),
+      outputPath: '$.Payload',
+    });
+    // The last chance to leave a trace on the message: retried beyond the Lambda service errors,
+    // and deliberately without a Catch (a failure here fails the execution, which is alarmed on).
+    recordFailure.addRetry({ errors: [sfn.Errors.TASKS_FAILED], maxAttempts: 2, interval: Duration.seconds(2), backoffRate: 2 });
+    recordFailure.next(failed);
+    const catchToRecordFailure = { errors: [sfn.Errors.ALL], resultPath: '$.failure' };
+
+    const prepare = invoke(FLOW_STATES.prepare, this.prepareFunction, 'Reads the message context');
+    const fetchMedia = invoke(FLOW_STATES.fetchMedia, this.fetchMediaFunction, 'Downloads the media file into media/');
+    const ruleChecks = invoke(FLOW_STATES.ruleChecks, this.ruleChecksFunction, 'Keyword and file rules');
+    const sentimentCheck = invoke(FLOW_STATES.sentimentCheck, this.sentimentCheckFunction, 'Sentiment of the text (Comprehend)');
+    const record = invoke(FLOW_STATES.record, this.recordFunction, 'Stores check results and alerts');
+    const notify = invoke(FLOW_STATES.notify, this.notifyFunction, 'Publishes new alerts');
+
+    // A sentiment that cannot be computed is reported, not fatal: the branch outputs
+    // { sentimentError } instead of { sentiment }.
+    const sentimentFailed = sfn.Pass.jsonPath(this, FLOW_STATES.sentimentFailed, {
+      comment: 'Keeps only the error: the other checks still count',
+      parameters: { 'sentimentError.$': '$.sentimentError' },
+    });
+    sentimentCheck.addRetry({
+      errors: [...COMPREHEND_RETRYABLE_ERRORS],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 4,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    sentimentCheck.addCatch(sentimentFailed, { errors: [sfn.Errors.ALL], resultPath: '$.sentimentError' });
+
+    const checks = sfn.Parallel.jsonPath(this, FLOW_STATES.checks, {
+      comment: 'Rules and sentiment in parallel; outputs in $.checks',
+      resultPath: '$.checks',
+    })
+      .branch(ruleChecks)
+      .branch(sentimentCheck);
+
+    // Meta keeps media for 7 days: a download that fails now is retried by the media sweeper,
+    // which re-runs the flow once the file is stored. Until then the file check is skipped.
+    fetchMedia.addRetry({ errors: [sfn.Errors.TASKS_FAILED], maxAttempts: 2, interval: Duration.seconds(5), backoffRate: 2 });
+    fetchMedia.addCatch(checks, { errors: [sfn.Errors.ALL], resultPath: '$.mediaError' });
+
+    for (const state of [prepare, checks, record, notify]) {
+      state.addCatch(recordFailure, catchToRecordFailure);
+    }
+
+    const hasMedia = sfn.Choice.jsonPath(this, FLOW_STATES.hasMedia, { comment: 'Media to fetch before the file checks?' })
+      .when(sfn.Condition.isPresent('$.context.mediaId'), fetchMedia.next(checks))
+      .otherwise(checks);
+    checks.next(record).next(notify).next(sfn.Succeed.jsonPath(this, FLOW_STATES.done));
+
+    // --- State machine ----------------------------------------------------------------------
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // The /aws/vendedlogs/ prefix keeps Step Functions from adding a statement per log group to
+      // the account's CloudWatch Logs resource policy (which has a size limit).
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}`,
+      encryptionKey: key,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'Vigia compliance checks of one message',
+      // One short run per message, started asynchronously: Express is priced per request and
+      // duration. Its limit (5 minutes per execution) bounds the whole flow.
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      definitionBody: sfn.DefinitionBody.fromChainable(sfn.Chain.start(prepare).next(hasMedia)),
+      tracingEnabled: true,
+      logs: {
+        destination: this.logGroup,
+        level: sfn.LogLevel.ALL,
+        // Inputs and outputs carry message text: never in the logs.
+        includeExecutionData: false,
+      },
+    });
+  }
+}
