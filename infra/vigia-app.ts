@@ -1,4 +1,5 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import type { VigiaConfig } from '../shared/config/vigia-config';
 import { STACK_NAME_PREFIX, validateStage } from './config';
 import { PipelineStack } from './stacks/pipeline-stack';
 import { StatefulStack } from './stacks/stateful-stack';
@@ -6,6 +7,11 @@ import { StatefulStack } from './stacks/stateful-stack';
 export interface VigiaAppProps {
   /** Deployment stage: lowercase letters, digits and dashes. Validated before anything is created. */
   readonly stage: string;
+  /**
+   * Deployment config (`loadVigiaConfig()` in infra/app.ts; tests parse YAML text with
+   * `parseVigiaConfig`): compliance policies and alert subscriptions.
+   */
+  readonly config: VigiaConfig;
   /**
    * Account and region to deploy to.
    * @default - environment-agnostic stacks (resolved at deploy time)
@@ -35,9 +41,10 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
   });
   const pipeline = new PipelineStack(app, stackName(stage, 'Pipeline'), {
     stackName: stackName(stage, 'Pipeline'),
-    description: `Vigia (${stage}): webhook API, webhook, ingest and media functions, media alarms`,
+    description: `Vigia (${stage}): webhook API, webhook, ingest and media functions, compliance flow, alerts, alarms`,
     env: props.env,
     stage,
+    config: props.config,
     key: stateful.key,
     archiveBucket: stateful.archiveBucket,
     archiveTable: stateful.archiveTable,

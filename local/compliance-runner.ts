@@ -27,7 +27,7 @@ export function complianceRunner(asl: Record<string, unknown>, handlers: Complia
     Payload: await handler((input as { Payload: FlowState }).Payload, lambdaContext(`vigia-${name}`)),
     StatusCode: 200,
   });
-  const taskResourceLocalHandlers = {
+  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {
     [FLOW_STATES.prepare]: lambda('compliance-prepare', handlers.prepare),
     [FLOW_STATES.fetchMedia]: lambda('compliance-fetch-media', handlers.fetchMedia),
     [FLOW_STATES.ruleChecks]: lambda('compliance-rules', handlers.ruleChecks),
@@ -48,7 +48,7 @@ export function complianceRunner(asl: Record<string, unknown>, handlers: Complia
     maxAttempts: 1,
     process: async ([messageId]) => {
       try {
-        await machine.run({ messageId }, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } }).result;
+        await machine.run({ messageId }, { overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides } }).result;
       } catch (error) {
         // The flow's own Catch has already recorded the failure beside the message.
         const reason = error instanceof ExecutionError ? error.message : (error as Error).message;

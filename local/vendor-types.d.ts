@@ -13,3 +13,11 @@ declare module 's3rver' {
     close(): Promise<void>;
   }
 }
+
+// nlp.js ships no type declarations; shared/compliance types the few members it uses.
+declare module '@nlpjs/core';
+declare module '@nlpjs/sentiment';
+declare module '@nlpjs/language';
+declare module '@nlpjs/lang-es';
+declare module '@nlpjs/lang-pt';
+declare module '@nlpjs/lang-en';

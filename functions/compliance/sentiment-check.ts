@@ -5,11 +5,11 @@ import { sentimentCheck } from './flow-tasks';
 import { flowTask } from './task-handler';
 
 const config = configFromEnvironment();
-const mode = config.sentiment?.analyzer ?? 'screened';
+const { analyzer: mode, minLetters, comprehendRegion } = config.sentiment;
 // Locally (VIGIA_OFFLINE_SENTIMENT=1) nothing leaves the machine: the offline analyzer decides alone.
 const analyzer =
   process.env.VIGIA_OFFLINE_SENTIMENT === '1' || mode === 'offline'
-    ? sentimentAnalyzerFor('offline')
-    : sentimentAnalyzerFor(mode, new ComprehendClient({}));
+    ? sentimentAnalyzerFor('offline', undefined, { minLetters })
+    : sentimentAnalyzerFor(mode, new ComprehendClient(comprehendRegion ? { region: comprehendRegion } : {}), { minLetters });
 
 export const handler = flowTask('SentimentCheck', (state) => sentimentCheck(state, { analyzer, config }));

@@ -12,11 +12,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { subscriptionsFromConfig } from '../../shared/compliance/notifications';
+import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
 import { INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, WEBHOOK_FUNCTION } from '../config';
+import { ComplianceFlow } from '../constructs/compliance-flow';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { FUNCTION_ENV } from '../function-env';
 import { VIGIA_METRICS } from '../metric-names';
@@ -24,7 +27,12 @@ import { VIGIA_METRICS } from '../metric-names';
 export interface PipelineStackProps extends StackProps {
   /** Deployment stage (already validated by the app). */
   readonly stage: string;
-  /** Key of the StatefulStack: encrypts the secret and the log groups. */
+  /**
+   * Deployment config (`vigia.config.yaml`): the compliance policies inlined into the compliance
+   * functions, and the managers subscribed to the alerts topic.
+   */
+  readonly config: VigiaConfig;
+  /** Key of the StatefulStack: encrypts the secret, the alerts topic and the log groups. */
   readonly key: kms.IKey;
   readonly archiveBucket: s3.IBucket;
   readonly archiveTable: dynamodb.ITable;
@@ -66,6 +74,10 @@ export interface PipelineStackProps extends StackProps {
  *    and streams it into `media/`, one file per invocation.
  * 6. Every hour the media-sweeper function re-queues media still pending and publishes the
  *    `MediaOverdue` metric. Alarms watch it, hash mismatches and the media dead-letter queue.
+ * 7. The ingest function starts the compliance flow (ComplianceFlow, an Express state machine)
+ *    for every new message, and the media-fetch function again once a file is stored. The flow
+ *    records check results and alerts, and publishes new alerts to the alerts topic, to which
+ *    the managers of the config are subscribed (e-mail, SMS) with a filter on team and severity.
  */
 export class PipelineStack extends Stack {
   public readonly whatsAppSecret: secretsmanager.Secret;
@@ -82,9 +94,22 @@ export class PipelineStack extends Stack {
   public readonly mediaHashMismatchAlarm: cloudwatch.Alarm;
   /** A media message exhausted its retries. */
   public readonly mediaDeadLetterAlarm: cloudwatch.Alarm;
+  /**
+   * New compliance alerts (KMS-encrypted with the stack key). Messages carry the attributes
+   * `team` (String) and `severityRank` (Number) that the subscription filter policies match.
+   */
+  public readonly alertsTopic: sns.Topic;
+  /** One subscription per manager e-mail and phone of the config, keyed by subscription id. */
+  public readonly alertSubscriptions: Readonly<Record<string, sns.Subscription>>;
+  /** The compliance state machine and its functions. */
+  public readonly complianceFlow: ComplianceFlow;
+  /** A compliance flow execution failed (after its RecordFailure step). */
+  public readonly complianceFlowFailedAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: PipelineStackProps) {
     validateGraphApiUrl(props.graphApiUrl);
+    const alertSubscriptions = subscriptionsFromConfig(props.config);
+    validateAlertSubscriptions(alertSubscriptions);
     super(scope, id, props);
     const { key, archiveBucket, archiveTable, ingestQueue, mediaQueue, mediaDeadLetterQueue } = props;
 
@@ -183,6 +208,41 @@ export class PipelineStack extends Stack {
       targets: [new eventsTargets.LambdaFunction(this.mediaSweeperFunction)],
     });
 
+    // Compliance alerts, published by the notify task. Email and SMS subscriptions receive the
+    // decrypted message from SNS; only the publisher needs rights on the key (bindTopicPublisher).
+    this.alertsTopic = new sns.Topic(this, 'AlertsTopic', {
+      displayName: `Vigia (${props.stage}) alerts`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    const subscriptions: Record<string, sns.Subscription> = {};
+    for (const subscription of alertSubscriptions) {
+      const [minimum] = subscription.filterPolicy.severityRank;
+      subscriptions[subscription.id] = new sns.Subscription(this.alertsTopic, subscription.id, {
+        topic: this.alertsTopic,
+        protocol: subscription.protocol === 'email' ? sns.SubscriptionProtocol.EMAIL : sns.SubscriptionProtocol.SMS,
+        endpoint: subscription.endpoint,
+        filterPolicy: {
+          team: sns.SubscriptionFilter.stringFilter({ allowlist: [...subscription.filterPolicy.team] }),
+          severityRank: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: minimum.numeric[1] }),
+        },
+      });
+    }
+    this.alertSubscriptions = subscriptions;
+
+    this.complianceFlow = new ComplianceFlow(this, 'ComplianceFlow', {
+      config: props.config,
+      key,
+      archiveBucket,
+      archiveTable,
+      whatsAppSecret: this.whatsAppSecret,
+      alertsTopic: this.alertsTopic,
+      graphApiUrl: props.graphApiUrl,
+    });
+    // New messages (ingest) and newly stored files (media fetch, queue path) start the flow.
+    this.ingestFunction.bindStateMachine(this.complianceFlow.stateMachine);
+    this.mediaFetchFunction.bindStateMachine(this.complianceFlow.stateMachine);
+
     // Media alarms. The custom metrics come from Powertools EMF logs, so they carry the
     // `service` dimension (see VIGIA_METRICS). Missing data (no media, no runs) is not a breach.
     const customMetric = (metricName: string, statistic: string) =>
@@ -217,9 +277,15 @@ export class PipelineStack extends Stack {
         ...atLeastOnce,
         alarmDescription: 'Media downloads failed after every retry: inspect and redrive the media dead-letter queue',
       });
+    this.complianceFlowFailedAlarm = this.complianceFlow.stateMachine
+      .metricFailed({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) })
+      .createAlarm(this, 'ComplianceFlowFailedAlarm', {
+        ...atLeastOnce,
+        alarmDescription: 'A compliance flow execution failed (the error is recorded on the message): check the state machine logs',
+      });
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.mediaOverdueAlarm, this.mediaHashMismatchAlarm, this.mediaDeadLetterAlarm]) {
+      for (const alarm of [this.mediaOverdueAlarm, this.mediaHashMismatchAlarm, this.mediaDeadLetterAlarm, this.complianceFlowFailedAlarm]) {
         alarm.addAlarmAction(action);
       }
     }
@@ -277,6 +343,35 @@ export class PipelineStack extends Stack {
       description: 'Secret to fill with appSecret, verifyToken and accessToken',
       value: this.whatsAppSecret.secretArn,
     });
+    new CfnOutput(this, 'AlertsTopicArn', {
+      description: 'Topic of new compliance alerts (managers subscribe by e-mail and SMS)',
+      value: this.alertsTopic.topicArn,
+    });
+    new CfnOutput(this, 'ComplianceStateMachineArn', {
+      description: 'Express state machine that runs the compliance checks of one message',
+      value: this.complianceFlow.stateMachine.stateMachineArn,
+    });
+  }
+}
+
+/**
+ * Throws when two subscriptions would share a protocol and endpoint (before any construct exists).
+ * SNS keeps one subscription per topic, protocol and endpoint: a second one with another filter
+ * policy fails the deployment, and one with the same policy would be the same physical
+ * subscription owned by two CloudFormation resources.
+ */
+function validateAlertSubscriptions(subscriptions: ReadonlyArray<{ id: string; protocol: string; endpoint: string }>): void {
+  const seen = new Map<string, string>();
+  for (const subscription of subscriptions) {
+    const key = `${subscription.protocol} ${subscription.endpoint}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new Error(
+        `Alert subscriptions ${JSON.stringify(first)} and ${JSON.stringify(subscription.id)} both notify ${key}: SNS allows one ` +
+          'subscription per endpoint on the alerts topic. List that manager (e-mail or phone) in one team only.',
+      );
+    }
+    seen.set(key, subscription.id);
   }
 }
 

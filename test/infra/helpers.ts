@@ -3,6 +3,32 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { buildApp, type VigiaStacks } from '../../infra/vigia-app';
+import { parseVigiaConfig, type VigiaConfig } from '../../shared/config/vigia-config';
+
+/**
+ * The deployment config of the infra tests: one line, two teams (one manager each), one policy of
+ * each kind. Tests that need other values parse their own text with `testConfig(yaml)`.
+ */
+export const TEST_CONFIG_YAML = `
+lines:
+  - { phoneNumberId: "100000000000001", employee: Ana Souza, team: ventas }
+teams:
+  - id: ventas
+    managers:
+      - { name: Carla Lima, email: carla@example.com, phone: "+5511999990000", minSeverity: medium }
+  - id: soporte
+    managers:
+      - { name: Diego Ruiz, email: diego@example.com, minSeverity: high }
+policies:
+  - { id: confidential-terms, kind: keyword, severity: high, teams: [ventas], terms: [confidencial] }
+  - { id: no-spreadsheets, kind: file, severity: medium, extensions: [xlsx, zip], detectMismatch: true }
+  - { id: angry-conversation, kind: sentiment, severity: low, sentiment: NEGATIVE, minScore: 0.8 }
+`;
+
+/** A config parsed from YAML text, as `cdk synth` would load it from a file. */
+export function testConfig(yaml: string = TEST_CONFIG_YAML): VigiaConfig {
+  return parseVigiaConfig(yaml, 'test.yaml');
+}
 
 /** The feature flags and context of cdk.json, so tests synthesize what `cdk synth` does. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -34,9 +60,9 @@ export interface SynthesizedVigia extends VigiaStacks {
 }
 
 /** Builds and synthesizes the Vigia app of one stage (running the app's validations). */
-export function synthVigia(stage = 'dev'): SynthesizedVigia {
+export function synthVigia(stage = 'dev', config: VigiaConfig = testConfig()): SynthesizedVigia {
   const app = testApp();
-  const stacks = buildApp(app, { stage });
+  const stacks = buildApp(app, { stage, config });
   // Synthesize the whole app first: this runs the CloudFormation template validation
   // (validateAgainstDefaultRules in cdk.json), which throws on errors such as dependency cycles.
   app.synth();

@@ -4,7 +4,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { allows, arnOf, logicalIdOf, roleStatements, testApp } from './helpers';
@@ -176,5 +178,65 @@ describe('PipelineFunction', () => {
   it.each(['', 'raw', 'raw/*', '*'])('fails for the prefix %j (must be a folder like "raw/")', (prefix) => {
     const { stack, fn } = setUp();
     expect(() => fn.bindArchiveBucketPrefix(new s3.Bucket(stack, 'Bucket'), prefix, 'write')).toThrow(/prefix must be a folder/);
+  });
+
+  it('passes define to the bundling and exposes it (inlined at bundle time, not in the environment)', () => {
+    const stack = new Stack(testApp(), 'TestStack');
+    const key = new kms.Key(stack, 'Key');
+    const fn = new PipelineFunction(stack, 'Fn', { entry: ENTRY, encryptionKey: key, define: { 'process.env.X': '"{}"' } });
+    expect(fn.bundlingDefine).toEqual({ 'process.env.X': '"{}"' });
+    const variables = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0]!.Properties.Environment.Variables;
+    expect(variables['process.env.X']).toBeUndefined();
+    expect(Object.keys(variables)).not.toContain('X');
+    expect(setUp().fn.bundlingDefine).toEqual({});
+  });
+
+  it('bindStateMachine sets COMPLIANCE_STATE_MACHINE_ARN and grants StartExecution on that state machine only', () => {
+    const { stack, fn } = setUp();
+    const stateMachine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'P')) });
+    const other = new sfn.StateMachine(stack, 'Other', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Q')) });
+    fn.bindStateMachine(stateMachine);
+    const template = Template.fromStack(stack);
+    const machineId = logicalIdOf(stack, stateMachine);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ COMPLIANCE_STATE_MACHINE_ARN: { Ref: machineId } }) },
+    });
+    const statements = roleStatements(template, logicalIdOf(stack, fn.role!));
+    expect(allows(statements, 'states:StartExecution')).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } }]);
+    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(stack, other));
+    for (const action of ['states:StartSyncExecution', 'states:StopExecution', 'states:DescribeExecution', 'states:SendTaskSuccess']) {
+      expect(allows(statements, action), action).toEqual([]);
+    }
+  });
+
+  it('bindTopicPublisher sets the variable and grants Publish on that topic, and the key through SNS only', () => {
+    const { stack, key, fn } = setUp();
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key });
+    fn.bindTopicPublisher(topic, 'ALERTS_TOPIC_ARN');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ALERTS_TOPIC_ARN: { Ref: logicalIdOf(stack, topic) } }) },
+    });
+    const statements = roleStatements(template, logicalIdOf(stack, fn.role!));
+    expect(allows(statements, 'sns:Publish')).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: logicalIdOf(stack, topic) } }]);
+    for (const action of ['sns:Subscribe', 'sns:SetTopicAttributes', 'sns:DeleteTopic']) {
+      expect(allows(statements, action), action).toEqual([]);
+    }
+    const kmsStatements = statements.filter((s) => [s.Action].flat().some((action) => String(action).startsWith('kms:')));
+    expect(kmsStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: arnOf(logicalIdOf(stack, key)),
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      },
+    ]);
+  });
+
+  it('bindTopicPublisher grants no KMS action for an unencrypted topic', () => {
+    const { stack, fn } = setUp();
+    fn.bindTopicPublisher(new sns.Topic(stack, 'Topic'), 'ALERTS_TOPIC_ARN');
+    const statements = roleStatements(Template.fromStack(stack), logicalIdOf(stack, fn.role!));
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((action) => String(action).startsWith('kms:'))).toEqual([]);
   });
 });

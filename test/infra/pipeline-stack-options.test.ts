@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { PipelineStack, type PipelineStackProps } from '../../infra/stacks/pipeline-stack';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
-import { logicalIdOf, ref, resolveCrossStack, testApp } from './helpers';
+import { logicalIdOf, ref, resolveCrossStack, testApp, testConfig } from './helpers';
 
 type Options = Pick<PipelineStackProps, 'graphApiUrl'> & { withAlarmTopic?: boolean };
 
@@ -14,6 +14,7 @@ function createStacks(app: App, options: Options) {
   const alarmTopic = options.withAlarmTopic ? new sns.Topic(stateful, 'OpsTopic') : undefined;
   const pipeline = new PipelineStack(app, 'Vigia-test-Pipeline', {
     stage: 'test',
+    config: testConfig(),
     key: stateful.key,
     archiveBucket: stateful.archiveBucket,
     archiveTable: stateful.archiveTable,
@@ -37,10 +38,14 @@ function synthWith(options: Options) {
 
 describe('PipelineStack options', () => {
   describe('alarmTopic', () => {
-    it('notifies the topic when any media alarm goes into ALARM', () => {
-      const { stateful, alarmTopic, template } = synthWith({ withAlarmTopic: true });
+    it('notifies the topic when any media alarm or the compliance flow alarm goes into ALARM', () => {
+      const { stateful, pipeline, alarmTopic, template } = synthWith({ withAlarmTopic: true });
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(3);
+      expect(alarms).toHaveLength(4);
+      expect(alarms.map((alarm) => alarm.Properties.MetricName)).toContain('ExecutionsFailed');
+      expect(template.findResources('AWS::CloudWatch::Alarm')[logicalIdOf(pipeline, pipeline.complianceFlowFailedAlarm)]!.Properties.AlarmActions).toEqual([
+        ref(logicalIdOf(stateful, alarmTopic!)),
+      ]);
       for (const alarm of alarms) {
         expect(alarm.Properties.AlarmActions).toEqual([ref(logicalIdOf(stateful, alarmTopic!))]);
       }
@@ -48,14 +53,15 @@ describe('PipelineStack options', () => {
   });
 
   describe('graphApiUrl', () => {
-    it('is set as WHATSAPP_GRAPH_API_URL on the media-fetch function only', () => {
+    it('is set as WHATSAPP_GRAPH_API_URL on the two media-fetch functions only (queue and compliance flow)', () => {
       const { pipeline, template } = synthWith({ graphApiUrl: 'https://graph.facebook.com/v26.0' });
       const functions = template.findResources('AWS::Lambda::Function');
-      expect(functions[logicalIdOf(pipeline, pipeline.mediaFetchFunction)]!.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBe(
-        'https://graph.facebook.com/v26.0',
-      );
-      const others = Object.entries(functions).filter(([id]) => id !== logicalIdOf(pipeline, pipeline.mediaFetchFunction));
-      expect(others).toHaveLength(3);
+      const fetchers = [pipeline.mediaFetchFunction, pipeline.complianceFlow.fetchMediaFunction].map((fn) => logicalIdOf(pipeline, fn));
+      for (const id of fetchers) {
+        expect(functions[id]!.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBe('https://graph.facebook.com/v26.0');
+      }
+      const others = Object.entries(functions).filter(([id]) => !fetchers.includes(id));
+      expect(others).toHaveLength(8);
       for (const [, fn] of others) expect(fn.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBeUndefined();
     });
 

@@ -33,6 +33,22 @@ const id = {
   sweeper: logicalIdOf(pipeline, pipeline.mediaSweeperFunction),
   sweeperRole: logicalIdOf(pipeline, pipeline.mediaSweeperFunction.role!),
   sweeperSchedule: logicalIdOf(pipeline, pipeline.mediaSweeperSchedule),
+  complianceFunctions: [
+    pipeline.complianceFlow.prepareFunction,
+    pipeline.complianceFlow.fetchMediaFunction,
+    pipeline.complianceFlow.ruleChecksFunction,
+    pipeline.complianceFlow.sentimentCheckFunction,
+    pipeline.complianceFlow.recordFunction,
+    pipeline.complianceFlow.notifyFunction,
+  ].map((fn) => logicalIdOf(pipeline, fn)),
+  complianceRoles: [
+    pipeline.complianceFlow.prepareFunction,
+    pipeline.complianceFlow.fetchMediaFunction,
+    pipeline.complianceFlow.ruleChecksFunction,
+    pipeline.complianceFlow.sentimentCheckFunction,
+    pipeline.complianceFlow.recordFunction,
+    pipeline.complianceFlow.notifyFunction,
+  ].map((fn) => logicalIdOf(pipeline, fn.role!)),
 };
 const resources = template.toJSON().Resources as Record<string, any>;
 const webhookStatements = roleStatements(template, id.webhookRole);
@@ -50,8 +66,8 @@ describe('PipelineStack', () => {
   describe('every function', () => {
     const functions = template.findResources('AWS::Lambda::Function');
 
-    it('are exactly the webhook, ingest, media-fetch and media-sweeper functions', () => {
-      expect(Object.keys(functions).sort()).toEqual([id.ingest, id.webhook, id.mediaFetch, id.sweeper].sort());
+    it('are exactly the webhook, ingest, media-fetch and media-sweeper functions, and the six compliance flow functions', () => {
+      expect(Object.keys(functions).sort()).toEqual([id.ingest, id.webhook, id.mediaFetch, id.sweeper, ...id.complianceFunctions].sort());
     });
 
     it('runs Node.js 22 on ARM64 with active tracing', () => {
@@ -81,7 +97,7 @@ describe('PipelineStack', () => {
     });
 
     it('has only the basic execution managed policy', () => {
-      for (const roleId of [id.webhookRole, id.ingestRole, id.mediaFetchRole, id.sweeperRole]) {
+      for (const roleId of [id.webhookRole, id.ingestRole, id.mediaFetchRole, id.sweeperRole, ...id.complianceRoles]) {
         const arns = managedPolicyArnsOf(template, roleId);
         expect(arns).toHaveLength(1);
         expect(arns[0]).toContain('service-role/AWSLambdaBasicExecutionRole');
@@ -394,8 +410,12 @@ describe('PipelineStack', () => {
       TreatMissingData: 'notBreaching',
     };
 
-    it('are exactly three, with stable construct IDs', () => {
-      expect(Object.keys(alarms)).toHaveLength(3);
+    it('are exactly three, with stable construct IDs (plus the compliance flow alarm)', () => {
+      expect(Object.keys(alarms).sort()).toEqual(
+        [pipeline.mediaOverdueAlarm, pipeline.mediaHashMismatchAlarm, pipeline.mediaDeadLetterAlarm, pipeline.complianceFlowFailedAlarm]
+          .map((alarm) => logicalIdOf(pipeline, alarm))
+          .sort(),
+      );
       expect([pipeline.mediaOverdueAlarm, pipeline.mediaHashMismatchAlarm, pipeline.mediaDeadLetterAlarm].map((alarm) => alarm.node.id)).toEqual([
         'MediaOverdueAlarm',
         'MediaHashMismatchAlarm',
@@ -454,22 +474,25 @@ describe('PipelineStack', () => {
       expect(deleting).toEqual([]);
     });
 
-    it('lets only the media-fetch function write media/', () => {
+    // The media-fetch function (queue path) and the compliance flow's FetchMedia task download
+    // files the same way: they are the only writers of media/.
+    const mediaFetchPolicies = [/^MediaFetchFunctionServiceRoleDefaultPolicy/, /^ComplianceFlowComplianceFetchMediaFunctionServiceRoleDefaultPolicy/];
+
+    it('lets only the two media-fetch functions write media/', () => {
       const writing = everyStatement.filter(
         ({ statement }) =>
           statement.Effect === 'Allow' &&
           JSON.stringify(statement.Resource ?? null).includes('/media/') &&
           ['s3:PutObject', 's3:AbortMultipartUpload'].some((action) => allows([statement], action).length > 0),
       );
-      expect(writing).toEqual([{ resource: expect.stringMatching(/^MediaFetchFunctionServiceRoleDefaultPolicy/), statement: expect.anything() }]);
-      expect(writing[0]!.statement.Resource).toEqual(arnWithSuffix(id.bucket, '/media/*'));
+      expect(writing.map(({ resource }) => resource).sort()).toEqual([expect.stringMatching(mediaFetchPolicies[1]!), expect.stringMatching(mediaFetchPolicies[0]!)]);
+      for (const { statement } of writing) expect(statement.Resource).toEqual(arnWithSuffix(id.bucket, '/media/*'));
     });
 
-    it('lets only the media-fetch function use media/', () => {
+    it('lets only the two media-fetch functions use media/', () => {
       const mediaStatements = everyStatement.filter(({ statement }) => JSON.stringify(statement.Resource ?? null).includes('/media/'));
-      const policies = [...new Set(mediaStatements.map(({ resource }) => resource))];
-      expect(policies).toHaveLength(1);
-      expect(policies[0]).toMatch(/^MediaFetchFunctionServiceRoleDefaultPolicy/);
+      const policies = [...new Set(mediaStatements.map(({ resource }) => resource))].sort();
+      expect(policies).toEqual([expect.stringMatching(mediaFetchPolicies[1]!), expect.stringMatching(mediaFetchPolicies[0]!)]);
     });
 
     it('has no statement allowing every action', () => {

@@ -188,7 +188,7 @@ describe('StatefulStack', () => {
           Projection: { ProjectionType: 'ALL' },
         })),
       );
-      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState']);
+      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus']);
     });
 
     it('has the byMediaState GSI (media items by download state, oldest first)', () => {

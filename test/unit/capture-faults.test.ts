@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, ProvisionedThroughputExceededException
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { lambdaContext } from '../../local/api-gateway';
 const s3Mock = mockClient(S3Client);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 const sqsMock = mockClient(SQSClient);
+const sfnMock = mockClient(SFNClient);
 const secrets = async () => ({ appSecret: 'secret', verifyToken: 'token' });
 const body = Buffer.from(
   JSON.stringify({
@@ -30,6 +32,7 @@ beforeEach(() => {
   s3Mock.reset();
   dynamoMock.reset();
   sqsMock.reset();
+  sfnMock.reset();
 });
 
 describe('webhook ack path under S3 faults', () => {
@@ -156,6 +159,7 @@ describe('ingest handler', () => {
       ARCHIVE_BUCKET: 'archive-bucket',
       ARCHIVE_TABLE: 'archive-table',
       MEDIA_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/media',
+      COMPLIANCE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:compliance',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_REGION: 'us-east-1',
@@ -173,8 +177,13 @@ describe('ingest handler', () => {
         { messageId: 'm-test', body: JSON.stringify({ Event: 's3:TestEvent' }) },
       ],
     } as unknown as SQSEvent;
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
     const response = await handler(event, lambdaContext('vigia-ingest'));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-gone' }] });
+    // the new message starts its compliance run, nothing else
+    expect(sfnMock.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:compliance', input: JSON.stringify({ messageId: 'wamid.F1' }) },
+    ]);
     expect(s3Mock.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key).sort()).toEqual(['raw/dt=2026-11-28/gone.json', 'raw/dt=2026-11-28/good.json']);
   });
 });

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { SentimentPolicy } from '../../shared/config/vigia-config';
+import { alertId, alertsFrom, sentimentHits } from '../../shared/compliance/alerts';
+import type { CheckResults, MessageContext, SentimentResult } from '../../shared/domain/compliance';
+
+const angry: SentimentPolicy = { id: 'angry-conversation', kind: 'sentiment', severity: 'low', direction: 'both', sentiment: 'NEGATIVE', minScore: 0.8 };
+const result = (sentiment: SentimentResult['sentiment'], negative: number): SentimentResult => ({
+  sentiment,
+  scores: { Positive: 0.01, Negative: negative, Neutral: 0.99 - negative, Mixed: 0 },
+  languageCode: 'pt',
+  analyzer: 'comprehend',
+});
+const NOW = '2025-06-01T12:00:00.000Z';
+const context: MessageContext = {
+  messageId: 'wamid.HBgLNTUxMTk5OTk5MDAwMBUCABIYFDNBMEY',
+  lineId: '106540352242922',
+  employee: 'Ana Souza',
+  team: 'ventas',
+  contactId: '5511988887777',
+  direction: 'outbound',
+  source: 'cloud_api',
+  type: 'document',
+  timestamp: '2025-06-01T11:59:58.000Z',
+};
+
+describe('sentimentHits', () => {
+  it('hits when the label matches and its score reaches the minimum', () => {
+    expect(sentimentHits([angry], result('NEGATIVE', 0.93), { direction: 'inbound' })).toEqual([{ policyId: 'angry-conversation', severity: 'low', sentiment: 'NEGATIVE', score: 0.93 }]);
+    expect(sentimentHits([angry], result('NEGATIVE', 0.8), { direction: 'inbound' })).toHaveLength(1);
+  });
+
+  it('does not hit below the minimum score, for another label, or out of scope', () => {
+    expect(sentimentHits([angry], result('NEGATIVE', 0.79), { direction: 'inbound' })).toEqual([]);
+    expect(sentimentHits([angry], result('NEUTRAL', 0.9), { direction: 'inbound' })).toEqual([]);
+    expect(sentimentHits([{ ...angry, teams: ['ventas'] }], result('NEGATIVE', 0.95), { direction: 'inbound', team: 'soporte' })).toEqual([]);
+  });
+});
+
+describe('alertId', () => {
+  it('is deterministic per message and policy, and differs across them', () => {
+    const id = alertId('wamid.1', 'leak-patterns');
+    expect(id).toMatch(/^al_[0-9a-f]{20}$/);
+    expect(alertId('wamid.1', 'leak-patterns')).toBe(id);
+    expect(alertId('wamid.1', 'confidential-terms')).not.toBe(id);
+    expect(alertId('wamid.2', 'leak-patterns')).not.toBe(id);
+    expect(alertId('wamid.1l', 'eak-patterns')).not.toBe(id);
+  });
+});
+
+describe('alertsFrom', () => {
+  const results: CheckResults = {
+    keyword: { hits: [{ policyId: 'confidential-terms', severity: 'high', matched: 'senha', excerpt: 'a senha é…' }] },
+    file: {
+      facts: { state: 'stored', filename: 'foto.jpg', extension: 'jpg', declaredMime: 'image/jpeg', sniffedMime: 'application/zip', size: 4096 },
+      hits: [{ policyId: 'no-spreadsheets', severity: 'medium', reasons: ['declared image/jpeg but the bytes are application/zip'] }],
+    },
+    sentiment: { result: result('NEGATIVE', 0.91), hits: [{ policyId: 'angry-conversation', severity: 'low', sentiment: 'NEGATIVE', score: 0.91 }] },
+  };
+
+  it('builds one open alert per hit with its evidence', () => {
+    const alerts = alertsFrom(context, results, NOW);
+    expect(alerts).toEqual([
+      {
+        id: alertId(context.messageId, 'confidential-terms'),
+        messageId: context.messageId,
+        lineId: '106540352242922',
+        employee: 'Ana Souza',
+        team: 'ventas',
+        contactId: '5511988887777',
+        policyId: 'confidential-terms',
+        kind: 'keyword',
+        severity: 'high',
+        evidence: { matched: 'senha', excerpt: 'a senha é…' },
+        status: 'open',
+        history: [{ status: 'open', by: 'vigia', at: NOW }],
+        createdAt: NOW,
+      },
+      expect.objectContaining({
+        policyId: 'no-spreadsheets',
+        kind: 'file',
+        severity: 'medium',
+        evidence: { reasons: ['declared image/jpeg but the bytes are application/zip'], extension: 'jpg', declaredMime: 'image/jpeg', sniffedMime: 'application/zip', size: 4096 },
+      }),
+      expect.objectContaining({
+        policyId: 'angry-conversation',
+        kind: 'sentiment',
+        evidence: { sentiment: 'NEGATIVE', score: 0.91, languageCode: 'pt', analyzer: 'comprehend' },
+      }),
+    ]);
+  });
+
+  it('gives the same ids however often the flow runs, one per (message, policy)', () => {
+    const first = alertsFrom(context, results, NOW).map((alert) => alert.id);
+    const again = alertsFrom(context, results, '2025-06-02T00:00:00.000Z').map((alert) => alert.id);
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(3);
+    const doubled: CheckResults = { keyword: { hits: [...results.keyword!.hits, { policyId: 'confidential-terms', severity: 'high', matched: 'confidencial', excerpt: '…' }] } };
+    expect(alertsFrom(context, doubled, NOW)).toHaveLength(1);
+  });
+
+  it('leaves out what the message does not have (no undefined values for DynamoDB)', () => {
+    const bare: MessageContext = { messageId: 'wamid.2', lineId: '999', direction: 'inbound', source: 'cloud_api', type: 'text', timestamp: NOW };
+    const [alert] = alertsFrom(bare, { file: { hits: [{ policyId: 'big', severity: 'low', reasons: ['size 2 B over 1 B'] }] } }, NOW);
+    expect(Object.keys(alert)).not.toContain('employee');
+    expect(Object.keys(alert)).not.toContain('team');
+    expect(alert.evidence).toEqual({ reasons: ['size 2 B over 1 B'] });
+  });
+
+  it('creates nothing without hits', () => {
+    expect(alertsFrom(context, { keyword: { hits: [] }, sentiment: { hits: [], skipped: 'too short' } }, NOW)).toEqual([]);
+  });
+});
