@@ -74,20 +74,65 @@ export const MEDIA_SWEEPER_FUNCTION = {
 } as const;
 
 /**
- * The compliance flow's functions (infra/constructs/compliance-flow.ts). Each runs once per
- * message inside an Express state machine, whose executions last at most 5 minutes in total.
+ * The compliance flow (infra/constructs/compliance-flow.ts): one Express execution per message.
+ * Express executions are stopped after 5 minutes in total; the state machine's own timeout
+ * (`COMPLIANCE_FLOW.timeout`, 4 min 30 s) ends a slow run first, as an execution that Step
+ * Functions counts as timed out (ExecutionsTimedOut, alarmed on), 30 s before that hard limit.
+ *
+ * Worst case, every task running into its Lambda timeout, media path (a Lambda timeout is a
+ * `States.TaskFailed`; the Lambda service-error retries are not counted, they fail fast):
+ *
+ *     Prepare                                                  30 s
+ *   + FetchMedia: 90 s, 5 s wait, 90 s (one retry)            185 s   (caught: goes on to Checks)
+ *   + Checks: RuleChecks 30 s ∥ SentimentCheck 30 s            30 s   (a timeout is not retried)
+ *   + Record                                                   30 s
+ *   + Notify                                                   30 s
+ *   = 305 s (5 min 5 s)
+ *
+ * So the sum does NOT fit in 4.5 min when the fetch times out twice and every other task is at its
+ * limit too; the flow's timeout cuts such a run at 270 s (no RecordFailure then: the alarm is the
+ * trace). Without the fetch retry (a first timeout, then the other tasks at their limit) it is
+ * 30 + 90 + 30 + 30 + 30 = 210 s (3.5 min); a message without media, 120 s. Not counted either:
+ * RecordFailure after a failed task (30 s, retried twice at 2 s and 4 s: up to 96 s), and a
+ * SentimentCheck that throws a Comprehend throttling error after nearly 30 s on every attempt
+ * (5 attempts and up to 30 s of jittered waits: up to 180 s).
+ */
+export const COMPLIANCE_FLOW = {
+  /** The state machine's `TimeoutSeconds`: under the 5-minute Express limit, with margin. */
+  timeout: Duration.seconds(270),
+} as const;
+
+/**
+ * The compliance flow's functions. Each runs once per message inside the Express state machine
+ * (see the budget above `COMPLIANCE_FLOW`).
  */
 export const COMPLIANCE_FUNCTIONS = {
   /** Reads the message (and its media item) from the table. */
-  prepare: { memorySize: 256, timeout: Duration.seconds(10) },
+  prepare: { memorySize: 256, timeout: Duration.seconds(30) },
+  /**
+   * Downloads one media file, like the media-fetch function (same memory and /tmp), but within
+   * 90 s instead of 5 min: a file too big or too slow for that is left to the media queue, where
+   * the media sweeper re-queues it, the media-fetch function (5 min) stores it and re-runs the flow.
+   */
+  fetchMedia: {
+    memorySize: MEDIA_FETCH_FUNCTION.memorySize,
+    timeout: Duration.seconds(90),
+    ephemeralStorageSize: MEDIA_FETCH_FUNCTION.ephemeralStorageSize,
+  },
   /** Keyword and file rules: CPU only, on one message. */
-  ruleChecks: { memorySize: 256, timeout: Duration.seconds(10) },
-  /** One Comprehend DetectSentiment call (the SDK's own retries included). */
-  sentimentCheck: { memorySize: 256, timeout: Duration.seconds(20) },
+  ruleChecks: { memorySize: 256, timeout: Duration.seconds(30) },
+  /** One Comprehend DetectSentiment call (the SDK's own retries included), possibly in another region. */
+  sentimentCheck: { memorySize: 256, timeout: Duration.seconds(30) },
   /** Writes the check results and the alerts (one conditional write per alert). */
-  record: { memorySize: 256, timeout: Duration.seconds(20) },
+  record: { memorySize: 256, timeout: Duration.seconds(30) },
   /** One SNS publish per new alert, then marks it notified. */
-  notify: { memorySize: 256, timeout: Duration.seconds(20) },
+  notify: { memorySize: 256, timeout: Duration.seconds(30) },
+} as const;
+
+/** `FetchMedia`'s retry of a failed task (a Lambda timeout included): once, after 5 s. */
+export const COMPLIANCE_FETCH_MEDIA_RETRY = {
+  maxAttempts: 1,
+  interval: Duration.seconds(5),
 } as const;
 
 /** Stage names become part of stack names, the secret name and resource names. */

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { FLOW_STATES } from '../../shared/domain/compliance';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
-import { COMPLIANCE_FUNCTIONS, MEDIA_FETCH_FUNCTION } from '../config';
+import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS } from '../config';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { PipelineFunction } from './pipeline-function';
 
@@ -63,7 +63,7 @@ export interface ComplianceFlowProps {
  * `FLOW_STATES`, which the local runner maps by name):
  *
  * 1. `Prepare` reads the message; `HasMedia` sends it to `FetchMedia` when it carries media.
- * 2. `FetchMedia` downloads the file (retried twice). If it still fails, the flow goes on with
+ * 2. `FetchMedia` downloads the file (90 s, retried once). If it still fails, the flow goes on with
  *    `$.mediaError` set and the file check is reported as skipped; the media sweeper retries the
  *    download later and the media-fetch function re-runs the flow once the file is stored.
  * 3. `Checks` runs `RuleChecks` (keywords, files) and `SentimentCheck` (Comprehend, retried on
@@ -114,9 +114,7 @@ export class ComplianceFlow extends Construct {
       entry: 'functions/compliance/fetch-media.ts',
       description: 'Compliance flow: downloads the message media into media/',
       encryptionKey: key,
-      memorySize: MEDIA_FETCH_FUNCTION.memorySize,
-      timeout: MEDIA_FETCH_FUNCTION.timeout,
-      ephemeralStorageSize: MEDIA_FETCH_FUNCTION.ephemeralStorageSize,
+      ...COMPLIANCE_FUNCTIONS.fetchMedia,
       environment: props.graphApiUrl === undefined ? undefined : { [FUNCTION_ENV.graphApiUrl]: props.graphApiUrl },
     })
       .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.media, 'upload')
@@ -221,7 +219,8 @@ export class ComplianceFlow extends Construct {
 
     // Meta keeps media for 7 days: a download that fails now is retried by the media sweeper,
     // which re-runs the flow once the file is stored. Until then the file check is skipped.
-    fetchMedia.addRetry({ errors: [sfn.Errors.TASKS_FAILED], maxAttempts: 2, interval: Duration.seconds(5), backoffRate: 2 });
+    // One retry only (a timeout included): the whole flow must fit in COMPLIANCE_FLOW.timeout.
+    fetchMedia.addRetry({ errors: [sfn.Errors.TASKS_FAILED], ...COMPLIANCE_FETCH_MEDIA_RETRY });
     fetchMedia.addCatch(checks, { errors: [sfn.Errors.ALL], resultPath: '$.mediaError' });
 
     for (const state of [prepare, checks, record, notify]) {
@@ -246,8 +245,10 @@ export class ComplianceFlow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'Vigia compliance checks of one message',
       // One short run per message, started asynchronously: Express is priced per request and
-      // duration. Its limit (5 minutes per execution) bounds the whole flow.
+      // duration. Its limit is 5 minutes per execution: the flow's own timeout ends a slow run
+      // before that, counted as timed out (see the budget in infra/config.ts).
       stateMachineType: sfn.StateMachineType.EXPRESS,
+      timeout: COMPLIANCE_FLOW.timeout,
       definitionBody: sfn.DefinitionBody.fromChainable(sfn.Chain.start(prepare).next(hasMedia)),
       tracingEnabled: true,
       logs: {

@@ -105,6 +105,8 @@ export class PipelineStack extends Stack {
   public readonly complianceFlow: ComplianceFlow;
   /** A compliance flow execution failed (after its RecordFailure step). */
   public readonly complianceFlowFailedAlarm: cloudwatch.Alarm;
+  /** A compliance flow execution ran into the state machine's timeout (no RecordFailure then). */
+  public readonly complianceFlowTimedOutAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: PipelineStackProps) {
     validateGraphApiUrl(props.graphApiUrl);
@@ -283,9 +285,23 @@ export class PipelineStack extends Stack {
         ...atLeastOnce,
         alarmDescription: 'A compliance flow execution failed (the error is recorded on the message): check the state machine logs',
       });
+    this.complianceFlowTimedOutAlarm = this.complianceFlow.stateMachine
+      .metricTimedOut({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) })
+      .createAlarm(this, 'ComplianceFlowTimedOutAlarm', {
+        ...atLeastOnce,
+        alarmDescription:
+          'A compliance flow execution timed out (nothing is recorded on the message): check the state machine logs for the slow task',
+      });
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.mediaOverdueAlarm, this.mediaHashMismatchAlarm, this.mediaDeadLetterAlarm, this.complianceFlowFailedAlarm]) {
+      const alarms = [
+        this.mediaOverdueAlarm,
+        this.mediaHashMismatchAlarm,
+        this.mediaDeadLetterAlarm,
+        this.complianceFlowFailedAlarm,
+        this.complianceFlowTimedOutAlarm,
+      ];
+      for (const alarm of alarms) {
         alarm.addAlarmAction(action);
       }
     }

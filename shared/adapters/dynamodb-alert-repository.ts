@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AlertEvent, AlertStatus } from '../domain/compliance';
-import { keys as archiveKeys } from './dynamodb-archive-repository';
+import { allPages, keys as archiveKeys } from './dynamodb-archive-repository';
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 
@@ -56,10 +56,8 @@ export class DynamoDbAlertRepository {
   }
 
   async listByStatus(status: AlertStatus): Promise<Alert[]> {
-    const alerts: Alert[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+    const items = await allPages((startKey) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.table,
           IndexName: 'byAlertStatus',
@@ -67,11 +65,9 @@ export class DynamoDbAlertRepository {
           ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${status}` },
           ExclusiveStartKey: startKey,
         }),
-      );
-      alerts.push(...(page.Items ?? []).map(toAlert));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return alerts;
+      ),
+    );
+    return items.map(toAlert);
   }
 
   /** open → acknowledged → resolved (or open → resolved), appending who/when/note to the trail. */

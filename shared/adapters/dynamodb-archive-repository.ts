@@ -347,7 +347,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
   }
 }
 
-async function allPages(
+/** Every item of a paginated Query or Scan. */
+export async function allPages(
   page: (startKey?: Record<string, unknown>) => Promise<{ Items?: Record<string, any>[]; LastEvaluatedKey?: Record<string, unknown> }>,
 ): Promise<Record<string, any>[]> {
   const items: Record<string, any>[] = [];

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MediaItem, MediaState } from '../domain/media';
 import type { MediaRepository, NewMediaItem, StoredMedia } from '../ports/media-repository';
-import { keys as archiveKeys } from './dynamodb-archive-repository';
+import { allPages, keys as archiveKeys } from './dynamodb-archive-repository';
 
 const mediaKey = (mediaId: string) => ({ pk: `MEDIA#${mediaId}`, sk: 'MEDIA' });
 const stateKeys = (state: MediaState, item: Pick<MediaItem, 'createdAt' | 'mediaId'>) => ({
@@ -72,10 +72,8 @@ export class DynamoDbMediaRepository implements MediaRepository {
   }
 
   async listByState(state: MediaState): Promise<MediaItem[]> {
-    const items: MediaItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
+    const items = await allPages((startKey) =>
+      this.db.send(
         new QueryCommand({
           TableName: this.table,
           IndexName: 'byMediaState',
@@ -83,11 +81,9 @@ export class DynamoDbMediaRepository implements MediaRepository {
           ExpressionAttributeValues: { ':pk': `MEDIA_STATE#${state}` },
           ExclusiveStartKey: startKey,
         }),
-      );
-      items.push(...(page.Items ?? []).map(toItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+      ),
+    );
+    return items.map(toItem);
   }
 
   private async transition(item: MediaItem, state: MediaState, fields: Record<string, unknown>, remove: string[] = []): Promise<void> {

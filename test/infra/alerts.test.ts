@@ -26,6 +26,7 @@ const id = {
   topic: logicalIdOf(pipeline, pipeline.alertsTopic),
   stateMachine: logicalIdOf(pipeline, pipeline.complianceFlow.stateMachine),
   alarm: logicalIdOf(pipeline, pipeline.complianceFlowFailedAlarm),
+  timedOutAlarm: logicalIdOf(pipeline, pipeline.complianceFlowTimedOutAlarm),
 };
 const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((subscription) => subscription.Properties);
 const forTeam = (team: string) => subscriptions.filter((subscription) => JSON.stringify(subscription.FilterPolicy?.team) === JSON.stringify([team]));
@@ -104,7 +105,7 @@ describe('alerts', () => {
     });
   });
 
-  describe('compliance flow alarm', () => {
+  describe('compliance flow alarms', () => {
     it('ComplianceFlowFailedAlarm: the sum of ExecutionsFailed of the state machine over 5 minutes is ≥ 1', () => {
       expect(pipeline.complianceFlowFailedAlarm.node.id).toBe('ComplianceFlowFailedAlarm');
       expect(template.toJSON().Resources[id.alarm].Properties).toMatchObject({
@@ -120,8 +121,25 @@ describe('alerts', () => {
       });
     });
 
-    it('has no actions when no alarm topic is given', () => {
-      expect(template.toJSON().Resources[id.alarm].Properties.AlarmActions).toBeUndefined();
+    it('ComplianceFlowTimedOutAlarm: the sum of ExecutionsTimedOut of the state machine over 5 minutes is ≥ 1', () => {
+      expect(pipeline.complianceFlowTimedOutAlarm.node.id).toBe('ComplianceFlowTimedOutAlarm');
+      expect(template.toJSON().Resources[id.timedOutAlarm].Properties).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsTimedOut',
+        Dimensions: [{ Name: 'StateMachineArn', Value: ref(id.stateMachine) }],
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('have no actions when no alarm topic is given', () => {
+      for (const alarmId of [id.alarm, id.timedOutAlarm]) {
+        expect(template.toJSON().Resources[alarmId].Properties.AlarmActions, alarmId).toBeUndefined();
+      }
     });
   });
 

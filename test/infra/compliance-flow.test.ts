@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { complianceFlowAsl, localLambdaArn } from '../../infra/compliance-asl';
+import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, MEDIA_FETCH_FUNCTION } from '../../infra/config';
 import { COMPREHEND_RETRYABLE_ERRORS } from '../../infra/constructs/compliance-flow';
 import type { PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { FUNCTION_DEFINES } from '../../infra/function-env';
@@ -16,6 +17,7 @@ import {
   ref,
   roleStatements,
   synthVigia,
+  TEST_CONFIG_YAML,
   testConfig,
 } from './helpers';
 
@@ -46,7 +48,7 @@ const TABLE_RESOURCES = [arnOf(id.table), arnWithSuffix(id.table, '/index/*')];
 const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 // The definition as deployed, resolved to plain ASL (what the local runner executes too).
-const asl = complianceFlowAsl(config) as { StartAt: string; States: Record<string, any> };
+const asl = complianceFlowAsl(config) as { StartAt: string; TimeoutSeconds?: number; States: Record<string, any> };
 const states = asl.States;
 const branches = states[FLOW_STATES.checks].Branches as Array<{ StartAt: string; States: Record<string, any> }>;
 const allStates: Record<string, any> = Object.assign({}, states, ...branches.map((branch) => branch.States));
@@ -76,6 +78,12 @@ describe('ComplianceFlow', () => {
       });
       expect(resources[id.logGroup].Properties).toMatchObject({ KmsKeyId: arnOf(id.key), RetentionInDays: 30 });
       expect(resources[id.logGroup].Properties.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\/Vigia-dev-Pipeline-ComplianceFlow$/);
+    });
+
+    it('times out after 4 min 30 s (TimeoutSeconds 270), inside the 5-minute Express limit', () => {
+      expect(COMPLIANCE_FLOW.timeout.toSeconds()).toBe(270);
+      expect(asl.TimeoutSeconds).toBe(270);
+      expect(asl.TimeoutSeconds!).toBeLessThan(5 * 60);
     });
 
     it('has X-Ray tracing enabled', () => {
@@ -133,12 +141,10 @@ describe('ComplianceFlow', () => {
       });
     });
 
-    it('FetchMedia retries a failed task twice (5 s, backoff 2), then continues to Checks with $.mediaError', () => {
+    it('FetchMedia retries a failed task once (after 5 s), then continues to Checks with $.mediaError', () => {
       const fetchMedia = states[FLOW_STATES.fetchMedia];
-      expect(fetchMedia.Retry).toEqual([
-        LAMBDA_SERVICE_RETRY,
-        { ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2, IntervalSeconds: 5, BackoffRate: 2 },
-      ]);
+      expect(COMPLIANCE_FETCH_MEDIA_RETRY).toEqual({ maxAttempts: 1, interval: expect.anything() });
+      expect(fetchMedia.Retry).toEqual([LAMBDA_SERVICE_RETRY, { ErrorEquals: ['States.TaskFailed'], MaxAttempts: 1, IntervalSeconds: 5 }]);
       expect(fetchMedia.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.mediaError', Next: FLOW_STATES.checks }]);
       expect(fetchMedia.Next).toBe(FLOW_STATES.checks);
     });
@@ -242,6 +248,25 @@ describe('ComplianceFlow', () => {
       ]);
     });
 
+    it('time out after 30 s (prepare, rules, sentiment, record, notify) and 90 s (fetch media)', () => {
+      const timeouts = Object.fromEntries(
+        [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction].map(
+          (fn) => [fn.node.id, functionProperties(fn).Timeout as number],
+        ),
+      );
+      expect(timeouts).toEqual({
+        CompliancePrepareFunction: 30,
+        ComplianceFetchMediaFunction: 90,
+        ComplianceRulesFunction: 30,
+        ComplianceSentimentFunction: 30,
+        ComplianceRecordFunction: 30,
+        ComplianceNotifyFunction: 30,
+      });
+      // One task at its limit, FetchMedia once at its limit: well inside the flow's timeout.
+      const oneFetch = timeouts.CompliancePrepareFunction! + timeouts.ComplianceFetchMediaFunction! + 30 + timeouts.ComplianceRecordFunction! + timeouts.ComplianceNotifyFunction!;
+      expect(oneFetch).toBeLessThanOrEqual(asl.TimeoutSeconds! - 60);
+    });
+
     describe('Prepare', () => {
       const statements = statementsOf(flow.prepareFunction);
 
@@ -269,8 +294,10 @@ describe('ComplianceFlow', () => {
       const statements = statementsOf(flow.fetchMediaFunction);
       const queuePathStatements = statementsOf(pipeline.mediaFetchFunction);
 
-      it('has the media-fetch function’s size: 1024 MB, 5 min, 1 GiB of /tmp', () => {
-        expect(functionProperties(flow.fetchMediaFunction)).toMatchObject({ MemorySize: 1024, Timeout: 300, EphemeralStorage: { Size: 1024 } });
+      it('has the media-fetch function’s memory and /tmp (1024 MB, 1 GiB) but 90 s instead of its 5 min', () => {
+        expect(functionProperties(flow.fetchMediaFunction)).toMatchObject({ MemorySize: 1024, Timeout: 90, EphemeralStorage: { Size: 1024 } });
+        expect(functionProperties(pipeline.mediaFetchFunction)).toMatchObject({ MemorySize: 1024, Timeout: 300, EphemeralStorage: { Size: 1024 } });
+        expect(COMPLIANCE_FUNCTIONS.fetchMedia.timeout.toSeconds()).toBeLessThan(MEDIA_FETCH_FUNCTION.timeout.toSeconds());
       });
 
       it('gets the bucket and table names and the secret ARN', () => {
@@ -326,6 +353,24 @@ describe('ComplianceFlow', () => {
 
       it('gets no resource names', () => {
         expect(Object.keys(functionProperties(flow.sentimentCheckFunction).Environment.Variables).sort()).toEqual(POWERTOOLS_VARIABLES);
+      });
+
+      it('with sentiment.comprehendRegion set (us-east-1): synthesizes, still only comprehend:DetectSentiment on "*", no new variable', () => {
+        const regional = testConfig(`${TEST_CONFIG_YAML}sentiment: { analyzer: comprehend, comprehendRegion: us-east-1 }\n`);
+        expect(regional.sentiment.comprehendRegion).toBe('us-east-1');
+        const synthesized = synthVigia('dev', regional);
+        const sentimentFn = synthesized.pipeline.complianceFlow.sentimentCheckFunction;
+        const regionalStatements = roleStatements(synthesized.pipelineTemplate, logicalIdOf(synthesized.pipeline, sentimentFn.role!));
+        expect(actionsOf(regionalStatements).sort()).toEqual(['comprehend:DetectSentiment', ...TRACING_ACTIONS]);
+        expect(actionsOf(regionalStatements).filter((action) => action.startsWith('comprehend:'))).toEqual(['comprehend:DetectSentiment']);
+        expect(allows(regionalStatements, 'comprehend:DetectSentiment')).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: '*' })]);
+        expect(regionalStatements.every((statement) => !statement.Condition)).toBe(true);
+        // The function reads the region from the inlined config, not from its environment.
+        const regionalResources = synthesized.pipelineTemplate.toJSON().Resources as Record<string, any>;
+        const variables = regionalResources[logicalIdOf(synthesized.pipeline, sentimentFn)].Properties.Environment.Variables;
+        expect(Object.keys(variables).sort()).toEqual(POWERTOOLS_VARIABLES);
+        const inlined = JSON.parse(JSON.parse(sentimentFn.bundlingDefine['process.env.VIGIA_CONFIG_JSON']!) as string) as typeof regional;
+        expect(inlined.sentiment.comprehendRegion).toBe('us-east-1');
       });
 
       it('is the only role in either stack with a Comprehend permission', () => {

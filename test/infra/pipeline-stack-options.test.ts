@@ -38,14 +38,16 @@ function synthWith(options: Options) {
 
 describe('PipelineStack options', () => {
   describe('alarmTopic', () => {
-    it('notifies the topic when any media alarm or the compliance flow alarm goes into ALARM', () => {
+    it('notifies the topic when any media alarm or compliance flow alarm goes into ALARM', () => {
       const { stateful, pipeline, alarmTopic, template } = synthWith({ withAlarmTopic: true });
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(4);
-      expect(alarms.map((alarm) => alarm.Properties.MetricName)).toContain('ExecutionsFailed');
-      expect(template.findResources('AWS::CloudWatch::Alarm')[logicalIdOf(pipeline, pipeline.complianceFlowFailedAlarm)]!.Properties.AlarmActions).toEqual([
-        ref(logicalIdOf(stateful, alarmTopic!)),
-      ]);
+      expect(alarms).toHaveLength(5);
+      expect(alarms.map((alarm) => alarm.Properties.MetricName)).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut']));
+      for (const alarm of [pipeline.complianceFlowFailedAlarm, pipeline.complianceFlowTimedOutAlarm]) {
+        expect(template.findResources('AWS::CloudWatch::Alarm')[logicalIdOf(pipeline, alarm)]!.Properties.AlarmActions).toEqual([
+          ref(logicalIdOf(stateful, alarmTopic!)),
+        ]);
+      }
       for (const alarm of alarms) {
         expect(alarm.Properties.AlarmActions).toEqual([ref(logicalIdOf(stateful, alarmTopic!))]);
       }

@@ -410,9 +410,15 @@ describe('PipelineStack', () => {
       TreatMissingData: 'notBreaching',
     };
 
-    it('are exactly three, with stable construct IDs (plus the compliance flow alarm)', () => {
+    it('are exactly three, with stable construct IDs (plus the two compliance flow alarms)', () => {
       expect(Object.keys(alarms).sort()).toEqual(
-        [pipeline.mediaOverdueAlarm, pipeline.mediaHashMismatchAlarm, pipeline.mediaDeadLetterAlarm, pipeline.complianceFlowFailedAlarm]
+        [
+          pipeline.mediaOverdueAlarm,
+          pipeline.mediaHashMismatchAlarm,
+          pipeline.mediaDeadLetterAlarm,
+          pipeline.complianceFlowFailedAlarm,
+          pipeline.complianceFlowTimedOutAlarm,
+        ]
           .map((alarm) => logicalIdOf(pipeline, alarm))
           .sort(),
       );

@@ -3,6 +3,7 @@ import { main } from '../../cli/main';
 import type { MessageView } from '../../shared/ports/archive-repository';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 import { tinyZip } from '../helpers/zip';
+import { cli, cliJson } from '../helpers/cli';
 
 /** The repository's vigia.config.yaml: line …922 is Ana Souza (ventas, manager Carla Lima), …924 is Carla Gómez (soporte, manager Diego Ruiz, medium and up). */
 const VENTAS_LINE = '106540352242922';
@@ -18,12 +19,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-async function cli(...args: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  expect(await main(args, (line) => lines.push(line))).toBe(0);
-  return lines;
-}
-const json = async <T>(...args: string[]) => (await cli(...args)).map((line) => JSON.parse(line) as T);
+const json = cliJson;
 
 interface AlertJson {
   id: string;

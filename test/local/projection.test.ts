@@ -8,6 +8,7 @@ import type { MessageView } from '../../shared/ports/archive-repository';
 import { normalizeWebhook } from '../../shared/whatsapp/normalize';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 import { fixtureFiles, readFixture, repoRoot } from '../helpers/paths';
+import { cli } from '../helpers/cli';
 
 let stack: TestStack;
 
@@ -19,13 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.stop();
 });
-
-async function cli(...args: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  const code = await main(args, (line) => lines.push(line));
-  expect(code).toBe(0);
-  return lines;
-}
 
 async function messages(...args: string[]): Promise<MessageView[]> {
   return (await cli('messages', '--json', ...args)).map((line) => JSON.parse(line) as MessageView);
