@@ -83,16 +83,15 @@ export const MEDIA_SWEEPER_FUNCTION = {
  * `States.TaskFailed`; the Lambda service-error retries are not counted, they fail fast):
  *
  *     Prepare                                                  30 s
- *   + FetchMedia: 90 s, 5 s wait, 90 s (one retry)            185 s   (caught: goes on to Checks)
+ *   + FetchMedia: 60 s, 5 s wait, 60 s (one retry)            125 s   (caught: goes on to Checks)
  *   + Checks: RuleChecks 30 s ∥ SentimentCheck 30 s            30 s   (a timeout is not retried)
  *   + Record                                                   30 s
  *   + Notify                                                   30 s
- *   = 305 s (5 min 5 s)
+ *   = 245 s (4 min 5 s), inside the flow's 270 s timeout and Express's 5 minutes.
  *
- * So the sum does NOT fit in 4.5 min when the fetch times out twice and every other task is at its
- * limit too; the flow's timeout cuts such a run at 270 s (no RecordFailure then: the alarm is the
- * trace). Without the fetch retry (a first timeout, then the other tasks at their limit) it is
- * 30 + 90 + 30 + 30 + 30 = 210 s (3.5 min); a message without media, 120 s. Not counted either:
+ * A message without media: 120 s. When the flow's timeout does cut a run (no RecordFailure then:
+ * ComplianceFlowTimedOutAlarm is the trace), the message is checked again when its media is
+ * stored or by a re-run. Not counted:
  * RecordFailure after a failed task (30 s, retried twice at 2 s and 4 s: up to 96 s), and a
  * SentimentCheck that throws a Comprehend throttling error after nearly 30 s on every attempt
  * (5 attempts and up to 30 s of jittered waits: up to 180 s).
@@ -111,12 +110,12 @@ export const COMPLIANCE_FUNCTIONS = {
   prepare: { memorySize: 256, timeout: Duration.seconds(30) },
   /**
    * Downloads one media file, like the media-fetch function (same memory and /tmp), but within
-   * 90 s instead of 5 min: a file too big or too slow for that is left to the media queue, where
+   * 60 s instead of 5 min: a file too big or too slow for that is left to the media queue, where
    * the media sweeper re-queues it, the media-fetch function (5 min) stores it and re-runs the flow.
    */
   fetchMedia: {
     memorySize: MEDIA_FETCH_FUNCTION.memorySize,
-    timeout: Duration.seconds(90),
+    timeout: Duration.seconds(60),
     ephemeralStorageSize: MEDIA_FETCH_FUNCTION.ephemeralStorageSize,
   },
   /** Keyword and file rules: CPU only, on one message. */

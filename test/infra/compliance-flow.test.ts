@@ -248,7 +248,7 @@ describe('ComplianceFlow', () => {
       ]);
     });
 
-    it('time out after 30 s (prepare, rules, sentiment, record, notify) and 90 s (fetch media)', () => {
+    it('time out after 30 s (prepare, rules, sentiment, record, notify) and 60 s (fetch media)', () => {
       const timeouts = Object.fromEntries(
         [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction].map(
           (fn) => [fn.node.id, functionProperties(fn).Timeout as number],
@@ -256,7 +256,7 @@ describe('ComplianceFlow', () => {
       );
       expect(timeouts).toEqual({
         CompliancePrepareFunction: 30,
-        ComplianceFetchMediaFunction: 90,
+        ComplianceFetchMediaFunction: 60,
         ComplianceRulesFunction: 30,
         ComplianceSentimentFunction: 30,
         ComplianceRecordFunction: 30,
@@ -294,8 +294,8 @@ describe('ComplianceFlow', () => {
       const statements = statementsOf(flow.fetchMediaFunction);
       const queuePathStatements = statementsOf(pipeline.mediaFetchFunction);
 
-      it('has the media-fetch function’s memory and /tmp (1024 MB, 1 GiB) but 90 s instead of its 5 min', () => {
-        expect(functionProperties(flow.fetchMediaFunction)).toMatchObject({ MemorySize: 1024, Timeout: 90, EphemeralStorage: { Size: 1024 } });
+      it('has the media-fetch function’s memory and /tmp (1024 MB, 1 GiB) but 60 s instead of its 5 min', () => {
+        expect(functionProperties(flow.fetchMediaFunction)).toMatchObject({ MemorySize: 1024, Timeout: 60, EphemeralStorage: { Size: 1024 } });
         expect(functionProperties(pipeline.mediaFetchFunction)).toMatchObject({ MemorySize: 1024, Timeout: 300, EphemeralStorage: { Size: 1024 } });
         expect(COMPLIANCE_FUNCTIONS.fetchMedia.timeout.toSeconds()).toBeLessThan(MEDIA_FETCH_FUNCTION.timeout.toSeconds());
       });

@@ -89,7 +89,7 @@ describe('the compliance flow definition (as deployed) run locally', () => {
       },
     });
     expect(await run(all)).toEqual([]);
-    expect(fetchAttempts).toBe(3); // first try + 2 retries
+    expect(fetchAttempts).toBe(2); // first try + 1 retry
     expect(recorded!.mediaError?.Error).toBe('GraphApiError');
     expect(recorded!.checks).toHaveLength(2);
     expect(calls).toContain('Notify');
