@@ -19,7 +19,11 @@ export interface ComplianceTaskHandlers {
  * aws-local-stepfunctions, with each Lambda task mapped by state name to the same handler the
  * Lambda runs. Executions are queued (bounded concurrency), like Express executions on AWS.
  */
-export function complianceRunner(asl: Record<string, unknown>, handlers: ComplianceTaskHandlers, options: { concurrency?: number; retryIntervalMs?: number } = {}) {
+export function complianceRunner(
+  asl: Record<string, unknown>,
+  handlers: ComplianceTaskHandlers,
+  options: { concurrency?: number; retryIntervalMs?: number; onExecution?: (ms: number) => void } = {},
+) {
   const machine = new StateMachine(asl as never, { validationOptions: { checkArn: false } });
   // A CDK LambdaInvoke task hands the function `{ FunctionName, Payload }` and expects Lambda's
   // integration answer `{ Payload, StatusCode }` back (its outputPath is $.Payload).
@@ -47,6 +51,7 @@ export function complianceRunner(asl: Record<string, unknown>, handlers: Complia
     batchSize: 1,
     maxAttempts: 1,
     process: async ([messageId]) => {
+      const started = performance.now();
       try {
         await machine.run({ messageId }, { overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, retryIntervalOverrides } }).result;
       } catch (error) {
@@ -54,6 +59,8 @@ export function complianceRunner(asl: Record<string, unknown>, handlers: Complia
         const reason = error instanceof ExecutionError ? error.message : (error as Error).message;
         failures.push({ messageId, error: reason });
         console.error(`vigia: compliance flow failed for ${messageId}: ${reason}`);
+      } finally {
+        options.onExecution?.(performance.now() - started);
       }
       return [];
     },

@@ -18,6 +18,7 @@ import { startFakeGraphApi } from './fake-graph-api';
 import { complianceRunner } from './compliance-runner';
 import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
 import type { FlowState } from '../shared/domain/compliance';
+import type { LocalMeter } from './metering';
 import { WorkQueue } from './work-queue';
 
 export const LOCAL_BUCKET = 'vigia-archive';
@@ -32,6 +33,8 @@ export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
   /** Ingest workers running in parallel. @default 4 */
   ingestConcurrency?: number;
+  /** Counts requests, invocations and capacity for the cost benchmark. @default - off */
+  meter?: LocalMeter;
 }
 
 /** What the CLI needs to reach a running local stack (written to `<dataDir>/stack.json`). */
@@ -94,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3Address = (await s3Server.run()) as AddressInfo;
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
 
+  options.meter?.install();
   const db = createDynamoDbClient(dynamodbEndpoint);
   const s3 = createS3Client(s3Endpoint);
   await ensureTable(db, LOCAL_TABLE);
@@ -131,30 +135,51 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(fakeGraph ? { WHATSAPP_GRAPH_API_URL: fakeGraph.url } : {}),
   });
   // Imported after the environment is set: module scope is the cold start.
-  const webhook = (await import('../functions/webhook/handler')).handler as unknown as Handler<unknown, any>;
-  const ingest = (await import('../functions/ingest/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>;
-  const mediaFetch = (await import('../functions/media-fetch/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>;
-  const mediaSweeper = (await import('../functions/media-sweeper/handler')).handler as unknown as Handler<unknown, unknown>;
-  const task = async (module: Promise<{ handler: unknown }>) => (await module).handler as unknown as Handler<FlowState, unknown>;
+  const meter = options.meter;
+  const metered = <E, R>(name: string, handler: Handler<E, R>): Handler<E, R> => (meter ? meter.timed(name, handler) : handler);
+  const webhook = metered('webhook', (await import('../functions/webhook/handler')).handler as unknown as Handler<unknown, any>);
+  const ingest = metered('ingest', (await import('../functions/ingest/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>);
+  const mediaFetch = metered('mediaFetch', (await import('../functions/media-fetch/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>);
+  const mediaSweeper = metered('mediaSweeper', (await import('../functions/media-sweeper/handler')).handler as unknown as Handler<unknown, unknown>);
+  const tasks: Record<string, string> = {
+    prepare: 'compliancePrepare',
+    fetchMedia: 'complianceFetchMedia',
+    ruleChecks: 'complianceRules',
+    sentimentCheck: 'complianceSentiment',
+    record: 'complianceRecord',
+    notify: 'complianceNotify',
+  };
+  const task = async (module: Promise<{ handler: unknown }>, name: keyof typeof tasks) =>
+    metered(tasks[name], (await module).handler as unknown as Handler<FlowState, unknown>);
   const compliance = complianceRunner(
     // The same state machine the CDK stack deploys, synthesized in memory (no bundling).
     (await import('../infra/compliance-asl')).complianceFlowAsl(config),
     {
-      prepare: await task(import('../functions/compliance/prepare')),
-      fetchMedia: await task(import('../functions/compliance/fetch-media')),
-      ruleChecks: await task(import('../functions/compliance/rule-checks')),
-      sentimentCheck: await task(import('../functions/compliance/sentiment-check')),
-      record: await task(import('../functions/compliance/record')),
-      notify: await task(import('../functions/compliance/notify')),
+      prepare: await task(import('../functions/compliance/prepare'), 'prepare'),
+      fetchMedia: await task(import('../functions/compliance/fetch-media'), 'fetchMedia'),
+      ruleChecks: await task(import('../functions/compliance/rule-checks'), 'ruleChecks'),
+      sentimentCheck: await task(import('../functions/compliance/sentiment-check'), 'sentimentCheck'),
+      record: await task(import('../functions/compliance/record'), 'record'),
+      notify: await task(import('../functions/compliance/notify'), 'notify'),
     },
-    { retryIntervalMs: env.VIGIA_FLOW_RETRY_MS ? Number(env.VIGIA_FLOW_RETRY_MS) : undefined },
+    { retryIntervalMs: env.VIGIA_FLOW_RETRY_MS ? Number(env.VIGIA_FLOW_RETRY_MS) : undefined, onExecution: meter ? (ms) => meter.flow(ms) : undefined },
   );
-  inProcessQueues.set('compliance', compliance);
+  inProcessQueues.set('compliance', {
+    send: async (bodies) => {
+      meter?.count('StepFunctions.StartExecution', bodies.length);
+      await compliance.send(bodies);
+    },
+  });
 
   let sequence = 0;
   const queue = sqsQueue('ingest', ingest, { concurrency: options.ingestConcurrency ?? 4, batchSize: 10, maxAttempts: 5 });
   const mediaQueue = sqsQueue('media', mediaFetch, { concurrency: 2, batchSize: 1, maxAttempts: 3 });
-  inProcessQueues.set('media', { send: async (bodies) => bodies.forEach((body) => mediaQueue.push({ messageId: `media-${++sequence}`, body } as SQSRecord)) });
+  inProcessQueues.set('media', {
+    send: async (bodies) => {
+      meter?.count('SQS.SendMessage', bodies.length);
+      bodies.forEach((body) => mediaQueue.push({ messageId: `media-${++sequence}`, body } as SQSRecord));
+    },
+  });
   const enqueue = (notification: unknown) =>
     queue.push({ messageId: `local-${++sequence}`, body: JSON.stringify(notification) } as SQSRecord);
 
@@ -178,6 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return;
       }
       const body = await readBody(request);
+      meter?.count('ApiGateway.Request');
       const event = toApiGatewayEvent(request, body, `${request.method} /webhook`);
       writeResult(response, await webhook(event, lambdaContext('vigia-webhook')));
     } catch (error) {

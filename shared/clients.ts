@@ -12,8 +12,29 @@ export interface ClientEndpoints {
   s3?: string;
 }
 
+/**
+ * Observers of every SDK call made by clients created here (the local stack's metering for
+ * `npm run bench`). Empty in Lambda: then no middleware is added.
+ */
+export type CallObserver = (service: string, operation: string, input: Record<string, unknown>, output: Record<string, unknown>) => void;
+export const callObservers: CallObserver[] = [];
+
+function observe<C extends { middlewareStack: { add: (...args: any[]) => void } }>(client: C, service: string): C {
+  if (callObservers.length === 0) return client;
+  client.middlewareStack.add(
+    (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+      const result = await next(args);
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      for (const observer of callObservers) observer(service, operation, args.input, result.output ?? {});
+      return result;
+    },
+    { step: 'initialize', name: 'vigiaCallObserver' },
+  );
+  return client;
+}
+
 export function createS3Client(endpoint?: string): S3Client {
-  return new S3Client(
+  return observe(new S3Client(
     endpoint
       ? {
           endpoint,
@@ -25,12 +46,13 @@ export function createS3Client(endpoint?: string): S3Client {
           responseChecksumValidation: 'WHEN_REQUIRED',
         }
       : {},
-  );
+  ), 'S3');
 }
 
 export function createDynamoDbClient(endpoint?: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(
-    endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
+  const client = observe(
+    new DynamoDBClient(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    'DynamoDB',
   );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
 }

@@ -21,6 +21,58 @@ import { FUNCTION_ENV } from '../function-env';
  */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/**
+ * Left out of the bundles: the nodejs22.x runtime provides the AWS SDK for JavaScript v3 (every
+ * `@aws-sdk/client-*`, `@aws-sdk/lib-dynamodb` and the `@smithy/*` packages they are built on, in
+ * /var/runtime/node_modules, which the runtime's ES module loader searches through NODE_PATH).
+ * `@smithy/*` goes with `@aws-sdk/*`: the clients must use the runtime's own copy of them, never a
+ * bundled one of another version (the same pair CDK uses by default with
+ * `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`, set in cdk.json).
+ *
+ * What runs on Lambda is therefore the runtime's SDK version (one specific minor per runtime
+ * release and region, updated by Lambda, older than package-lock.json's), not the pinned one:
+ * package-lock.json's versions only serve the type checks, the tests and the local stack. The
+ * code must not rely on SDK features newer than the runtime's; what it uses (below) are
+ * long-standing operations of long-standing clients.
+ *
+ * The SDK packages the functions import, all part of the runtime's SDK: client-comprehend
+ * (DetectSentiment), client-dynamodb and lib-dynamodb (document client: Get/Put/Update/Query),
+ * client-s3 (Get/Put/ListObjectsV2), client-secrets-manager (through Powertools parameters),
+ * client-sfn (StartExecution), client-sns (Publish), client-sqs (SendMessageBatch). None is
+ * missing from the runtime, so none is bundled. A package the runtime does not ship (a client
+ * newer than the runtime's SDK) must be bundled instead: then replace the wildcard by the
+ * explicit list of runtime packages (esbuild has no "external except"). test/infra/bundling.test.ts
+ * fails when the code imports an SDK package not listed in {@link RUNTIME_SDK_PACKAGES}.
+ *
+ * Trade-off, measured by bench/bundles.ts: each bundle is 350–520 KB smaller, but the SDK is then
+ * loaded at init from its packages (70–165 ms for a function's clients on the bench machine)
+ * instead of from the minified bundle: the module init of the functions that use the SDK measured
+ * 140–210 ms this way, against 70–100 ms with the SDK bundled.
+ */
+export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
+
+/** The SDK packages the functions import, checked to be provided by the nodejs22.x runtime (see above). */
+export const RUNTIME_SDK_PACKAGES: readonly string[] = [
+  '@aws-sdk/client-comprehend',
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-sfn',
+  '@aws-sdk/client-sns',
+  '@aws-sdk/client-sqs',
+  '@aws-sdk/lib-dynamodb',
+];
+
+/**
+ * Packages replaced at bundle time (esbuild `--alias`): `yaml` by a stub that throws. The
+ * functions read the config from the inlined `VIGIA_CONFIG_JSON`; the YAML reader in
+ * shared/config/vigia-config.ts is for the CLI, the local stack and `cdk synth` (see
+ * infra/bundling/yaml-unavailable.ts).
+ */
+export const BUNDLING_ALIASES: Readonly<Record<string, string>> = {
+  yaml: path.join(REPO_ROOT, 'infra', 'bundling', 'yaml-unavailable.ts'),
+};
+
 export type TableAccess = 'read' | 'readWrite';
 /**
  * - `read`: GetObject.
@@ -99,7 +151,7 @@ export interface PipelineFunctionProps {
 
 /**
  * The defaults every Vigia function shares: Node.js 22 on ARM64, an ESM bundle (minified, with
- * source maps) built by the local esbuild, active X-Ray tracing, an explicit log group with a
+ * source maps; the AWS SDK is the runtime's) built by the local esbuild, active X-Ray tracing, an explicit log group with a
  * retention and the archive key, and the Powertools environment.
  *
  * Grants go through the `bind*` helpers, which set the environment variable the function reads
@@ -111,6 +163,10 @@ export class PipelineFunction extends NodejsFunction {
    * can check what is inlined without running esbuild.
    */
   public readonly bundlingDefine: Readonly<Record<string, string>>;
+  /** The modules left out of the bundle (`externalModules`): provided by the Lambda runtime. */
+  public readonly bundlingExternals: readonly string[];
+  /** The packages replaced at bundle time (esbuild `--alias`), and by what file. */
+  public readonly bundlingAliases: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
@@ -148,13 +204,15 @@ export class PipelineFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // Bundle the AWS SDK instead of using the runtime's copy: the versions pinned in
-        // package-lock.json are the ones tested. Cost: ~1 MB minified per function.
-        externalModules: [],
+        // The runtime's AWS SDK (see RUNTIME_PROVIDED_MODULES).
+        externalModules: [...RUNTIME_PROVIDED_MODULES],
+        esbuildArgs: { '--alias': Object.entries(BUNDLING_ALIASES).map(([name, replacement]) => `${name}=${replacement}`) },
         define: props.define,
       },
     });
     this.bundlingDefine = { ...props.define };
+    this.bundlingExternals = [...RUNTIME_PROVIDED_MODULES];
+    this.bundlingAliases = { ...BUNDLING_ALIASES };
   }
 
   /** Sets `ARCHIVE_TABLE` and grants read or read/write on the table, its indexes and the key. */

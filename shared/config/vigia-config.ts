@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+// Replaced by a stub in the Lambda bundles (see configFromEnvironment).
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+// A namespace import: esbuild can then keep only the zod members used (`import { z }` pulls in all of
+// zod, locales and JSON Schema tools included, once any module of a bundle imports it that way).
+import * as z from 'zod';
 
 /**
  * The deployment config (`vigia.config.yaml`): which WhatsApp lines belong to whom, the teams and
@@ -246,6 +249,10 @@ let environmentConfig: VigiaConfig | undefined;
  * The config for a Lambda: `VIGIA_CONFIG_JSON`, which the CDK replaces at bundle time (esbuild
  * `define` of the literal `process.env.VIGIA_CONFIG_JSON`, so keep that exact expression), else
  * the file via {@link loadVigiaConfig} (local stack, CLI). Parsed once per process.
+ *
+ * The Lambda bundles have no YAML parser: PipelineFunction replaces `yaml` with a stub that throws
+ * a ConfigurationError (infra/bundling/yaml-unavailable.ts), so a function only ever reads the
+ * inlined JSON. Import nothing else from `yaml` here without adding it to that stub.
  */
 export function configFromEnvironment(): VigiaConfig {
   if (environmentConfig) return environmentConfig;

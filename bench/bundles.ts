@@ -1,0 +1,220 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Lambda bundle sizes and cold-start module init, measured on what `cdk synth` really builds
+ * (local esbuild, minified, the same `bundling` options as a deployment).
+ *
+ * - `bytes`: size of the function's `index.mjs` (the source map beside it is not counted: it is
+ *   only read to rewrite stack traces).
+ * - `initMs`: median over `INIT_RUNS` fresh `node` processes of the time `await import(bundle)`
+ *   takes, i.e. the module-scope work of a cold start (parsing, SDK clients, config validation,
+ *   analyzers built at load) without Node's own start-up.
+ *
+ * The AWS SDK (`@aws-sdk/*`, `@smithy/*`) is not in the bundles: on Lambda it comes from the
+ * nodejs22.x runtime (/var/runtime/node_modules, which the runtime's ES module loader searches
+ * through NODE_PATH). Here the repository's node_modules stands in for the runtime's copy: the
+ * synth output gets a `node_modules` symlink to it in its parent directory, so the bundle's bare
+ * `import '@aws-sdk/…'` resolves as Node resolves any package (plain Node ignores NODE_PATH for
+ * ES modules; NODE_PATH is set as well for the bundles' `createRequire` fallback). The versions
+ * are then those of package-lock.json, not the runtime's, and loading them is counted in
+ * `initMs`, as loading the runtime's copy is on Lambda.
+ */
+
+export interface BundleFigure {
+  /** Construct id of the function (e.g. `WebhookFunction`, `CompliancePrepareFunction`). */
+  name: string;
+  /** Size of the bundle's `index.mjs`, in bytes. */
+  bytes: number;
+  /** Median time of `await import(index.mjs)` in a fresh node process, in milliseconds. */
+  initMs: number;
+}
+
+export interface MeasureBundlesOptions {
+  onProgress?(message: string): void;
+}
+
+/** Fresh processes per bundle; the median is reported. */
+export const INIT_RUNS = 5;
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const STAGE = 'bench';
+const CHILD_TIMEOUT_MS = 60_000;
+
+/**
+ * Values for the variables the template sets from other resources (`Ref`, `Fn::GetAtt`,
+ * `Fn::ImportValue`…), so each module finds what it validates at load. Nothing is called at
+ * load: clients are only constructed.
+ */
+const PLACEHOLDERS: Record<string, string> = {
+  ARCHIVE_BUCKET: 'vigia-bench-archive-123456789012',
+  ARCHIVE_TABLE: 'vigia-bench-archive',
+  MEDIA_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/vigia-bench-media',
+  COMPLIANCE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:vigia-bench-compliance',
+  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:vigia-bench-alerts',
+  WHATSAPP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigia/bench/whatsapp-AbCdEf',
+};
+
+/** What the Lambda runtime itself sets (plus fake credentials, so nothing looks further). */
+function lambdaEnvironment(name: string, memorySize: unknown): Record<string, string> {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: `vigia-${STAGE}-${name}`,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(typeof memorySize === 'number' ? memorySize : 256),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/vigia-${STAGE}-${name}`,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_SESSION_TOKEN: 'bench',
+    TZ: ':UTC',
+    LANG: 'en_US.UTF-8',
+  };
+}
+
+interface TemplateResource {
+  Type: string;
+  Metadata?: Record<string, unknown>;
+  Properties?: { MemorySize?: unknown; Environment?: { Variables?: Record<string, unknown> } };
+}
+
+interface FunctionBundle {
+  name: string;
+  path: string;
+  file: string;
+  env: Record<string, string>;
+}
+
+/**
+ * Synthesizes the app (`cdk synth -c stage=bench`, real bundling) into a temporary directory and
+ * measures every Vigia function's bundle. CDK's own handlers (custom resources, log retention…)
+ * are skipped: only functions whose asset is an ES module bundle (`index.mjs`) and that carry the
+ * Powertools variables every PipelineFunction sets.
+ */
+export async function measureBundles(options: MeasureBundlesOptions = {}): Promise<BundleFigure[]> {
+  const progress = options.onProgress ?? (() => {});
+  const workDir = mkdtempSync(join(tmpdir(), 'vigia-bundles-'));
+  try {
+    // Stands in for the runtime's /var/runtime/node_modules (see the comment at the top).
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(workDir, 'node_modules'), 'dir');
+    const outDir = join(workDir, 'cdk.out');
+    progress(`bundles: cdk synth -c stage=${STAGE} (esbuild bundling) into ${outDir}`);
+    const started = performance.now();
+    await run('npx', ['cdk', 'synth', '-c', `stage=${STAGE}`, '--quiet', '--output', outDir], { cwd: REPO_ROOT, env: process.env });
+    progress(`bundles: synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const bundles = functionBundles(outDir);
+    if (bundles.length === 0) throw new Error(`no Vigia function bundle found in ${outDir}`);
+    const figures: BundleFigure[] = [];
+    for (const bundle of bundles) {
+      const bytes = statSync(bundle.file).size;
+      const runs: number[] = [];
+      for (let i = 0; i < INIT_RUNS; i++) runs.push(await importTime(bundle));
+      const initMs = Math.round(median(runs) * 10) / 10;
+      progress(`bundles: ${bundle.name} ${(bytes / 1024).toFixed(1)} KiB, init ${initMs} ms (runs: ${runs.map((ms) => ms.toFixed(1)).join(', ')})`);
+      figures.push({ name: bundle.name, bytes, initMs });
+    }
+    return figures;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Every Vigia function of the synthesized assembly, with its bundle and its environment. */
+export function functionBundles(outDir: string): FunctionBundle[] {
+  const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as {
+    artifacts?: Record<string, { type: string; properties?: { templateFile?: string } }>;
+  };
+  const found: FunctionBundle[] = [];
+  for (const artifact of Object.values(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
+    const template = JSON.parse(readFileSync(join(outDir, artifact.properties.templateFile), 'utf8')) as { Resources?: Record<string, TemplateResource> };
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const assetPath = resource.Metadata?.['aws:asset:path'];
+      const variables = resource.Properties?.Environment?.Variables ?? {};
+      if (typeof assetPath !== 'string' || !('POWERTOOLS_SERVICE_NAME' in variables)) continue;
+      const file = join(outDir, assetPath, 'index.mjs');
+      if (!existsSync(file)) continue;
+      const cdkPath = typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? (resource.Metadata['aws:cdk:path'] as string) : logicalId;
+      const segments = cdkPath.split('/').filter((segment) => segment !== 'Resource');
+      const name = segments[segments.length - 1] ?? logicalId;
+      const env: Record<string, string> = lambdaEnvironment(name, resource.Properties?.MemorySize);
+      for (const [key, value] of Object.entries(variables)) {
+        if (typeof value === 'string') env[key] = value;
+        else env[key] = PLACEHOLDERS[key] ?? `bench-${key.toLowerCase()}`;
+      }
+      found.push({ name, path: cdkPath, file, env });
+    }
+  }
+  // Construct ids are unique within a stack, not across stacks: fall back to the full path.
+  const counts = new Map<string, number>();
+  for (const bundle of found) counts.set(bundle.name, (counts.get(bundle.name) ?? 0) + 1);
+  return found.map((bundle) => ((counts.get(bundle.name) ?? 0) > 1 ? { ...bundle, name: bundle.path.replace(/\/Resource$/, '') } : bundle));
+}
+
+/**
+ * One fresh node process: times `await import(bundle)` and prints the milliseconds. Runs in the
+ * bundle's directory (Lambda's /var/task) with the function's environment, NODE_OPTIONS
+ * (`--enable-source-maps`) included, and nothing of this process's environment but PATH.
+ */
+async function importTime(bundle: FunctionBundle): Promise<number> {
+  const url = pathToFileURL(bundle.file).href;
+  const script = [
+    `const started = performance.now();`,
+    `await import(${JSON.stringify(url)});`,
+    `const ms = performance.now() - started;`,
+    `process.stdout.write(JSON.stringify({ ms }) + '\\n', () => process.exit(0));`,
+  ].join('\n');
+  const env = {
+    PATH: process.env.PATH ?? '',
+    NODE_PATH: join(REPO_ROOT, 'node_modules'),
+    LAMBDA_TASK_ROOT: dirname(bundle.file),
+    ...bundle.env,
+  };
+  const stdout = await run(process.execPath, ['--input-type=module', '--eval', script], { cwd: dirname(bundle.file), env });
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return (JSON.parse(line) as { ms: number }).ms;
+  } catch {
+    throw new Error(`${bundle.name}: the import printed no timing:\n${stdout.slice(-2000)}`);
+  }
+}
+
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), command === 'npx' ? 10 * CHILD_TIMEOUT_MS : CHILD_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolvePromise(stdout);
+      else reject(new Error(`${command} ${args.slice(0, 3).join(' ')}… exited with ${signal ?? code}:\n${stderr.slice(-4000)}`));
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+// `npx tsx bench/bundles.ts`: the table, progress on stderr.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const figures = await measureBundles({ onProgress: (message) => console.error(message) });
+  const width = Math.max(...figures.map((figure) => figure.name.length));
+  console.log(`${'function'.padEnd(width)}  ${'bytes'.padStart(9)}  ${'initMs'.padStart(7)}`);
+  for (const figure of figures) console.log(`${figure.name.padEnd(width)}  ${String(figure.bytes).padStart(9)}  ${figure.initMs.toFixed(1).padStart(7)}`);
+}

@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { afterAll, describe, expect, it } from 'vitest';
+import { functionBundles } from '../../bench/bundles';
+import * as yamlStub from '../../infra/bundling/yaml-unavailable';
+import { BUNDLING_ALIASES, PipelineFunction, RUNTIME_PROVIDED_MODULES, RUNTIME_SDK_PACKAGES } from '../../infra/constructs/pipeline-function';
+import { FUNCTION_DEFINES } from '../../infra/function-env';
+import { ConfigurationError } from '../../shared/config/env';
+import { repoRoot } from '../helpers/paths';
+import { cdkJsonContext, testApp, testConfig } from './helpers';
+
+/** `.ts` files under a directory of the repository, recursively. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+    .map((file) => join(repoRoot, dir, file));
+}
+
+/** Package names (not subpaths) of the non-type imports of a source file that match `prefix`. */
+function importedPackages(file: string, prefix: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const packages = new Set<string>();
+  for (const match of source.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms)) {
+    const specifier = match[1]!;
+    if (specifier.startsWith(prefix)) packages.add(specifier.split('/').slice(0, 2).join('/'));
+  }
+  return [...packages];
+}
+
+const matchesExternal = (name: string) =>
+  RUNTIME_PROVIDED_MODULES.some((pattern) => (pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern));
+
+describe('PipelineFunction bundling options', () => {
+  it('leaves the AWS SDK (@aws-sdk/* and the @smithy/* it is built on) to the Lambda runtime', () => {
+    const stack = new Stack(testApp(), 'TestStack');
+    const fn = new PipelineFunction(stack, 'Fn', { entry: 'functions/webhook/handler.ts', encryptionKey: new kms.Key(stack, 'Key') });
+    expect(RUNTIME_PROVIDED_MODULES).toEqual(['@aws-sdk/*', '@smithy/*']);
+    expect(fn.bundlingExternals).toEqual(['@aws-sdk/*', '@smithy/*']);
+    expect(fn.runtime.name).toBe('nodejs22.x');
+  });
+
+  it('imports only SDK packages listed as provided by the runtime (a new one needs checking, and bundling if the runtime lacks it)', () => {
+    const used = new Set<string>();
+    for (const file of [...sourceFiles('functions'), ...sourceFiles('shared')]) {
+      for (const name of importedPackages(file, '@aws-sdk/')) used.add(name);
+    }
+    // Powertools parameters (the WhatsApp secret) imports the Secrets Manager client.
+    used.add('@aws-sdk/client-secrets-manager');
+    expect([...used].filter((name) => !RUNTIME_SDK_PACKAGES.includes(name))).toEqual([]);
+    expect(RUNTIME_SDK_PACKAGES.filter((name) => !matchesExternal(name))).toEqual([]);
+  });
+
+  it('replaces yaml with a stub that exports what the config module imports, and throws a ConfigurationError', () => {
+    expect(BUNDLING_ALIASES).toEqual({ yaml: join(repoRoot, 'infra', 'bundling', 'yaml-unavailable.ts') });
+    expect(existsSync(BUNDLING_ALIASES.yaml!)).toBe(true);
+    const imported = readFileSync(join(repoRoot, 'shared', 'config', 'vigia-config.ts'), 'utf8').match(/import\s*\{([^}]*)\}\s*from\s*'yaml'/);
+    const names = (imported?.[1] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(Object.keys(yamlStub), name).toContain(name);
+    expect(() => yamlStub.parseDocument('lines: []')).toThrow(ConfigurationError);
+    expect(() => new yamlStub.LineCounter()).toThrow(/VIGIA_CONFIG_JSON/);
+  });
+});
+
+describe('PipelineFunction bundles (real esbuild)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'vigia-bundling-test-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  /** Bundles one entry as `cdk synth` does and returns its index.mjs. */
+  function bundle(entry: string, define?: Record<string, string>): string {
+    // Without `aws:cdk:bundling-stacks: []`, unlike testApp(): esbuild runs. The asset metadata
+    // (`aws:asset:path`, which the CLI turns on) says where the bundle is.
+    const context = { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true };
+    const app = new App({ context, outdir: join(outdir, entry.replace(/\W+/g, '-')) });
+    const stack = new Stack(app, 'BundleStack');
+    new PipelineFunction(stack, 'Fn', { entry, encryptionKey: new kms.Key(stack, 'Key'), define });
+    const assembly = app.synth();
+    const template = assembly.getStackByName('BundleStack').template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+    const fn = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::Function')!;
+    const file = join(assembly.directory, fn.Metadata!['aws:asset:path']!, 'index.mjs');
+    expect(relative(assembly.directory, file).startsWith('..')).toBe(false);
+    return readFileSync(file, 'utf8');
+  }
+
+  it('imports the SDK from the runtime instead of bundling it, and has no YAML parser', () => {
+    const define = { [FUNCTION_DEFINES.vigiaConfigJson]: JSON.stringify(JSON.stringify(testConfig())) };
+    const code = bundle('functions/compliance/prepare.ts', define);
+    expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
+    expect(code).toMatch(/from\s*"@aws-sdk\/lib-dynamodb"/);
+    // Code of the SDK itself (the header every SDK request carries) is not in the bundle.
+    expect(code).not.toContain('amz-sdk-invocation-id');
+    // yaml's own messages are not there; the stub's is.
+    expect(code).not.toContain('Implicit map keys');
+    expect(code).toContain('has no YAML parser');
+  });
+});
+
+describe('functionBundles (bench/bundles.ts)', () => {
+  it('maps each Vigia function to its bundle and environment, and skips CDK\'s own handlers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigia-assembly-'));
+    try {
+      for (const [asset, file] of [['asset.vigia', 'index.mjs'], ['asset.cdk', 'index.js']] as const) {
+        mkdirSync(join(dir, asset));
+        writeFileSync(join(dir, asset, file), 'export {};');
+      }
+      const lambda = (asset: string, path: string, variables?: Record<string, unknown>) => ({
+        Type: 'AWS::Lambda::Function',
+        Metadata: { 'aws:asset:path': asset, 'aws:cdk:path': path },
+        Properties: { MemorySize: 512, Environment: variables ? { Variables: variables } : undefined },
+      });
+      writeFileSync(
+        join(dir, 'Vigia-bench-Pipeline.template.json'),
+        JSON.stringify({
+          Resources: {
+            Fn: lambda('asset.vigia', 'Vigia-bench-Pipeline/ComplianceFlow/CompliancePrepareFunction/Resource', {
+              POWERTOOLS_SERVICE_NAME: 'Vigia',
+              NODE_OPTIONS: '--enable-source-maps',
+              ARCHIVE_TABLE: { Ref: 'ArchiveTable' },
+              OTHER: { 'Fn::GetAtt': ['X', 'Arn'] },
+            }),
+            Provider: lambda('asset.cdk', 'Vigia-bench-Pipeline/Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler'),
+            Bucket: { Type: 'AWS::S3::Bucket' },
+          },
+        }),
+      );
+      writeFileSync(
+        join(dir, 'manifest.json'),
+        JSON.stringify({ artifacts: { 'Vigia-bench-Pipeline': { type: 'aws:cloudformation:stack', properties: { templateFile: 'Vigia-bench-Pipeline.template.json' } } } }),
+      );
+      const bundles = functionBundles(dir);
+      expect(bundles.map(({ name, path, file }) => ({ name, path, file }))).toEqual([
+        { name: 'CompliancePrepareFunction', path: 'Vigia-bench-Pipeline/ComplianceFlow/CompliancePrepareFunction/Resource', file: join(dir, 'asset.vigia', 'index.mjs') },
+      ]);
+      expect(bundles[0]!.env).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        ARCHIVE_TABLE: 'vigia-bench-archive',
+        OTHER: 'bench-other',
+        AWS_REGION: 'us-east-1',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      });
+      expect(bundles[0]!.env.VIGIA_CONFIG_JSON).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
