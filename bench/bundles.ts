@@ -69,7 +69,7 @@ function lambdaEnvironment(name: string, memorySize: unknown): Record<string, st
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(typeof memorySize === 'number' ? memorySize : 256),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/vigia-${STAGE}-${name}`,
     AWS_ACCESS_KEY_ID: 'bench-placeholder-key-id',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_SECRET_ACCESS_KEY: 'bench-placeholder-secret',
     AWS_SESSION_TOKEN: 'bench',
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
