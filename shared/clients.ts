@@ -7,11 +7,6 @@ import { EndpointEnv, loadEnv } from './config/env';
  * SDK clients, created once per process. On AWS they use the default endpoints; the local
  * stack points them at dynalite and s3rver through VIGIA_DYNAMODB_ENDPOINT / VIGIA_S3_ENDPOINT.
  */
-export interface ClientEndpoints {
-  dynamodb?: string;
-  s3?: string;
-}
-
 /**
  * Observers of every SDK call made by clients created here (the local stack's metering for
  * `npm run bench`). Empty in Lambda: then no middleware is added.
