@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MeterSnapshot } from '../local/metering';
 import type { LocalStackInfo } from '../local/stack';
+import type { ComprehendUsage } from './fake-comprehend';
 import { generateTraffic } from '../local/traffic';
 import { signBody } from '../shared/whatsapp-signature';
 import { runLoad, type LoadResult } from './load';
@@ -149,6 +151,16 @@ export function trafficBodies(count: number, seed: number): string[] {
 export interface StackHostOptions {
   /** Also start the floor server against the stack's s3rver. @default false */
   floor?: boolean;
+  /**
+   * Meter the stack (LocalMeter) and run sentiment in the config's mode against a stand-in
+   * Comprehend that counts billed units, for the cost benchmark. @default false
+   */
+  meter?: boolean;
+}
+
+/** The metered stack's counts (see `StackHost.usage`). */
+export interface StackUsage extends MeterSnapshot {
+  comprehend: ComprehendUsage;
 }
 
 export interface StackHost {
@@ -158,6 +170,8 @@ export interface StackHost {
   floorUrl?: string;
   /** Resolves when the stack has ingested and checked everything archived so far. */
   drained(): Promise<void>;
+  /** What the metered stack counted so far (`meter: true` only). */
+  usage(): Promise<StackUsage>;
   /** Stops the servers, removes the data directory and ends the process. */
   stop(): Promise<void>;
 }
@@ -165,6 +179,7 @@ export interface StackHost {
 type HostMessage =
   | { type: 'ready'; info: LocalStackInfo; appSecret: string; floorUrl?: string }
   | { type: 'drained'; id: number }
+  | { type: 'usage'; id: number; usage: StackUsage }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 
@@ -183,6 +198,7 @@ export async function startStackHost(options: StackHostOptions = {}): Promise<St
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const waiting = new Map<number, () => void>();
+  const usages = new Map<number, StackUsage>();
   let sequence = 0;
   let failure: Error | undefined;
   let onStopped: (() => void) | undefined;
@@ -192,6 +208,10 @@ export async function startStackHost(options: StackHostOptions = {}): Promise<St
     child.on('message', (message: HostMessage) => {
       if (message.type === 'ready') done(message);
       else if (message.type === 'drained') waiting.get(message.id)?.();
+      else if (message.type === 'usage') {
+        usages.set(message.id, message.usage);
+        waiting.get(message.id)?.();
+      }
       else if (message.type === 'stopped') onStopped?.();
       else if (message.type === 'error') {
         failure = new Error(`bench stack: ${message.message}`);
@@ -231,6 +251,20 @@ export async function startStackHost(options: StackHostOptions = {}): Promise<St
       waiting.delete(id);
       if (failure) throw failure;
     },
+    async usage() {
+      if (!options.meter) throw new Error('bench stack: usage() needs a stack started with meter: true');
+      if (!child.connected) throw failure ?? new Error('bench stack process is gone');
+      const id = ++sequence;
+      await new Promise<void>((done) => {
+        waiting.set(id, done);
+        child.send({ type: 'usage', id });
+      });
+      waiting.delete(id);
+      if (failure) throw failure;
+      const usage = usages.get(id)!;
+      usages.delete(id);
+      return usage;
+    },
     async stop() {
       if (child.connected) {
         const stopped = new Promise<void>((done) => (onStopped = done));
@@ -249,12 +283,18 @@ async function hostStack(options: StackHostOptions): Promise<void> {
   const { startLocalStack } = await import('../local/stack');
   const { startFakeGraphApi } = await import('../local/fake-graph-api');
   const { startFloorServer } = await import('./floor-server');
+  const { LocalMeter } = await import('../local/metering');
+  const { startFakeComprehend } = await import('./fake-comprehend');
 
   const dataDir = mkdtempSync(join(tmpdir(), 'vigia-bench-'));
   const graph = await startFakeGraphApi({ accessToken: 'bench-access-token', serveUnknown: true });
+  const meter = options.meter ? new LocalMeter() : undefined;
+  const comprehend = options.meter ? await startFakeComprehend() : undefined;
   const stack = await startLocalStack({
     dataDir,
     port: 0,
+    meter,
+    comprehendEndpoint: comprehend?.url,
     env: {
       WHATSAPP_APP_SECRET: BENCH_APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
@@ -274,11 +314,14 @@ async function hostStack(options: StackHostOptions): Promise<void> {
       await floor?.close();
       await stack.stop();
       await graph.close();
+      await comprehend?.close();
       rmSync(dataDir, { recursive: true, force: true });
     })());
 
-  process.on('message', (message: { type: 'drain'; id: number } | { type: 'stop' }) => {
-    if (message.type === 'drain') {
+  process.on('message', (message: { type: 'drain' | 'usage'; id: number } | { type: 'stop' }) => {
+    if (message.type === 'usage') {
+      send({ type: 'usage', id: message.id, usage: { ...meter!.snapshot(), comprehend: comprehend!.usage() } });
+    } else if (message.type === 'drain') {
       stack.drained().then(
         () => send({ type: 'drained', id: message.id }),
         (error: Error) => send({ type: 'error', message: `drain failed: ${error.message}` }),

@@ -1,4 +1,14 @@
 import { callObservers } from '../shared/clients';
+import { ARCHIVE_TABLE } from '../shared/resources/definitions';
+
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+const hasAttribute = (item: unknown, name: string) => typeof item === 'object' && item !== null && name in item;
+/** Does this UpdateItem name the attribute in its update expression (directly or through #names)? */
+function writesAttribute(input: Record<string, unknown>, name: string): boolean {
+  const expression = String(input.UpdateExpression ?? '');
+  const aliases = Object.entries((input.ExpressionAttributeNames ?? {}) as Record<string, string>).filter(([, value]) => value === name).map(([alias]) => alias);
+  return [name, ...aliases].some((token) => new RegExp(`(^|[^\\w#])${token.replace(/[#]/g, '\\#')}\\b`).test(expression));
+}
 
 /**
  * Counts what the local stack does on behalf of each message, as AWS would bill it: requests
@@ -7,31 +17,62 @@ import { callObservers } from '../shared/clients';
  */
 export class LocalMeter {
   readonly requests = new Map<string, number>();
+  /** Per function: invocations, and their durations each rounded up to 1 ms as Lambda bills. */
   readonly invocations = new Map<string, { count: number; ms: number }>();
   writeUnits = 0;
   readUnits = 0;
   flowExecutions = 0;
-  flowMs = 0;
+  /** Express executions' durations each rounded up to Step Functions' 100 ms billing increment. */
+  flowBilledMs = 0;
 
   /** Installs the SDK call observer; call before the stack creates its clients. */
   install(): this {
-    callObservers.push((service, operation, input, output) => {
-      this.count(`${service}.${operation}`);
-      if (service !== 'DynamoDB') return;
-      const consumed = output.ConsumedCapacity as { WriteCapacityUnits?: number; ReadCapacityUnits?: number; CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
-      const entries = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-      if (entries.length > 0) {
-        for (const entry of entries as { WriteCapacityUnits?: number; ReadCapacityUnits?: number; CapacityUnits?: number }[]) {
-          if (entry.WriteCapacityUnits !== undefined || /Put|Update|Delete|BatchWrite/.test(operation)) this.writeUnits += entry.WriteCapacityUnits ?? entry.CapacityUnits ?? 0;
-          else this.readUnits += entry.ReadCapacityUnits ?? entry.CapacityUnits ?? 0;
-        }
-      } else if (/Put|Update|Delete/.test(operation)) {
-        this.writeUnits += 1; // on-demand: 1 WRU per write of up to 1 KB
-      } else if (/Get|Query|Scan/.test(operation)) {
-        this.readUnits += input.ConsistentRead ? 1 : 0.5;
-      }
+    callObservers.push({
+      before: (service, operation, input) => {
+        if (service !== 'DynamoDB') return;
+        // Only changes what DynamoDB reports back; Vigia's code sets neither option.
+        input.ReturnConsumedCapacity ??= 'TOTAL';
+        if (operation === 'UpdateItem') input.ReturnValues ??= 'ALL_NEW';
+        if (operation === 'PutItem' || operation === 'DeleteItem') input.ReturnValues ??= 'ALL_OLD';
+      },
+      after: (service, operation, input, output, error) => {
+        this.count(`${service}.${operation}`);
+        if (service === 'DynamoDB') this.capacity(operation, input, output, error);
+      },
     });
     return this;
+  }
+
+  /**
+   * On-demand capacity as AWS bills it. dynalite reports the table's units from the item size but
+   * not the index writes, so each write also counts, for every global secondary index (all
+   * projected) the item belongs to before or after the write, the same units again. A write whose
+   * condition fails still costs one unit.
+   */
+  private capacity(operation: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined, error?: Error): void {
+    const isWrite = WRITE_OPERATIONS.has(operation);
+    if (!output) {
+      if (isWrite && error?.name === 'ConditionalCheckFailedException') this.writeUnits += 1;
+      return;
+    }
+    const consumed = output.ConsumedCapacity as { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
+    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+    if (!isWrite) {
+      this.readUnits += units;
+      return;
+    }
+    const after = operation === 'PutItem' ? input.Item : output.Attributes;
+    const before = operation === 'PutItem' || operation === 'DeleteItem' ? output.Attributes : undefined;
+    let indexUnits = 0;
+    for (const index of ARCHIVE_TABLE.globalSecondaryIndexes) {
+      const key = index.partitionKey.name;
+      const inIndex = [after, before].some((item) => hasAttribute(item, key));
+      if (!inIndex) continue;
+      if (index.projection === 'ALL') indexUnits += Math.max(units, 1);
+      // Keys only: written when the item enters, leaves or moves in the index (its key attributes are written).
+      else if (operation !== 'UpdateItem' || writesAttribute(input, key) || writesAttribute(input, index.sortKey.name)) indexUnits += 1;
+    }
+    this.writeUnits += Math.max(units, 1) + indexUnits;
   }
 
   count(name: string, n = 1): void {
@@ -40,12 +81,24 @@ export class LocalMeter {
 
   invocation(functionName: string, ms: number): void {
     const current = this.invocations.get(functionName) ?? { count: 0, ms: 0 };
-    this.invocations.set(functionName, { count: current.count + 1, ms: current.ms + ms });
+    this.invocations.set(functionName, { count: current.count + 1, ms: current.ms + Math.ceil(ms) });
   }
 
   flow(ms: number): void {
     this.flowExecutions += 1;
-    this.flowMs += ms;
+    this.flowBilledMs += Math.max(1, Math.ceil(ms / 100)) * 100;
+  }
+
+  /** What was counted, as plain JSON (sent from the benchmark's stack process to the runner). */
+  snapshot(): MeterSnapshot {
+    return {
+      requests: Object.fromEntries(this.requests),
+      invocations: Object.fromEntries(this.invocations),
+      writeUnits: this.writeUnits,
+      readUnits: this.readUnits,
+      flowExecutions: this.flowExecutions,
+      flowBilledMs: this.flowBilledMs,
+    };
   }
 
   /** Wraps a handler so each call is counted as one invocation with its duration. */
@@ -59,4 +112,13 @@ export class LocalMeter {
       }
     };
   }
+}
+
+export interface MeterSnapshot {
+  requests: Record<string, number>;
+  invocations: Record<string, { count: number; ms: number }>;
+  writeUnits: number;
+  readUnits: number;
+  flowExecutions: number;
+  flowBilledMs: number;
 }

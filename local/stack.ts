@@ -35,6 +35,11 @@ export interface LocalStackOptions {
   ingestConcurrency?: number;
   /** Counts requests, invocations and capacity for the cost benchmark. @default - off */
   meter?: LocalMeter;
+  /**
+   * A stand-in Amazon Comprehend endpoint (the cost benchmark's): sentiment then runs in the
+   * config's analyzer mode, calling it, instead of offline only. @default - offline only
+   */
+  comprehendEndpoint?: string;
 }
 
 /** What the CLI needs to reach a running local stack (written to `<dataDir>/stack.json`). */
@@ -130,7 +135,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ALERTS_TOPIC_ARN: 'local://outbox',
     VIGIA_OUTBOX_FILE: outboxFile,
     // Nothing leaves the machine locally: sentiment is decided by the offline analyzer.
-    VIGIA_OFFLINE_SENTIMENT: '1',
+    ...(options.comprehendEndpoint
+      ? { VIGIA_OFFLINE_SENTIMENT: '0', AWS_ENDPOINT_URL_COMPREHEND: options.comprehendEndpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
+      : { VIGIA_OFFLINE_SENTIMENT: '1' }),
     ...pick(env, ['WHATSAPP_GRAPH_API_URL', 'MEDIA_RETRY_DELAYS_MS', 'MEDIA_IDLE_TIMEOUT_MS']),
     ...(fakeGraph ? { WHATSAPP_GRAPH_API_URL: fakeGraph.url } : {}),
   });
@@ -186,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   s3Server.on('event', (notification: { Records: { s3: { object: { key: string } } }[] }) => {
     // Same filter as the bucket notification on AWS: only the raw area triggers ingest.
     if (notification.Records.some((record) => record.s3.object.key.startsWith(ARCHIVE_PREFIXES.raw))) {
+      meter?.count('SQS.SendMessage');
       enqueue(notification);
     }
   });

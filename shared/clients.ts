@@ -9,19 +9,29 @@ import { EndpointEnv, loadEnv } from './config/env';
  */
 /**
  * Observers of every SDK call made by clients created here (the local stack's metering for
- * `npm run bench`). Empty in Lambda: then no middleware is added.
+ * `npm run bench`). Empty in Lambda: then no middleware is added. `before` may add request
+ * options that only change what the response reports (e.g. ReturnConsumedCapacity).
  */
-export type CallObserver = (service: string, operation: string, input: Record<string, unknown>, output: Record<string, unknown>) => void;
+export interface CallObserver {
+  before?(service: string, operation: string, input: Record<string, unknown>): void;
+  after(service: string, operation: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined, error?: Error): void;
+}
 export const callObservers: CallObserver[] = [];
 
 function observe<C extends { middlewareStack: { add: (...args: any[]) => void } }>(client: C, service: string): C {
   if (callObservers.length === 0) return client;
   client.middlewareStack.add(
     (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
-      const result = await next(args);
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      for (const observer of callObservers) observer(service, operation, args.input, result.output ?? {});
-      return result;
+      for (const observer of callObservers) observer.before?.(service, operation, args.input);
+      try {
+        const result = await next(args);
+        for (const observer of callObservers) observer.after(service, operation, args.input, result.output ?? {});
+        return result;
+      } catch (error) {
+        for (const observer of callObservers) observer.after(service, operation, args.input, undefined, error as Error);
+        throw error;
+      }
     },
     { step: 'initialize', name: 'vigiaCallObserver' },
   );

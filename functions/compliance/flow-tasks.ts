@@ -3,7 +3,7 @@ import type { MediaItem } from '../../shared/domain/media';
 import type { ArchiveRepository } from '../../shared/ports/archive-repository';
 import type { MediaRepository } from '../../shared/ports/media-repository';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
-import { lineOf } from '../../shared/config/vigia-config';
+import { appliesTo, lineOf } from '../../shared/config/vigia-config';
 import { compileKeywordPolicies, type KeywordEngine } from '../../shared/compliance/keyword-engine';
 import { checkFile } from '../../shared/compliance/file-rules';
 import { alertsFrom, sentimentHits } from '../../shared/compliance/alerts';
@@ -93,9 +93,11 @@ export async function sentimentCheck(state: FlowState, deps: { analyzer: Sentime
   if (!context.text) return { sentiment: { hits: [], skipped: 'no text' } };
   const policies = deps.config.policies.filter((policy) => policy.kind === 'sentiment');
   if (policies.length === 0) return { sentiment: { hits: [], skipped: 'no sentiment policy' } };
-  const analysis = await deps.analyzer.analyze(context.text);
+  const scope = { direction: context.direction, team: context.team };
+  const wanted = [...new Set(policies.filter((policy) => appliesTo(policy, scope)).map((policy) => policy.sentiment))];
+  const analysis = await deps.analyzer.analyze(context.text, wanted);
   if ('skipped' in analysis) return { sentiment: { hits: [], skipped: analysis.skipped } };
-  return { sentiment: { result: analysis, hits: sentimentHits(policies, analysis, { direction: context.direction, team: context.team }) } };
+  return { sentiment: { result: analysis, hits: sentimentHits(policies, analysis, scope) } };
 }
 
 export interface AlertStore {

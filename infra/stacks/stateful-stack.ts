@@ -108,7 +108,7 @@ export class StatefulStack extends Stack {
         indexName: index.indexName,
         partitionKey: toAttribute(index.partitionKey),
         sortKey: toAttribute(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       });
     }
 

@@ -301,8 +301,9 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     return this.scanMessages();
   }
 
-  private queryIndex(index: string, pkName: string, pk: string, skName: string, since?: string): Promise<Record<string, any>[]> {
-    return allPages((startKey) =>
+  /** The message indexes hold keys only (see ARCHIVE_TABLE): the items are read by key, in index order. */
+  private async queryIndex(index: string, pkName: string, pk: string, skName: string, since?: string): Promise<Record<string, any>[]> {
+    const entries = await allPages((startKey) =>
       this.db.send(
         new QueryCommand({
           TableName: this.table,
@@ -314,6 +315,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
         }),
       ),
     );
+    return batchGetItems(this.db, this.table, entries.map((entry) => ({ pk: entry.pk, sk: entry.sk })));
   }
 
   /** Live messages whose compliance checks never completed (a crash mid-flow locally). */
@@ -345,6 +347,22 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       ),
     );
   }
+}
+
+/** The items with these keys, in the order of the keys (missing ones left out): BatchGetItem, 100 keys a call, unprocessed keys retried. */
+export async function batchGetItems(db: DynamoDBDocumentClient, table: string, itemKeys: { pk: string; sk: string }[]): Promise<Record<string, any>[]> {
+  const found = new Map<string, Record<string, any>>();
+  const id = (key: { pk: string; sk: string }) => `${key.pk}\u0000${key.sk}`;
+  for (let start = 0; start < itemKeys.length; start += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table]: { Keys: itemKeys.slice(start, start + 100) } };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1000, 25 * 2 ** attempt)));
+      const response = await db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of response.Responses?.[table] ?? []) found.set(id(item as { pk: string; sk: string }), item);
+      request = response.UnprocessedKeys as typeof request;
+    }
+  }
+  return itemKeys.flatMap((key) => found.get(id(key)) ?? []);
 }
 
 /** Every item of a paginated Query or Scan. */

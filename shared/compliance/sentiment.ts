@@ -30,7 +30,12 @@ export interface SentimentSkipped {
 }
 
 export interface SentimentAnalyzer {
-  analyze(text: string): Promise<SentimentResult | SentimentSkipped>;
+  /**
+   * `wanted`: the sentiments the policies applying to this message look for. An analyzer may use
+   * it to spare a paid call whose answer could not raise an alert (see ScreenedSentimentAnalyzer).
+   * @default every sentiment
+   */
+  analyze(text: string, wanted?: readonly SentimentLabel[]): Promise<SentimentResult | SentimentSkipped>;
 }
 
 export function isSkipped(result: SentimentResult | SentimentSkipped): result is SentimentSkipped {
@@ -475,6 +480,10 @@ export const SCREEN_NEUTRAL_THRESHOLD = 0.9;
  * NEUTRAL and Comprehend never sees it, so recall on such lines is the offline analyzer's. A
  * threshold of 1 sends every line with any polar mass beyond the dead zone (one weak cue);
  * `comprehend` mode sends every line that passes the gate, at several times the cost.
+ *
+ * Given the sentiments the applicable policies look for (`wanted`), it also spares the lines whose
+ * offline polarity cannot become one of them: with only NEGATIVE policies, a purely positive line
+ * is decided offline; with no applicable policy at all (`wanted` empty), every line is.
  */
 export class ScreenedSentimentAnalyzer implements SentimentAnalyzer {
   constructor(
@@ -483,11 +492,24 @@ export class ScreenedSentimentAnalyzer implements SentimentAnalyzer {
     private readonly neutralThreshold = SCREEN_NEUTRAL_THRESHOLD,
   ) {}
 
-  async analyze(text: string): Promise<SentimentResult | SentimentSkipped> {
+  async analyze(text: string, wanted?: readonly SentimentLabel[]): Promise<SentimentResult | SentimentSkipped> {
     const screened = await this.offline.analyze(text);
     if (isSkipped(screened) || screened.scores.Neutral >= this.neutralThreshold) return screened;
+    if (wanted && !wanted.some((label) => mayBe(label, screened.scores))) return screened;
     return this.comprehend.analyze(text);
   }
+}
+
+/**
+ * Could Comprehend find `label` in a line the offline analyzer scored so? Only if the offline
+ * analyzer found some mass of that polarity (alone or mixed). A line with purely positive cues
+ * ("Perfeito, pode fechar o pedido.") is not sent to Comprehend when the policies only look for
+ * NEGATIVE, and the reverse; MIXED is possible in any non-neutral line.
+ */
+function mayBe(label: SentimentLabel, scores: SentimentResult['scores']): boolean {
+  if (label === 'NEGATIVE') return scores.Negative + scores.Mixed > 0;
+  if (label === 'POSITIVE') return scores.Positive + scores.Mixed > 0;
+  return label !== 'NEUTRAL';
 }
 
 let sharedOffline: OfflineSentimentAnalyzer | undefined;

@@ -12,6 +12,11 @@ export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyDefinition;
   readonly sortKey: KeyDefinition;
+  /**
+   * KEYS_ONLY: the index holds only keys, so updating an item's other attributes costs no index
+   * write (readers fetch the items by key). ALL: every attribute, rewritten on every update.
+   */
+  readonly projection: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface TableDefinition {
@@ -35,16 +40,20 @@ export const ARCHIVE_TABLE: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
+    // Message indexes project keys only: a message item is updated several times after it is
+    // written (statuses, check results, alerts, links, its media file) and with all attributes
+    // projected each update would be written again to all three indexes (4× the write units).
     // messages of a corporate line in time order
-    { indexName: 'byLine', partitionKey: { name: 'linePk', type: 'S' }, sortKey: { name: 'lineSk', type: 'S' } },
+    { indexName: 'byLine', partitionKey: { name: 'linePk', type: 'S' }, sortKey: { name: 'lineSk', type: 'S' }, projection: 'KEYS_ONLY' },
     // messages of a contact in time order
-    { indexName: 'byContact', partitionKey: { name: 'contactPk', type: 'S' }, sortKey: { name: 'contactSk', type: 'S' } },
+    { indexName: 'byContact', partitionKey: { name: 'contactPk', type: 'S' }, sortKey: { name: 'contactSk', type: 'S' }, projection: 'KEYS_ONLY' },
     // every message of a UTC day in time order (listing, export)
-    { indexName: 'byDay', partitionKey: { name: 'dayPk', type: 'S' }, sortKey: { name: 'daySk', type: 'S' } },
-    // media items by download state (pending, stored, failed, expired), oldest first
-    { indexName: 'byMediaState', partitionKey: { name: 'mediaStatePk', type: 'S' }, sortKey: { name: 'mediaStateSk', type: 'S' } },
+    { indexName: 'byDay', partitionKey: { name: 'dayPk', type: 'S' }, sortKey: { name: 'daySk', type: 'S' }, projection: 'KEYS_ONLY' },
+    // media items by download state (pending, stored, failed, expired), oldest first; the state
+    // is part of the key, so most updates move the item in the index anyway
+    { indexName: 'byMediaState', partitionKey: { name: 'mediaStatePk', type: 'S' }, sortKey: { name: 'mediaStateSk', type: 'S' }, projection: 'ALL' },
     // compliance alerts by status (open, acknowledged, resolved), oldest first
-    { indexName: 'byAlertStatus', partitionKey: { name: 'alertStatusPk', type: 'S' }, sortKey: { name: 'alertStatusSk', type: 'S' } },
+    { indexName: 'byAlertStatus', partitionKey: { name: 'alertStatusPk', type: 'S' }, sortKey: { name: 'alertStatusSk', type: 'S' }, projection: 'ALL' },
   ],
 };
 
@@ -56,6 +65,18 @@ export const ARCHIVE_PREFIXES = {
   rejected: 'rejected/',
   /** Media files (issue: media capture). */
   media: 'media/',
+} as const;
+
+/**
+ * Areas (key prefixes) of the analytics bucket (issue 5), a bucket of its own: the archive bucket
+ * may become WORM-locked, and nothing that handles webhooks may read the analytics. Layout and
+ * schema: docs/analytics.md and shared/analytics/export-schema.ts.
+ */
+export const ANALYTICS_PREFIXES = {
+  /** `exports/<table>/dt=YYYY-MM-DD/data.parquet`: one file per table and day, rewritten by each export of that day. */
+  exports: 'exports/',
+  /** Athena query results (the workgroup's enforced output location). */
+  athenaResults: 'athena-results/',
 } as const;
 
 /** Meta's documented maximum webhook payload. */

@@ -22,7 +22,7 @@ export function createTableInput(tableName: string, definition: TableDefinition 
         { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
         { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: { ProjectionType: index.projection },
     })),
   };
 }

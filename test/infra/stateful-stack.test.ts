@@ -176,7 +176,7 @@ describe('StatefulStack', () => {
       });
     });
 
-    it('has exactly the GSIs of ARCHIVE_TABLE, projecting all attributes', () => {
+    it('has exactly the GSIs of ARCHIVE_TABLE, message indexes projecting keys only', () => {
       const indexes = template.toJSON().Resources[id.table].Properties.GlobalSecondaryIndexes;
       expect(indexes).toEqual(
         ARCHIVE_TABLE.globalSecondaryIndexes.map((index) => ({
@@ -185,9 +185,10 @@ describe('StatefulStack', () => {
             { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: index.projection },
         })),
       );
+      expect(indexes.map((index: { Projection: { ProjectionType: string } }) => index.Projection.ProjectionType)).toEqual(['KEYS_ONLY', 'KEYS_ONLY', 'KEYS_ONLY', 'ALL', 'ALL']);
       expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus']);
     });
 

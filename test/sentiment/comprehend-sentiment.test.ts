@@ -149,6 +149,27 @@ describe('ScreenedSentimentAnalyzer', () => {
     expect(comprehend.calls()).toHaveLength(0);
   });
 
+  it('spares Comprehend a purely positive line when the policies only look for NEGATIVE', async () => {
+    const analyzer = screened();
+    const positive = await analyzer.analyze('Perfeito, pode fechar o pedido.', ['NEGATIVE']);
+    expect(positive).toMatchObject({ sentiment: 'POSITIVE', analyzer: 'offline' });
+    expect(comprehend.calls()).toHaveLength(0);
+    // Negative or mixed mass may be NEGATIVE for Comprehend: asked.
+    await analyzer.analyze('Estoy muy molesto, el pedido llegó roto.', ['NEGATIVE']);
+    await analyzer.analyze('Ótimo atendimento, mas o produto veio quebrado', ['NEGATIVE']);
+    expect(comprehend.commandCalls(DetectSentimentCommand)).toHaveLength(2);
+    // The same positive line is asked about when a policy looks for POSITIVE or MIXED.
+    await analyzer.analyze('Perfeito, pode fechar o pedido.', ['POSITIVE']);
+    await analyzer.analyze('Perfeito, pode fechar o pedido.', ['MIXED']);
+    expect(comprehend.commandCalls(DetectSentimentCommand)).toHaveLength(4);
+  });
+
+  it('decides offline when no policy applies to the message (nothing wanted)', async () => {
+    const result = await screened().analyze('Estoy muy molesto, el pedido llegó roto.', []);
+    expect(result).toMatchObject({ sentiment: 'NEGATIVE', analyzer: 'offline' });
+    expect(comprehend.calls()).toHaveLength(0);
+  });
+
   it('takes another threshold: at 1 only the lines the offline analyzer finds fully neutral stay offline', async () => {
     const strict = new ScreenedSentimentAnalyzer(new OfflineSentimentAnalyzer(), new ComprehendSentimentAnalyzer(client), 1);
     await strict.analyze('Qual o prazo de entrega para São Paulo?');

@@ -1,0 +1,199 @@
+import { DynamoDbAlertRepository } from '../shared/adapters/dynamodb-alert-repository';
+import { createDynamoDbClient } from '../shared/clients';
+import { signBody } from '../shared/whatsapp-signature';
+import { COMPLIANCE_FUNCTIONS, INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, WEBHOOK_FUNCTION } from '../infra/config';
+import * as price from './prices';
+import { startStackHost, trafficBodies, type StackUsage } from './ingest';
+import { runLoad } from './load';
+
+/**
+ * AWS cost per million WhatsApp messages, priced from what a metered local run really did.
+ *
+ * The simulator's traffic (customer messages, employees' app echoes, statuses, media, history,
+ * policy hits) is posted to a local stack whose SDK clients are metered (local/metering.ts):
+ * every S3, DynamoDB and SQS request, DynamoDB capacity units (item sizes from dynalite, index
+ * writes added), each Lambda handler's invocations and durations, Express executions and their
+ * durations; sentiment runs in the config's mode against a stand-in Comprehend that counts billed
+ * units (bench/fake-comprehend.ts). The counts, divided by the messages the traffic carried, are
+ * priced with bench/prices.ts.
+ *
+ * Lambda duration: a handler's local duration (shared 2-core machine, emulators on the same
+ * cores) scaled by 1,769 MB / the function's memory — Lambda gives one full vCPU at 1,769 MB and
+ * a proportional share below — a deliberately pessimistic estimate: waits on I/O do not slow down
+ * with less CPU. Not counted: storage (GB-months, grows with retention), CloudWatch Logs and
+ * metrics, KMS requests (S3 Bucket Keys and DynamoDB's key caching make them rare), the media
+ * files' bytes, alert deliveries (e-mail/SMS are reported per alert apart: they depend on the
+ * managers subscribed, not on the message volume), and fixed monthly costs.
+ */
+export interface CostOptions {
+  /** Webhooks posted (the simulator's mix). @default 600 */
+  webhooks?: number;
+  onProgress?(message: string): void;
+}
+
+export interface CostFigure {
+  /** WhatsApp messages (customer, API, app echoes, history) the run carried. */
+  messages: number;
+  usdPerMillion: number;
+  /** 3,000 messages: an employee's month. */
+  usdPerEmployeeMonth: number;
+  /** US$ per million messages, per line item. */
+  breakdown: Record<string, number>;
+  /** Billed quantities per message, to check the model. */
+  perMessage: Record<string, number>;
+  /** Alerts the run raised per million messages (each is one SNS publish, priced above; its e-mail/SMS deliveries are not). */
+  alertsPerMillion: number;
+}
+
+export const MESSAGES_PER_EMPLOYEE_MONTH = 3000;
+
+/** The memory each metered handler has on AWS (infra/config.ts). */
+const FUNCTION_MEMORY_MB: Record<string, number> = {
+  webhook: WEBHOOK_FUNCTION.memorySize,
+  ingest: INGEST_FUNCTION.memorySize,
+  mediaFetch: MEDIA_FETCH_FUNCTION.memorySize,
+  mediaSweeper: MEDIA_SWEEPER_FUNCTION.memorySize,
+  compliancePrepare: COMPLIANCE_FUNCTIONS.prepare.memorySize,
+  complianceFetchMedia: COMPLIANCE_FUNCTIONS.fetchMedia.memorySize,
+  complianceRules: COMPLIANCE_FUNCTIONS.ruleChecks.memorySize,
+  complianceSentiment: COMPLIANCE_FUNCTIONS.sentimentCheck.memorySize,
+  complianceRecord: COMPLIANCE_FUNCTIONS.record.memorySize,
+  complianceNotify: COMPLIANCE_FUNCTIONS.notify.memorySize,
+};
+/** Lambda allocates one full vCPU at 1,769 MB. */
+const FULL_VCPU_MB = 1769;
+/** SQS-fed functions: one ReceiveMessage and one DeleteMessageBatch per invocation (the event source mapping). */
+const SQS_FED_FUNCTIONS = ['ingest', 'mediaFetch'];
+const S3_PUT_CLASS = /^S3\.(Put|Copy|Post|List|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)/;
+
+export async function measureCost(options: CostOptions = {}): Promise<CostFigure> {
+  const webhooks = options.webhooks ?? 600;
+  const progress = options.onProgress ?? (() => {});
+  const bodies = trafficBodies(webhooks, 7);
+  const messages = bodies.reduce((sum, body) => sum + messagesIn(body), 0);
+
+  progress('cost: starting a metered local stack');
+  const host = await startStackHost({ meter: true });
+  try {
+    const before = await host.usage();
+    progress(`cost: posting ${bodies.length} webhooks (${messages} messages)`);
+    const load = await runLoad({ url: `${host.info.url}/webhook`, bodies, signature: (body) => signBody(body, host.appSecret), concurrency: 8 });
+    const refused = bodies.length - (load.statuses[200] ?? 0);
+    if (refused > 0) throw new Error(`cost benchmark: ${refused} of ${bodies.length} webhooks were not acknowledged (${JSON.stringify(load.statuses)})`);
+    await host.drained();
+    const usage = difference(await host.usage(), before);
+    const alerts = await countAlerts(host.info.dynamodbEndpoint, host.info.table);
+    return priceUsage(usage, messages, alerts);
+  } finally {
+    await host.stop();
+  }
+}
+
+/** Prices a metered run: what AWS would bill for `usage`, per million of the `messages` it carried. */
+export function priceUsage(usage: StackUsage, messages: number, alerts: number): CostFigure {
+  if (messages <= 0) throw new Error('cost benchmark: the traffic carried no messages');
+  const perMessage = (n: number) => n / messages;
+  const requests = (name: string) => usage.requests[name] ?? 0;
+  const count = (pattern: RegExp) => Object.entries(usage.requests).reduce((sum, [name, n]) => sum + (pattern.test(name) ? n : 0), 0);
+
+  const lambdaRequests = Object.values(usage.invocations).reduce((sum, { count }) => sum + count, 0);
+  const lambdaGbSeconds = Object.entries(usage.invocations).reduce((sum, [name, { ms }]) => {
+    const memoryMb = FUNCTION_MEMORY_MB[name];
+    if (memoryMb === undefined) throw new Error(`cost benchmark: no memory size known for the function "${name}" (add it to FUNCTION_MEMORY_MB)`);
+    const awsSeconds = (ms / 1000) * Math.max(1, FULL_VCPU_MB / memoryMb);
+    return sum + awsSeconds * (memoryMb / 1024);
+  }, 0);
+  // PUT, COPY, POST, LIST and multipart requests are billed as PUTs; GET, HEAD and the rest as GETs.
+  const s3Puts = count(S3_PUT_CLASS);
+  const s3Gets = count(/^S3\./) - s3Puts;
+  const sqsRequests =
+    count(/^SQS\./) + 2 * SQS_FED_FUNCTIONS.reduce((sum, name) => sum + (usage.invocations[name]?.count ?? 0), 0);
+
+  const quantities: Record<string, number> = {
+    apiGatewayRequests: perMessage(requests('ApiGateway.Request')),
+    lambdaRequests: perMessage(lambdaRequests),
+    lambdaGbSeconds: perMessage(lambdaGbSeconds),
+    dynamodbWriteUnits: perMessage(usage.writeUnits),
+    dynamodbReadUnits: perMessage(usage.readUnits),
+    s3PutRequests: perMessage(s3Puts),
+    s3GetRequests: perMessage(s3Gets),
+    sqsRequests: perMessage(sqsRequests),
+    stepFunctionsExecutions: perMessage(usage.flowExecutions),
+    stepFunctionsGbSeconds: perMessage((usage.flowBilledMs / 1000) * price.SFN_EXPRESS_MEMORY_GB),
+    comprehendRequests: perMessage(usage.comprehend.requests),
+    comprehendUnits: perMessage(usage.comprehend.units),
+    snsPublishes: perMessage(alerts),
+  };
+  const million = 1_000_000;
+  const breakdown: Record<string, number> = {
+    apiGateway: quantities.apiGatewayRequests * price.API_GATEWAY_HTTP_PER_MILLION,
+    lambda: quantities.lambdaRequests * price.LAMBDA_REQUEST_PER_MILLION + quantities.lambdaGbSeconds * million * price.LAMBDA_ARM_PER_GB_SECOND,
+    dynamodb: quantities.dynamodbWriteUnits * price.DYNAMODB_WRITE_PER_MILLION + quantities.dynamodbReadUnits * price.DYNAMODB_READ_PER_MILLION,
+    s3: quantities.s3PutRequests * price.S3_PUT_PER_THOUSAND * 1000 + quantities.s3GetRequests * price.S3_GET_PER_THOUSAND * 1000,
+    sqs: quantities.sqsRequests * price.SQS_PER_MILLION,
+    stepFunctions: quantities.stepFunctionsExecutions * price.SFN_EXPRESS_PER_MILLION + quantities.stepFunctionsGbSeconds * million * price.SFN_EXPRESS_PER_GB_SECOND,
+    comprehend: quantities.comprehendUnits * million * price.COMPREHEND_PER_UNIT,
+    sns: quantities.snsPublishes * price.SNS_PUBLISH_PER_MILLION,
+  };
+  for (const key of Object.keys(breakdown)) breakdown[key] = round(breakdown[key], 4);
+  const usdPerMillion = round(Object.values(breakdown).reduce((sum, usd) => sum + usd, 0), 2);
+  return {
+    messages,
+    usdPerMillion,
+    usdPerEmployeeMonth: round((usdPerMillion * MESSAGES_PER_EMPLOYEE_MONTH) / million, 4),
+    breakdown,
+    perMessage: Object.fromEntries(Object.entries(quantities).map(([key, value]) => [key, round(value, 6)])),
+    alertsPerMillion: Math.round(quantities.snsPublishes * million),
+  };
+}
+
+/** WhatsApp messages in a webhook body: customer/API messages, app echoes and history messages. */
+export function messagesIn(body: string): number {
+  const envelope = JSON.parse(body) as { entry?: { changes?: { value?: Record<string, unknown> }[] }[] };
+  let total = 0;
+  for (const entry of envelope.entry ?? []) {
+    for (const change of entry.changes ?? []) {
+      const value = change.value ?? {};
+      total += arrayLength(value.messages) + arrayLength(value.message_echoes);
+      for (const chunk of asArray(value.history)) {
+        for (const thread of asArray((chunk as { threads?: unknown }).threads)) total += arrayLength((thread as { messages?: unknown }).messages);
+      }
+    }
+  }
+  return total;
+}
+
+async function countAlerts(endpoint: string, table: string): Promise<number> {
+  const db = createDynamoDbClient(endpoint);
+  try {
+    const alerts = new DynamoDbAlertRepository(db, table);
+    let total = 0;
+    for (const status of ['open', 'acknowledged', 'resolved'] as const) total += (await alerts.listByStatus(status)).length;
+    return total;
+  } finally {
+    db.destroy();
+  }
+}
+
+function difference(after: StackUsage, before: StackUsage): StackUsage {
+  const minus = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([key, n]) => [key, n - (b[key] ?? 0)]));
+  return {
+    requests: minus(after.requests, before.requests),
+    invocations: Object.fromEntries(
+      Object.entries(after.invocations).map(([name, value]) => [name, { count: value.count - (before.invocations[name]?.count ?? 0), ms: value.ms - (before.invocations[name]?.ms ?? 0) }]),
+    ),
+    writeUnits: after.writeUnits - before.writeUnits,
+    readUnits: after.readUnits - before.readUnits,
+    flowExecutions: after.flowExecutions - before.flowExecutions,
+    flowBilledMs: after.flowBilledMs - before.flowBilledMs,
+    comprehend: {
+      requests: after.comprehend.requests - before.comprehend.requests,
+      units: after.comprehend.units - before.comprehend.units,
+      characters: after.comprehend.characters - before.comprehend.characters,
+    },
+  };
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const arrayLength = (value: unknown) => asArray(value).length;
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
