@@ -31,6 +31,14 @@ export interface BundleFigure {
   bytes: number;
   /** Median time of `await import(index.mjs)` in a fresh node process, in milliseconds. */
   initMs: number;
+  /**
+   * The floor under `initMs`: median time, measured the same way, of importing only the
+   * runtime-provided AWS SDK packages the bundle imports (nothing of Vigia's). 0 for a bundle
+   * that imports none.
+   */
+  sdkInitMs: number;
+  /** Those packages. */
+  sdkPackages: string[];
 }
 
 export interface MeasureBundlesOptions {
@@ -112,11 +120,18 @@ export async function measureBundles(options: MeasureBundlesOptions = {}): Promi
     const figures: BundleFigure[] = [];
     for (const bundle of bundles) {
       const bytes = statSync(bundle.file).size;
+      const sdkPackages = externalSdkPackages(readFileSync(bundle.file, 'utf8'));
       const runs: number[] = [];
-      for (let i = 0; i < INIT_RUNS; i++) runs.push(await importTime(bundle));
+      const sdkRuns: number[] = [];
+      // Alternated, so both see the same machine load.
+      for (let i = 0; i < INIT_RUNS; i++) {
+        runs.push(await importTime(bundle, [pathToFileURL(bundle.file).href]));
+        if (sdkPackages.length > 0) sdkRuns.push(await importTime(bundle, sdkPackages));
+      }
       const initMs = Math.round(median(runs) * 10) / 10;
-      progress(`bundles: ${bundle.name} ${(bytes / 1024).toFixed(1)} KiB, init ${initMs} ms (runs: ${runs.map((ms) => ms.toFixed(1)).join(', ')})`);
-      figures.push({ name: bundle.name, bytes, initMs });
+      const sdkInitMs = sdkRuns.length > 0 ? Math.round(median(sdkRuns) * 10) / 10 : 0;
+      progress(`bundles: ${bundle.name} ${(bytes / 1024).toFixed(1)} KiB, init ${initMs} ms of which the AWS SDK alone ${sdkInitMs} ms (runs: ${runs.map((ms) => ms.toFixed(1)).join(', ')})`);
+      figures.push({ name: bundle.name, bytes, initMs, sdkInitMs, sdkPackages });
     }
     return figures;
   } finally {
@@ -158,15 +173,14 @@ export function functionBundles(outDir: string): FunctionBundle[] {
 }
 
 /**
- * One fresh node process: times `await import(bundle)` and prints the milliseconds. Runs in the
+ * One fresh node process: times `await import(…)` of the bundle (or of the given packages) and prints the milliseconds. Runs in the
  * bundle's directory (Lambda's /var/task) with the function's environment, NODE_OPTIONS
  * (`--enable-source-maps`) included, and nothing of this process's environment but PATH.
  */
-async function importTime(bundle: FunctionBundle): Promise<number> {
-  const url = pathToFileURL(bundle.file).href;
+async function importTime(bundle: FunctionBundle, specifiers: string[]): Promise<number> {
   const script = [
     `const started = performance.now();`,
-    `await import(${JSON.stringify(url)});`,
+    `await Promise.all(${JSON.stringify(specifiers)}.map((specifier) => import(specifier)));`,
     `const ms = performance.now() - started;`,
     `process.stdout.write(JSON.stringify({ ms }) + '\\n', () => process.exit(0));`,
   ].join('\n');
@@ -183,6 +197,13 @@ async function importTime(bundle: FunctionBundle): Promise<number> {
   } catch {
     throw new Error(`${bundle.name}: the import printed no timing:\n${stdout.slice(-2000)}`);
   }
+}
+
+/** The AWS SDK packages a bundle leaves to the runtime (`import … from "@aws-sdk/…"` kept external). */
+export function externalSdkPackages(bundleSource: string): string[] {
+  const packages = new Set<string>();
+  for (const match of bundleSource.matchAll(/(?:from|import)\s*["'](@(?:aws-sdk|smithy)\/[^"']+)["']/g)) packages.add(match[1]);
+  return [...packages].sort();
 }
 
 function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
@@ -215,6 +236,6 @@ function median(values: number[]): number {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const figures = await measureBundles({ onProgress: (message) => console.error(message) });
   const width = Math.max(...figures.map((figure) => figure.name.length));
-  console.log(`${'function'.padEnd(width)}  ${'bytes'.padStart(9)}  ${'initMs'.padStart(7)}`);
-  for (const figure of figures) console.log(`${figure.name.padEnd(width)}  ${String(figure.bytes).padStart(9)}  ${figure.initMs.toFixed(1).padStart(7)}`);
+  console.log(`${'function'.padEnd(width)}  ${'bytes'.padStart(9)}  ${'initMs'.padStart(7)}  ${'sdkMs'.padStart(7)}`);
+  for (const figure of figures) console.log(`${figure.name.padEnd(width)}  ${String(figure.bytes).padStart(9)}  ${figure.initMs.toFixed(1).padStart(7)}  ${figure.sdkInitMs.toFixed(1).padStart(7)}`);
 }

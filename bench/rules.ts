@@ -1,5 +1,6 @@
 import { compileKeywordPolicies } from '../shared/compliance/keyword-engine';
 import type { KeywordPolicy } from '../shared/config/vigia-config';
+import { mulberry32 } from '../local/traffic';
 
 /**
  * Keyword engine throughput on one core: a realistic corpus of Portuguese and Spanish chat lines
@@ -23,13 +24,8 @@ const PRODUCTS = ['X200', 'Turbo Max', 'Linha Prata', 'Modelo Ágil', 'Serie Ña
 const CITIES = ['São Paulo', 'Córdoba', 'Belo Horizonte', 'Rosario', 'Curitiba', 'Mendoza'];
 const REAL_TERMS = ['confidencial', 'senha', 'planilha de preços', 'informação sigilosa', 'contraseña', 'no se lo digas a nadie', 'dados bancários', 'cpf', 'propina', 'por fora'];
 
-function lcg(seed: number): () => number {
-  let state = seed;
-  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
-
 export function chatCorpus(size: number, seed = 1): string[] {
-  const random = lcg(seed);
+  const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   return Array.from({ length: size }, () =>
     `${pick(OPENINGS)}, ${pick(BODIES)}`
@@ -42,11 +38,14 @@ export function chatCorpus(size: number, seed = 1): string[] {
 
 /** `count` terms: the real ones first, then pronounceable generated words and two-word phrases. */
 export function termList(count: number, seed = 2): string[] {
-  const random = lcg(seed);
+  const random = mulberry32(seed);
   const syllables = ['ba', 'ca', 'da', 'fe', 'go', 'la', 'mi', 'no', 'pa', 'que', 'ra', 'sa', 'ta', 'vi', 'xo', 'zu', 'ção', 'ñe', 'lho', 'rre'];
   const word = () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => syllables[Math.floor(random() * syllables.length)]).join('');
   const terms = new Set(REAL_TERMS.slice(0, count));
-  while (terms.size < count) terms.add(random() < 0.2 ? `${word()} ${word()}` : word());
+  for (let attempts = 0; terms.size < count; attempts++) {
+    if (attempts > count * 100) throw new Error(`termList: could not generate ${count} distinct terms`);
+    terms.add(random() < 0.2 ? `${word()} ${word()}` : word());
+  }
   return [...terms];
 }
 

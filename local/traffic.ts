@@ -160,7 +160,8 @@ export function serializeLikeMeta(value: unknown): string {
   return escapeNonAscii(JSON.stringify(value)).replace(/\//g, '\\/');
 }
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small seeded generator (full 2^32 period), for deterministic synthetic data. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

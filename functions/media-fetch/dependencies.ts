@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbMediaRepository } from '../../shared/adapters/dynamodb-media-repository';
 import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi } from '../../shared/adapters/graph-media-api';
 import { S3MediaStore } from '../../shared/adapters/s3-media-store';

@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { VIGIA_METRICS } from '../../infra/metric-names';
 import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
 import { loadEnv, required } from '../../shared/config/env';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Thrown at cold start when the environment is not what the function needs. */
 export class ConfigurationError extends Error {

@@ -10,7 +10,7 @@
  *
  * Nothing throws for an input that passed `checkEnvelope`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   ChangeErrorRecord,
   ChangeEventRecord,

@@ -9,7 +9,7 @@
  * - These schemas describe what Meta documents. `normalizeWebhook` uses them to report issues,
  *   but it still archives items that do not match them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---------------------------------------------------------------------------------------------
 // Shared building blocks

@@ -1,0 +1,159 @@
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureBundles, type BundleFigure } from './bundles';
+import { measureCost, type CostFigure } from './cost';
+import { measureEndToEnd, type EndToEndFigure } from './end-to-end';
+import { measureIngest, type IngestFigure } from './ingest';
+import { PRICES_AS_OF, PRICES_REGION } from './prices';
+import { measureRules, type RulesFigure } from './rules';
+
+/**
+ * `npm run bench`: every figure users compare, measured on the local stack in one run.
+ * `npm run bench -- --json` prints one JSON object on stdout; otherwise a table. Progress goes
+ * to stderr either way. Options: `--only ingest,rules,…` runs some parts, `--messages N` sets
+ * the ingest count (default 3000).
+ *
+ * Targets (issue 7) are checked and reported, never enforced: the run is a measurement, and a
+ * shared 2-core machine is noisy. What limits each figure is in docs/performance.md.
+ */
+const PARTS = ['rules', 'bundles', 'ingest', 'endToEnd', 'cost'] as const;
+type Part = (typeof PARTS)[number];
+
+export interface BenchReport {
+  ingest?: Pick<IngestFigure, 'messages' | 'vigiaPerSec' | 'floorPerSec' | 'ratio' | 'ackP50Ms' | 'ackP99Ms' | 'floorP99Ms'> & Partial<IngestFigure>;
+  endToEnd?: Pick<EndToEndFigure, 'p50Ms' | 'p99Ms'> & Partial<EndToEndFigure>;
+  rules?: RulesFigure[];
+  rulesRatio?: number;
+  bundles?: BundleFigure[];
+  cost?: CostFigure;
+  /** Each target: met or not, with the figure it was judged on. */
+  targets: Record<string, { target: string; value: string; met: boolean }>;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  pricing: { region: string; asOf: string };
+  startedAt: string;
+  durationSeconds: number;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, only: { type: 'string' }, messages: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,bundles,ingest,endToEnd,cost] [--messages N]\n');
+    return 0;
+  }
+  const parts = values.only ? values.only.split(',').map((part) => part.trim()) : [...PARTS];
+  const unknown = parts.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0) throw new UsageError(`unknown part ${unknown.map((part) => `"${part}"`).join(', ')} in --only (parts: ${PARTS.join(', ')})`);
+  const messages = values.messages === undefined ? 3000 : Number(values.messages);
+  if (!Number.isInteger(messages) || messages < 100) throw new UsageError(`--messages must be a whole number of at least 100, got "${values.messages}"`);
+
+  const started = Date.now();
+  const progress = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+  const runs = (part: Part) => parts.includes(part);
+  const report: BenchReport = {
+    targets: {},
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    pricing: { region: PRICES_REGION, asOf: PRICES_AS_OF },
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: 0,
+  };
+
+  // Cheapest first, and the stack-based parts last, each in its own process (see startStackHost).
+  if (runs('rules')) Object.assign(report, measureRules({ onProgress: progress }));
+  if (runs('bundles')) report.bundles = await measureBundles({ onProgress: progress });
+  if (runs('ingest')) report.ingest = await measureIngest({ messages, onProgress: progress });
+  if (runs('endToEnd')) report.endToEnd = await measureEndToEnd({ onProgress: progress });
+  if (runs('cost')) report.cost = await measureCost({ onProgress: progress });
+  report.targets = judge(report);
+  report.durationSeconds = Math.round((Date.now() - started) / 1000);
+  progress('done');
+
+  process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : table(report));
+  return 0;
+}
+
+/** The issue's targets, judged on this run's figures. */
+export function judge(report: BenchReport): BenchReport['targets'] {
+  const targets: BenchReport['targets'] = {};
+  const set = (name: string, target: string, value: string, met: boolean) => (targets[name] = { target, value, met });
+  if (report.ingest) {
+    set('ingestRatio', '≥ 0.8', report.ingest.ratio.toFixed(2), report.ingest.ratio >= 0.8);
+    const limit = 1.5 * report.ingest.floorP99Ms;
+    set('ackP99', `≤ 1.5 × floor p99 (${limit.toFixed(0)} ms)`, `${report.ingest.ackP99Ms.toFixed(0)} ms`, report.ingest.ackP99Ms <= limit);
+  }
+  if (report.endToEnd) set('endToEndP99', '< 2000 ms', `${report.endToEnd.p99Ms.toFixed(0)} ms`, report.endToEnd.p99Ms < 2000);
+  if (report.rules) {
+    const largest = report.rules[report.rules.length - 1];
+    set('rulesThroughput', `≥ 50,000 msg/s at ${largest.terms} terms`, `${largest.perSec} msg/s`, largest.perSec >= 50_000);
+    if (report.rulesRatio !== undefined) set('rulesRatio', '≥ 0.5', report.rulesRatio.toFixed(2), report.rulesRatio >= 0.5);
+  }
+  if (report.bundles) {
+    const over = report.bundles.filter((bundle) => bundle.bytes >= 300 * 1024);
+    set('bundleSize', '< 300 KB each', over.length === 0 ? 'all under' : over.map((bundle) => `${bundle.name} ${Math.round(bundle.bytes / 1024)} KB`).join(', '), over.length === 0);
+    const slow = report.bundles.filter((bundle) => bundle.initMs >= 100);
+    set('bundleInit', '< 100 ms each', slow.length === 0 ? 'all under' : `${slow.length} of ${report.bundles.length} over (slowest ${Math.max(...slow.map((bundle) => bundle.initMs)).toFixed(0)} ms)`, slow.length === 0);
+  }
+  if (report.cost) set('cost', '≤ US$60 per million messages', `US$${report.cost.usdPerMillion.toFixed(2)}`, report.cost.usdPerMillion <= 60);
+  return targets;
+}
+
+/** The human-readable report. */
+export function table(report: BenchReport): string {
+  const lines: string[] = [];
+  const row = (...cells: string[]) => lines.push(cells.map((cell, index) => (index === 0 ? cell.padEnd(34) : cell.padStart(14))).join(''));
+  const { machine } = report;
+  lines.push(`Vigia benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${report.startedAt} (${report.durationSeconds} s)`, '');
+  if (report.ingest) {
+    const ingest = report.ingest;
+    lines.push(`Ingest: ${ingest.messages} signed webhooks per round, 64 in flight`);
+    row('', 'per second', 'p50 ms', 'p99 ms');
+    row('  Vigia (webhook ack)', ingest.vigiaPerSec.toFixed(0), ingest.ackP50Ms.toFixed(1), ingest.ackP99Ms.toFixed(1));
+    row('  floor (HMAC + PutObject)', ingest.floorPerSec.toFixed(0), (ingest.floorP50Ms ?? NaN).toFixed(1), ingest.floorP99Ms.toFixed(1));
+    row('  ratio Vigia / floor', ingest.ratio.toFixed(2));
+    lines.push('');
+  }
+  if (report.endToEnd) lines.push(`End to end (ack → alert readable): p50 ${report.endToEnd.p50Ms.toFixed(1)} ms, p99 ${report.endToEnd.p99Ms.toFixed(1)} ms`, '');
+  if (report.rules) {
+    lines.push('Keyword rules (one core, Portuguese/Spanish chat lines)');
+    row('  terms', 'messages/s');
+    for (const figure of report.rules) row(`  ${figure.terms}`, String(figure.perSec));
+    if (report.rulesRatio !== undefined) row('  ratio largest / smallest', report.rulesRatio.toFixed(2));
+    lines.push('');
+  }
+  if (report.bundles) {
+    lines.push('Lambda bundles (cdk synth, minified; init = fresh node process, median)');
+    row('  function', 'KiB', 'init ms', 'SDK alone ms');
+    for (const bundle of report.bundles) row(`  ${bundle.name}`, (bundle.bytes / 1024).toFixed(1), bundle.initMs.toFixed(1), bundle.sdkInitMs.toFixed(1));
+    lines.push('');
+  }
+  if (report.cost) {
+    const cost = report.cost;
+    lines.push(`Cost (${report.pricing.region} list prices, ${report.pricing.asOf}; ${cost.messages} messages metered)`);
+    row('  US$ per million messages', cost.usdPerMillion.toFixed(2));
+    row('  US$ per employee-month (3,000)', cost.usdPerEmployeeMonth.toFixed(4));
+    for (const [item, usd] of Object.entries(cost.breakdown).sort((a, b) => b[1] - a[1])) row(`    ${item}`, usd.toFixed(2));
+    lines.push('');
+  }
+  lines.push('Targets');
+  for (const [name, { target, value, met }] of Object.entries(report.targets)) lines.push(`  ${met ? 'met    ' : 'MISSED '} ${name.padEnd(16)} ${value} (target ${target})`);
+  return `${lines.join('\n')}\n`;
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`vigia bench: ${error instanceof UsageError ? error.message : (error.stack ?? error.message)}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
