@@ -17,8 +17,8 @@ import { runLoad } from './load';
  * units (bench/fake-comprehend.ts). The counts, divided by the messages the traffic carried, are
  * priced with bench/prices.ts.
  *
- * Lambda duration: a handler's local duration (shared 2-core machine, emulators on the same
- * cores) scaled by 1,769 MB / the function's memory — Lambda gives one full vCPU at 1,769 MB and
+ * Lambda duration: a handler's local duration (each handler running alone, see measureCost)
+ * scaled by 1,769 MB / the function's memory — Lambda gives one full vCPU at 1,769 MB and
  * a proportional share below — a deliberately pessimistic estimate: waits on I/O do not slow down
  * with less CPU. Not counted: storage (GB-months, grows with retention), CloudWatch Logs and
  * metrics, KMS requests (S3 Bucket Keys and DynamoDB's key caching make them rare), the media
@@ -76,10 +76,16 @@ export async function measureCost(options: CostOptions = {}): Promise<CostFigure
   const host = await startStackHost({ meter: true });
   try {
     const before = await host.usage();
-    progress(`cost: posting ${bodies.length} webhooks (${messages} messages)`);
-    const load = await runLoad({ url: `${host.info.url}/webhook`, bodies, signature: (body) => signBody(body, host.appSecret), concurrency: 8 });
+    progress(`cost: posting ${bodies.length} webhooks (${messages} messages) one at a time, then ingesting them`);
+    // Webhooks one at a time with the pipeline held, then the pipeline with one worker per stage:
+    // every handler runs alone, so its duration is its own work plus the emulators' answers, not
+    // time spent waiting for the others on this machine's two cores (which would be billed as
+    // Lambda duration). Ingest still gets batches of up to 10, as from SQS.
+    await host.pipeline('paused');
+    const load = await runLoad({ url: `${host.info.url}/webhook`, bodies, signature: (body) => signBody(body, host.appSecret), concurrency: 1 });
     const refused = bodies.length - (load.statuses[200] ?? 0);
     if (refused > 0) throw new Error(`cost benchmark: ${refused} of ${bodies.length} webhooks were not acknowledged (${JSON.stringify(load.statuses)})`);
+    await host.pipeline('running');
     await host.drained();
     const usage = difference(await host.usage(), before);
     const alerts = await countAlerts(host.info.dynamodbEndpoint, host.info.table);

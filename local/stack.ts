@@ -22,6 +22,8 @@ import type { LocalMeter } from './metering';
 import { WorkQueue } from './work-queue';
 
 export const LOCAL_BUCKET = 'vigia-archive';
+/** The analytics bucket (`vigia export` writes `exports/` there): a bucket of its own, as on AWS. */
+export const LOCAL_ANALYTICS_BUCKET = 'vigia-analytics';
 export const LOCAL_TABLE = 'vigia-archive';
 export const STACK_FILE = 'stack.json';
 
@@ -33,6 +35,11 @@ export interface LocalStackOptions {
   env?: Record<string, string | undefined>;
   /** Ingest workers running in parallel. @default 4 */
   ingestConcurrency?: number;
+  /**
+   * Media downloads and compliance executions running in parallel (each). 1 gives every handler
+   * the process to itself, so the cost benchmark's durations are not inflated by the others. @default 2
+   */
+  pipelineConcurrency?: number;
   /** Counts requests, invocations and capacity for the cost benchmark. @default - off */
   meter?: LocalMeter;
   /**
@@ -49,11 +56,15 @@ export interface LocalStackInfo {
   dynamodbEndpoint: string;
   s3Endpoint: string;
   bucket: string;
+  /** The analytics bucket (Parquet exports under `exports/`). */
+  analyticsBucket: string;
   table: string;
   /** The Graph API the media fetcher uses (for `vigia media retry`). */
   graphApiUrl?: string;
   /** Local alert notifications (JSON lines). */
   outboxFile: string;
+  /** The config file the stack runs with (`vigia export` reads lines and `analytics` from it). */
+  configFile?: string;
   startedAt: string;
 }
 
@@ -67,6 +78,13 @@ export interface LocalStack {
   recovered: number;
   /** Resolves when every archived webhook has been projected. */
   drained(): Promise<void>;
+  /**
+   * Holds the pipeline behind the ack (ingest, and so media and the compliance flow): webhooks are
+   * still archived and acknowledged, their ingest waits until `resumePipeline`. The benchmark uses
+   * it to measure the ack path alone, as on AWS where the pipeline runs in other functions.
+   */
+  pausePipeline(): void;
+  resumePipeline(): void;
   pendingIngest(): number;
   /** Where local alert notifications go (JSON lines), as `vigia notifications` lists them. */
   outboxFile: string;
@@ -107,10 +125,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3 = createS3Client(s3Endpoint);
   await ensureTable(db, LOCAL_TABLE);
   await ensureBucket(s3, LOCAL_BUCKET);
+  await ensureBucket(s3, LOCAL_ANALYTICS_BUCKET);
 
   const secrets = loadLocalSecrets(dataDir, env);
   // The deployment config (lines, teams, policies): validated now, so a bad file stops the start.
-  const config = loadVigiaConfig(resolve(env.VIGIA_CONFIG ?? 'vigia.config.yaml'));
+  const configFile = resolve(env.VIGIA_CONFIG ?? 'vigia.config.yaml');
+  const config = loadVigiaConfig(configFile);
   const outboxFile = join(dataDir, 'outbox.jsonl');
   // A generated access token can never work against Meta: without a real token (or an explicit
   // Graph API URL) media downloads go to a local fake Graph API that serves a small file for
@@ -169,7 +189,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       record: await task(import('../functions/compliance/record'), 'record'),
       notify: await task(import('../functions/compliance/notify'), 'notify'),
     },
-    { retryIntervalMs: env.VIGIA_FLOW_RETRY_MS ? Number(env.VIGIA_FLOW_RETRY_MS) : undefined, onExecution: meter ? (ms) => meter.flow(ms) : undefined },
+    { concurrency: options.pipelineConcurrency, retryIntervalMs: env.VIGIA_FLOW_RETRY_MS ? Number(env.VIGIA_FLOW_RETRY_MS) : undefined, onExecution: meter ? (ms) => meter.flow(ms) : undefined },
   );
   inProcessQueues.set('compliance', {
     send: async (bodies) => {
@@ -180,7 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   let sequence = 0;
   const queue = sqsQueue('ingest', ingest, { concurrency: options.ingestConcurrency ?? 4, batchSize: 10, maxAttempts: 5 });
-  const mediaQueue = sqsQueue('media', mediaFetch, { concurrency: 2, batchSize: 1, maxAttempts: 3 });
+  const mediaQueue = sqsQueue('media', mediaFetch, { concurrency: options.pipelineConcurrency ?? 2, batchSize: 1, maxAttempts: 3 });
   inProcessQueues.set('media', {
     send: async (bodies) => {
       meter?.count('SQS.SendMessage', bodies.length);
@@ -265,9 +285,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodbEndpoint,
     s3Endpoint,
     bucket: LOCAL_BUCKET,
+    analyticsBucket: LOCAL_ANALYTICS_BUCKET,
     table: LOCAL_TABLE,
     graphApiUrl: process.env.WHATSAPP_GRAPH_API_URL,
     outboxFile,
+    configFile,
     startedAt: new Date().toISOString(),
   };
   const stackFile = join(dataDir, STACK_FILE);
@@ -289,6 +311,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     },
     pendingIngest: () => queue.size + mediaQueue.size + compliance.queue.size,
+    pausePipeline: () => queue.pause(),
+    resumePipeline: () => queue.resume(),
     outboxFile,
     config,
     sweepMedia: sweep,

@@ -18,6 +18,7 @@ export class WorkQueue<T> {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  private paused = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: WorkQueueOptions<T>) {}
@@ -38,6 +39,16 @@ export class WorkQueue<T> {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Stops starting batches (those running finish); items keep queueing until `resume`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
   close(): void {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
@@ -45,7 +56,7 @@ export class WorkQueue<T> {
   }
 
   private pump(): void {
-    while (!this.closed && this.inFlight < this.options.concurrency && this.pending.length > 0) {
+    while (!this.closed && !this.paused && this.inFlight < this.options.concurrency && this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize ?? 10);
       this.inFlight += 1;
       void this.run(batch).finally(() => {
