@@ -37,4 +37,18 @@ describe('local WorkQueue (the stand-in for SQS)', () => {
     await queue.drained();
     expect(givenUp).toEqual(['a']);
   });
+
+  it('holds items while paused and processes them, in batches, once resumed', async () => {
+    const batches: string[][] = [];
+    const queue = new WorkQueue<string>({ concurrency: 1, maxAttempts: 1, batchSize: 10, process: async (items) => (batches.push(items), []) });
+    queue.pause();
+    for (let i = 0; i < 12; i++) queue.push(`m${i}`);
+    await new Promise((done) => setTimeout(done, 20));
+    expect(batches).toEqual([]);
+    expect(queue.size).toBe(12);
+    queue.resume();
+    await queue.drained();
+    expect(batches.map((batch) => batch.length)).toEqual([10, 2]);
+    expect(queue.size).toBe(0);
+  });
 });
