@@ -109,7 +109,7 @@ export function judge(report: BenchReport): BenchReport['targets'] {
 /** The human-readable report. */
 export function table(report: BenchReport): string {
   const lines: string[] = [];
-  const row = (...cells: string[]) => lines.push(cells.map((cell, index) => (index === 0 ? cell.padEnd(34) : cell.padStart(14))).join(''));
+  const row = (...cells: string[]) => lines.push(cells.map((cell, index) => (index === 0 ? cell.padEnd(40) : cell.padStart(14))).join(''));
   const { machine } = report;
   lines.push(`Vigia benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${report.startedAt} (${report.durationSeconds} s)`, '');
   if (report.ingest) {
