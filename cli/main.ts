@@ -1,10 +1,15 @@
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { listAlerts, listNotifications, transitionAlert } from './commands/alerts';
 import { getMedia, listMedia, retryMedia } from './commands/media';
 import { policiesCheck } from './commands/policies';
 import { loadVigiaConfig, ConfigFileError } from '../shared/config/vigia-config';
 import { listMessages } from './commands/messages';
+import { exportCommand } from './commands/export';
 import { replay } from './commands/replay';
+import { listQueries, runQuery } from './commands/query';
+import { writeReport } from './commands/report';
+import { openQueryEngine } from './analytics';
 import { CliError, UsageError } from './errors';
 import { resolveTarget } from './target';
 
@@ -37,6 +42,22 @@ Commands:
              Local stack: the e-mails and SMS the alerts produced (the outbox)
   policies check [--text TEXT] [--line ID] [--direction inbound|outbound]
              Validate the config (VIGIA_CONFIG, default ./vigia.config.yaml) and test a text
+  export [--since DAY] [--download DIR]
+             Export messages, statuses, alerts and media to Parquet in the analytics bucket
+             (exports/<table>/dt=DAY/data.parquet; locally in this process, with --stage by the
+             deployed export function). Without --since: the days changed since the last export
+               --since DAY      every day from DAY (YYYY-MM-DD, UTC) to today
+               --download DIR   then mirror the export to DIR/exports/ (for DuckDB, pandas…)
+  query NAME [--param k=v ...] [--json|--csv]
+             Run a named analytics query (shared/analytics/queries/NAME.sql): locally with
+             DuckDB over the Parquet export (mirrored from the local stack), with --stage on Athena
+               --list           the queries, their descriptions and parameters
+               --param k=v      a query parameter (repeatable), e.g. --param hours=48
+               --json           one JSON object per row;  --csv  RFC 4180 with a header
+               --exports DIR    query a local copy of the export instead (no stack needed)
+  report [--since DAY] [--out FILE]
+             Write a self-contained HTML report (charts of the named queries; default report.html)
+               --exports DIR    as for query
 
 Global options:
   --stage NAME   use the deployed stack Vigia-NAME-* with your AWS credentials
@@ -114,6 +135,31 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
     case 'notifications': {
       const { values } = parse(rest, { ...common, json: { type: 'boolean' } });
       return withTarget(values.stage, async (target) => (listNotifications(target, { json: Boolean(values.json) }, out), 0));
+    }
+    case 'export': {
+      const { values } = parse(rest, { ...common, since: { type: 'string' }, download: { type: 'string' } });
+      if (values.help) return (out(HELP), 0);
+      await exportCommand(
+        { since: values.since, download: values.download, stage: values.stage ?? (process.env.VIGIA_STAGE || undefined), dataDir: resolve(process.env.VIGIA_DATA_DIR ?? '.vigia') },
+        out,
+      );
+      return 0;
+    }
+    case 'query': {
+      const { values, positionals } = parse(rest, { ...common, list: { type: 'boolean' }, param: { type: 'string', multiple: true }, json: { type: 'boolean' }, csv: { type: 'boolean' }, exports: { type: 'string' } }, true);
+      if (values.help) return (out(HELP), 0);
+      if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
+      if (values.list) return (listQueries({ json: Boolean(values.json) }, out), 0);
+      if (positionals.length > 1) throw new UsageError(`one query at a time, got ${positionals.join(', ')}`);
+      const format = values.json ? 'json' : values.csv ? 'csv' : 'table';
+      await runQuery({ name: positionals[0], params: values.param ?? [], format }, () => openQueryEngine({ stage: values.stage, exportsDir: values.exports }), out);
+      return 0;
+    }
+    case 'report': {
+      const { values } = parse(rest, { ...common, since: { type: 'string' }, out: { type: 'string' }, exports: { type: 'string' } });
+      if (values.help) return (out(HELP), 0);
+      out(await writeReport({ since: values.since, out: values.out ?? 'report.html' }, () => openQueryEngine({ stage: values.stage, exportsDir: values.exports })));
+      return 0;
     }
     case 'policies': {
       const [sub, ...args] = rest;

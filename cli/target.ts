@@ -65,7 +65,8 @@ function archiveTarget(
   };
 }
 
-async function localTarget(dataDir: string, env: Env): Promise<Target> {
+/** The running local stack's `stack.json`, after checking it answers; one-line CliError if not. */
+export async function runningLocalStack(dataDir: string): Promise<LocalStackInfo> {
   const notRunning = `the local stack is not running (start it with \`npm start\`; data dir ${dataDir}), or use --stage NAME for a deployed stack`;
   const file = join(dataDir, 'stack.json');
   if (!existsSync(file)) throw new CliError(notRunning);
@@ -76,6 +77,11 @@ async function localTarget(dataDir: string, env: Env): Promise<Target> {
   } catch {
     throw new CliError(notRunning);
   }
+  return info;
+}
+
+async function localTarget(dataDir: string, env: Env): Promise<Target> {
+  const info = await runningLocalStack(dataDir);
   const graph = async () => {
     const secretsFile = join(dataDir, 'dev-secrets.json');
     const stored = existsSync(secretsFile) ? (JSON.parse(readFileSync(secretsFile, 'utf8')) as { accessToken?: string }) : {};
@@ -87,7 +93,7 @@ async function localTarget(dataDir: string, env: Env): Promise<Target> {
 }
 
 async function stageTarget(stage: string, env: Env): Promise<Target> {
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(stage)) throw new CliError(`invalid stage name "${stage}" (lowercase letters, digits and dashes)`);
+  checkStageName(stage);
   const stateful = await stackOutputs(`Vigia-${stage}-Stateful`);
   const bucket = stateful.ArchiveBucketName;
   const table = stateful.ArchiveTableName;
@@ -108,7 +114,17 @@ async function stageTarget(stage: string, env: Env): Promise<Target> {
   return archiveTarget(`stage ${stage} (Vigia-${stage}-Stateful)`, createDynamoDbClient(), createS3Client(), table, bucket, graph);
 }
 
-async function stackOutputs(stackName: string): Promise<Record<string, string>> {
+export function checkStageName(stage: string): void {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(stage)) throw new CliError(`invalid stage name "${stage}" (lowercase letters, digits and dashes)`);
+}
+
+/** The outputs of both stacks of a stage (`Vigia-<stage>-Stateful` and `-Pipeline`), merged. */
+export async function stageOutputs(stage: string): Promise<Record<string, string>> {
+  const [stateful, pipeline] = await Promise.all([stackOutputs(`Vigia-${stage}-Stateful`), stackOutputs(`Vigia-${stage}-Pipeline`)]);
+  return { ...stateful, ...pipeline };
+}
+
+export async function stackOutputs(stackName: string): Promise<Record<string, string>> {
   const cloudFormation = new CloudFormationClient({});
   try {
     const response = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));

@@ -23,6 +23,8 @@ export const FUNCTION_ENV = {
   complianceStateMachineArn: 'COMPLIANCE_STATE_MACHINE_ARN',
   /** ARN of the alerts topic (set by `bindTopicPublisher` on the compliance notify function). */
   alertsTopicArn: 'ALERTS_TOPIC_ARN',
+  /** Name of the analytics bucket (set on the analytics-export function with its grants, infra/constructs/analytics-export.ts). */
+  analyticsBucket: 'ANALYTICS_BUCKET',
 } as const;
 
 /**

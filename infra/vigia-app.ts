@@ -1,6 +1,7 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import type { VigiaConfig } from '../shared/config/vigia-config';
 import { STACK_NAME_PREFIX, validateStage } from './config';
+import { AnalyticsStack } from './stacks/analytics-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
@@ -22,10 +23,12 @@ export interface VigiaAppProps {
 export interface VigiaStacks {
   readonly stateful: StatefulStack;
   readonly pipeline: PipelineStack;
+  /** The analytics export function and its schedule (the bucket, Glue tables and Athena workgroup are in `stateful`). */
+  readonly analytics: AnalyticsStack;
 }
 
 /** Name of a Vigia stack: `Vigia-<stage>-<part>`. The CLI looks stacks up by this name. */
-export function stackName(stage: string, part: 'Stateful' | 'Pipeline'): string {
+export function stackName(stage: string, part: 'Stateful' | 'Pipeline' | 'Analytics'): string {
   return `${STACK_NAME_PREFIX}-${stage}-${part}`;
 }
 
@@ -35,9 +38,10 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
 
   const stateful = new StatefulStack(app, stackName(stage, 'Stateful'), {
     stackName: stackName(stage, 'Stateful'),
-    description: `Vigia (${stage}): archive key, bucket, table, ingest and media queues (retained)`,
+    description: `Vigia (${stage}): archive key, bucket, table, ingest and media queues, analytics bucket and catalog (retained)`,
     env: props.env,
     stage,
+    analyticsFirstDay: props.config.analytics.firstDay,
   });
   const pipeline = new PipelineStack(app, stackName(stage, 'Pipeline'), {
     stackName: stackName(stage, 'Pipeline'),
@@ -52,10 +56,22 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
     mediaQueue: stateful.mediaQueue,
     mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
   });
+  const analytics = new AnalyticsStack(app, stackName(stage, 'Analytics'), {
+    stackName: stackName(stage, 'Analytics'),
+    description: `Vigia (${stage}): scheduled Parquet export of the archive to the analytics bucket`,
+    env: props.env,
+    stage,
+    config: props.config,
+    key: stateful.key,
+    archiveTable: stateful.archiveTable,
+    analyticsBucket: stateful.analyticsBucket,
+  });
 
   for (const stack of [stateful, pipeline]) {
     Tags.of(stack).add('vigia:stage', stage);
     Tags.of(stack).add('vigia:component', 'capture');
   }
-  return { stateful, pipeline };
+  Tags.of(analytics).add('vigia:stage', stage);
+  Tags.of(analytics).add('vigia:component', 'analytics');
+  return { stateful, pipeline, analytics };
 }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ARCHIVE_PREFIXES, ARCHIVE_TABLE, type KeyDefinition } from '../../shared/resources/definitions';
+import { ANALYTICS_PREFIXES, ARCHIVE_PREFIXES, ARCHIVE_TABLE, type KeyDefinition } from '../../shared/resources/definitions';
 import {
   INGEST_MAX_RECEIVE_COUNT,
   INGEST_QUEUE_VISIBILITY_TIMEOUT,
@@ -13,11 +13,17 @@ import {
   MEDIA_QUEUE_RETENTION,
   MEDIA_QUEUE_VISIBILITY_TIMEOUT,
 } from '../config';
+import { AnalyticsCatalog } from '../constructs/analytics-catalog';
 import { EncryptedQueueDestination } from '../constructs/encrypted-queue-destination';
 
 export interface StatefulStackProps extends StackProps {
   /** Deployment stage (already validated by the app). */
   readonly stage: string;
+  /**
+   * First day Athena's partition projection covers (`analytics.firstDay` of the config).
+   * @default '2022-01-01'
+   */
+  readonly analyticsFirstDay?: string;
 }
 
 /**
@@ -47,6 +53,14 @@ export class StatefulStack extends Stack {
   public readonly mediaQueue: sqs.Queue;
   /** Media messages that failed `MEDIA_MAX_RECEIVE_COUNT` times. */
   public readonly mediaDeadLetterQueue: sqs.Queue;
+  /**
+   * The analytics export (`exports/`, Parquet) and Athena's results (`athena-results/`). A bucket
+   * of its own: the archive bucket may become WORM-locked, and the functions that handle
+   * webhooks never get rights on it.
+   */
+  public readonly analyticsBucket: s3.Bucket;
+  /** Glue database and tables over `exports/`, the Athena workgroup and its saved queries. */
+  public readonly analyticsCatalog: AnalyticsCatalog;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -91,6 +105,28 @@ export class StatefulStack extends Stack {
         { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Derived data, rewritten by every export: not versioned. Query results expire after 30 days.
+    this.analyticsBucket = new s3.Bucket(this, 'AnalyticsBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [
+        { id: 'ExpireAthenaResults', prefix: ANALYTICS_PREFIXES.athenaResults, expiration: Duration.days(30) },
+        { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.analyticsCatalog = new AnalyticsCatalog(this, 'AnalyticsCatalog', {
+      stage: props.stage,
+      bucket: this.analyticsBucket,
+      key: this.key,
+      firstDay: props.analyticsFirstDay,
     });
 
     this.archiveTable = new dynamodb.Table(this, 'ArchiveTable', {
@@ -171,6 +207,22 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'MediaQueueUrl', {
       description: 'Queue of media downloads (one message per media file)',
       value: this.mediaQueue.queueUrl,
+    });
+    new CfnOutput(this, 'AnalyticsBucketName', {
+      description: 'Analytics bucket: Parquet exports (exports/) and Athena results (athena-results/)',
+      value: this.analyticsBucket.bucketName,
+    });
+    new CfnOutput(this, 'GlueDatabaseName', {
+      description: 'Glue database of the analytics tables (messages, statuses, alerts, media)',
+      value: this.analyticsCatalog.database.ref,
+    });
+    new CfnOutput(this, 'AthenaWorkGroupName', {
+      description: 'Athena workgroup for the analytics queries (enforced, encrypted results)',
+      value: this.analyticsCatalog.workGroup.ref,
+    });
+    new CfnOutput(this, 'AnalyticsQueryPolicyArn', {
+      description: 'Managed policy to attach to whoever queries the analytics (Athena, vigia query --stage)',
+      value: this.analyticsCatalog.queryPolicy.managedPolicyArn,
     });
   }
 }

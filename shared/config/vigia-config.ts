@@ -169,11 +169,47 @@ export const SentimentSettingsSchema = z.strictObject({
   comprehendRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as us-east-1' }).optional(),
 });
 
+/** `YYYY-MM-DD` that names a real day (not 2026-02-30). */
+export function isCalendarDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+/** The analytics export (docs/analytics.md): Parquet files in the analytics bucket, queried with Athena or DuckDB. */
+export const AnalyticsSettingsSchema = z.strictObject({
+  /**
+   * Export message bodies (`messages.text`). Off by default: volumes, timing, sentiment and alerts
+   * need no content, and every copy of the text is one more place personal data lives.
+   * @default false
+   */
+  includeText: z.boolean().default(false),
+  /** On AWS, the export runs every this many hours (EventBridge schedule). @default 1 */
+  scheduleHours: z.number().int({ error: 'must be a whole number of hours' }).min(1, { error: 'must be between 1 and 24' }).max(24, { error: 'must be between 1 and 24' }).default(1),
+  /**
+   * A scheduled export rewrites the days from this many days before the previous export's day up to
+   * today (late statuses, alerts handled the next day). Older changes need `vigia export --since DAY`.
+   * @default 2
+   */
+  lookbackDays: z.number().int({ error: 'must be a whole number of days' }).min(0, { error: 'must be between 0 and 31' }).max(31, { error: 'must be between 0 and 31' }).default(2),
+  /**
+   * First day Athena looks at (start of the partition projection range); days before it are exported but
+   * not queried by Athena. Cloud API traffic cannot be older than 2022.
+   * @default "2022-01-01"
+   */
+  firstDay: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: (issue) => `must be a day like 2024-01-01, got ${quote(issue.input)}` })
+    .refine((day) => isCalendarDay(day), { error: (issue) => `is not a calendar day: ${quote(issue.input)}` })
+    .default('2022-01-01'),
+});
+
 export const VigiaConfigSchema = z.strictObject({
   lines: z.array(LineSchema).default([]),
   teams: z.array(TeamSchema).default([]),
   policies: z.array(PolicySchema).default([]),
   sentiment: SentimentSettingsSchema.default({ analyzer: 'screened', minLetters: 12 }),
+  analytics: AnalyticsSettingsSchema.default({ includeText: false, scheduleHours: 1, lookbackDays: 2, firstDay: '2022-01-01' }),
 });
 
 export type VigiaConfig = z.output<typeof VigiaConfigSchema>;
@@ -185,6 +221,7 @@ export type KeywordPolicy = Extract<Policy, { kind: 'keyword' }>;
 export type FilePolicy = Extract<Policy, { kind: 'file' }>;
 export type SentimentPolicy = Extract<Policy, { kind: 'sentiment' }>;
 export type SentimentSettings = VigiaConfig['sentiment'];
+export type AnalyticsSettings = VigiaConfig['analytics'];
 export type PolicyDirection = z.output<typeof DirectionSchema>;
 
 /** Where a message sits: policies apply by direction and, when they list teams, by the line's team. */

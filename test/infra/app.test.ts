@@ -10,11 +10,11 @@ import { testApp, testConfig } from './helpers';
 const config = testConfig();
 
 describe('buildApp', () => {
-  it('creates Vigia-dev-Stateful and Vigia-dev-Pipeline, the names the CLI looks up', () => {
+  it('creates Vigia-dev-Stateful, Vigia-dev-Pipeline and Vigia-dev-Analytics, the names the CLI looks up', () => {
     const app = testApp();
-    const { stateful, pipeline } = buildApp(app, { stage: 'dev', config });
-    expect([stateful.stackName, pipeline.stackName]).toEqual(['Vigia-dev-Stateful', 'Vigia-dev-Pipeline']);
-    expect(app.synth().stacks.map((stack) => stack.stackName).sort()).toEqual(['Vigia-dev-Pipeline', 'Vigia-dev-Stateful']);
+    const { stateful, pipeline, analytics } = buildApp(app, { stage: 'dev', config });
+    expect([stateful.stackName, pipeline.stackName, analytics.stackName]).toEqual(['Vigia-dev-Stateful', 'Vigia-dev-Pipeline', 'Vigia-dev-Analytics']);
+    expect(app.synth().stacks.map((stack) => stack.stackName).sort()).toEqual(['Vigia-dev-Analytics', 'Vigia-dev-Pipeline', 'Vigia-dev-Stateful']);
   });
 
   it('names the stacks and the secret after the stage', () => {

@@ -1,0 +1,19 @@
+-- Compliance alerts per week (Monday, UTC), policy and severity.
+-- @param since date default 1970-01-01 only alerts created on or after this day (UTC)
+--
+-- Every alert counts once, whatever its status (open, acknowledged, resolved).
+-- week: the Monday (UTC) of the ISO week of created_at. alerts: the number of alerts.
+-- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/duckdb-engine.ts.
+WITH params AS (
+  SELECT CAST(? AS date) AS since
+)
+SELECT
+  CAST(date_trunc('week', a.created_at) AS date) AS week,
+  a.policy_id,
+  a.severity,
+  count(*) AS alerts
+FROM alerts a
+CROSS JOIN params p
+WHERE CAST(a.created_at AS date) >= p.since
+GROUP BY 1, 2, 3
+ORDER BY week, policy_id, severity
