@@ -253,40 +253,28 @@ export async function startStackHost(options: StackHostOptions = {}): Promise<St
     throw error;
   }
 
+  /** Sends a request to the stack process and waits for its answer; resolves to the request id. */
+  const ask = async (type: 'drain' | 'pause' | 'resume' | 'usage'): Promise<number> => {
+    if (!child.connected) throw failure ?? new Error('bench stack process is gone');
+    const id = ++sequence;
+    await new Promise<void>((done) => {
+      waiting.set(id, done);
+      child.send({ type, id });
+    });
+    waiting.delete(id);
+    if (failure) throw failure;
+    return id;
+  };
+
   return {
     info: hello.info,
     appSecret: hello.appSecret,
     floorUrl: hello.floorUrl,
-    async drained() {
-      if (!child.connected) throw failure ?? new Error('bench stack process is gone');
-      const id = ++sequence;
-      await new Promise<void>((done) => {
-        waiting.set(id, done);
-        child.send({ type: 'drain', id });
-      });
-      waiting.delete(id);
-      if (failure) throw failure;
-    },
-    async pipeline(state) {
-      if (!child.connected) throw failure ?? new Error('bench stack process is gone');
-      const id = ++sequence;
-      await new Promise<void>((done) => {
-        waiting.set(id, done);
-        child.send({ type: state === 'paused' ? 'pause' : 'resume', id });
-      });
-      waiting.delete(id);
-      if (failure) throw failure;
-    },
+    drained: async () => void (await ask('drain')),
+    pipeline: async (state) => void (await ask(state === 'paused' ? 'pause' : 'resume')),
     async usage() {
       if (!options.meter) throw new Error('bench stack: usage() needs a stack started with meter: true');
-      if (!child.connected) throw failure ?? new Error('bench stack process is gone');
-      const id = ++sequence;
-      await new Promise<void>((done) => {
-        waiting.set(id, done);
-        child.send({ type: 'usage', id });
-      });
-      waiting.delete(id);
-      if (failure) throw failure;
+      const id = await ask('usage');
       const usage = usages.get(id)!;
       usages.delete(id);
       return usage;
