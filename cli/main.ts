@@ -12,6 +12,8 @@ import { writeReport } from './commands/report';
 import { openQueryEngine } from './analytics';
 import { CliError, UsageError } from './errors';
 import { resolveTarget } from './target';
+import { auditList, checkContact, checkOutFile, holdAdd, holdList, holdRemove, parseHoldTarget, requester, retentionSweep, subjectErase, subjectExport, targetConfig } from './commands/privacy';
+import { linesConfig, listLines, notifyLine } from './commands/lines';
 
 const HELP = `vigia — the WhatsApp compliance archive in your own AWS account
 
@@ -39,7 +41,13 @@ Commands:
   alerts ack|resolve ID --by NAME [--note TEXT]
              Acknowledge or resolve an alert (kept in its audit trail)
   notifications [--json]
-             Local stack: the e-mails and SMS the alerts produced (the outbox)
+             Local stack: the e-mails and SMS the alerts produced, and the employee notices (the outbox)
+  lines [--json]
+             The configured lines, their employees and the usage-policy notice: policy version,
+             sent at, acknowledged at
+  lines notify LINE
+             Send the line's employee the usage-policy notice again, with a new link (older links
+             stop working)
   policies check [--text TEXT] [--line ID] [--direction inbound|outbound]
              Validate the config (VIGIA_CONFIG, default ./vigia.config.yaml) and test a text
   export [--since DAY] [--download DIR]
@@ -58,6 +66,23 @@ Commands:
   report [--since DAY] [--out FILE]
              Write a self-contained HTML report (charts of the named queries; default report.html)
                --exports DIR    as for query
+  subject export --contact ID --out FILE [--by NAME]
+             Data subject access (LGPD art. 18): one ZIP with every record about the contact
+             (phone number or business-scoped user id), their media files and a sha256 manifest
+  subject erase --contact ID --reason TEXT [--by NAME]
+             Erase the contact's records, media and raw webhooks (refused under a legal hold or
+             the retention basis; the reason goes to the audit log)
+  hold add --contact ID|--line ID|both --reason TEXT [--by NAME]
+             Place a legal hold on a contact, a line, or a conversation (contact on a line):
+             suspends expiry and erasure
+  hold remove --contact ID|--line ID|both [--reason TEXT] [--by NAME]
+  hold list [--json]
+             Release a legal hold; list the holds in force
+  audit [--since YYYY-MM] [--json]
+             The audit log of subject requests, refusals, holds and sweeps (oldest first)
+  retention sweep [--by NAME]
+             Delete expired records and objects now (locally; on AWS TTL and lifecycle rules do it)
+               --by NAME        who makes the request (default: your OS user)
 
 Global options:
   --stage NAME   use the deployed stack Vigia-NAME-* with your AWS credentials
@@ -92,9 +117,9 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
       if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) throw new UsageError(`--since must be a day like 2026-11-01, got "${values.since}"`);
       const target = await resolveTarget({ stage: values.stage });
       try {
-        const summary = await replay(target, { sinceDay: values.since });
+        const summary = await replay(target, { sinceDay: values.since, retentionDays: replayRetentionDays(target) });
         out(
-          `replayed ${summary.webhooks} raw webhooks from ${target.description}: ${summary.created} records created, ${summary.duplicates} already present, ${summary.conflicts} conflicts, ${summary.failed} failed`,
+          `replayed ${summary.webhooks} raw webhooks from ${target.description}: ${summary.created} records created, ${summary.duplicates} already present, ${summary.conflicts} conflicts, ${summary.failed} failed${summary.erased > 0 ? `, ${summary.erased} records of erased contacts skipped` : ''}`,
         );
         return summary.failed > 0 ? 1 : 0;
       } finally {
@@ -131,6 +156,17 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
       const { values } = parse(rest, { ...common, status: { type: 'string' }, team: { type: 'string' }, json: { type: 'boolean' } });
       if (values.help) return (out(HELP), 0);
       return withTarget(values.stage, async (target) => (await listAlerts(target, { status: values.status, team: values.team, json: Boolean(values.json) }, out), 0));
+    }
+    case 'lines': {
+      const [sub, ...args] = rest;
+      if (sub === 'notify') {
+        const { values, positionals } = parse(args, common, true);
+        if (positionals.length !== 1) throw new UsageError('usage: vigia lines notify LINE');
+        return withTarget(values.stage, async (target) => (out(await notifyLine(target, linesConfig(target), positionals[0])), 0));
+      }
+      const { values } = parse(rest, { ...common, json: { type: 'boolean' } });
+      if (values.help) return (out(HELP), 0);
+      return withTarget(values.stage, async (target) => (await listLines(target, linesConfig(target), { json: Boolean(values.json) }, out), 0));
     }
     case 'notifications': {
       const { values } = parse(rest, { ...common, json: { type: 'boolean' } });
@@ -176,8 +212,66 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
       for (const line of policiesCheck(config, { text: values.text, line: values.line, direction: values.direction as 'inbound' | 'outbound' | undefined })) out(line);
       return 0;
     }
+    case 'subject': {
+      const [sub, ...args] = rest;
+      if (sub === 'export') {
+        const { values } = parse(args, { ...common, contact: { type: 'string' }, out: { type: 'string' }, by: { type: 'string' } });
+        const contact = checkContact(values.contact, 'usage: vigia subject export --contact ID --out FILE [--by NAME]');
+        const file = checkOutFile(values.out);
+        const by = requester(values.by);
+        return withTarget(values.stage, async (target) => (await subjectExport(target, { contact, out: file, by }, out), 0));
+      }
+      if (sub === 'erase') {
+        const { values } = parse(args, { ...common, contact: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } });
+        const contact = checkContact(values.contact, 'usage: vigia subject erase --contact ID --reason TEXT [--by NAME]');
+        if (values.reason === undefined || values.reason.trim() === '') throw new UsageError('vigia subject erase needs --reason TEXT (the request and its legal ground, kept in the audit log)');
+        const by = requester(values.by);
+        return withTarget(values.stage, async (target) => (await subjectErase(target, { contact, reason: values.reason!.trim(), by }, out), 0));
+      }
+      throw new UsageError('usage: vigia subject export|erase --contact ID …');
+    }
+    case 'hold': {
+      const [sub, ...args] = rest;
+      if (sub === 'list') {
+        const { values } = parse(args, { ...common, json: { type: 'boolean' } });
+        return withTarget(values.stage, async (target) => (await holdList(target, { json: Boolean(values.json) }, out), 0));
+      }
+      if (sub === 'add' || sub === 'remove') {
+        const { values } = parse(args, { ...common, contact: { type: 'string' }, line: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } });
+        const hold = parseHoldTarget(values);
+        if (sub === 'add' && (values.reason === undefined || values.reason.trim() === '')) throw new UsageError('vigia hold add needs --reason TEXT (e.g. the case or order number)');
+        const by = requester(values.by);
+        return withTarget(values.stage, async (target) =>
+          sub === 'add' ? (await holdAdd(target, hold, { reason: values.reason!.trim(), by }, out), 0) : (await holdRemove(target, hold, { reason: values.reason?.trim(), by }, out), 0),
+        );
+      }
+      throw new UsageError('usage: vigia hold add|remove|list …');
+    }
+    case 'audit': {
+      const { values } = parse(rest, { ...common, since: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return (out(HELP), 0);
+      if (values.since !== undefined && !/^\d{4}-\d{2}$/.test(values.since)) throw new UsageError(`--since must be a month like 2026-11, got "${values.since}"`);
+      return withTarget(values.stage, async (target) => (await auditList(target, { json: Boolean(values.json), since: values.since }, out), 0));
+    }
+    case 'retention': {
+      const [sub, ...args] = rest;
+      if (sub !== 'sweep') throw new UsageError('usage: vigia retention sweep [--by NAME]');
+      const { values } = parse(args, { ...common, by: { type: 'string' } });
+      const by = requester(values.by);
+      return withTarget(values.stage, async (target) => (await retentionSweep(target, { by }, out), 0));
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** `retention.days` for a replay; without a readable config the records are replayed without expiry (said on stderr). */
+function replayRetentionDays(target: Awaited<ReturnType<typeof resolveTarget>>): number | undefined {
+  try {
+    return targetConfig(target).retention?.days;
+  } catch (error) {
+    process.stderr.write(`vigia: ${(error as Error).message}; replaying without retention (records get no expiresAt)\n`);
+    return undefined;
   }
 }
 

@@ -7,9 +7,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbAlertRepository } from '../shared/adapters/dynamodb-alert-repository';
 import { DynamoDbArchiveRepository } from '../shared/adapters/dynamodb-archive-repository';
 import { DynamoDbMediaRepository } from '../shared/adapters/dynamodb-media-repository';
+import { DynamoDbNoticeRepository } from '../shared/adapters/dynamodb-notice-repository';
 import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi, type GraphMediaApi } from '../shared/adapters/graph-media-api';
 import { S3MediaStore } from '../shared/adapters/s3-media-store';
 import { S3RawArchive } from '../shared/adapters/s3-raw-archive';
+import { DynamoDbAnalyticsSource } from '../shared/adapters/dynamodb-analytics-source';
+import { DynamoDbPrivacyRepository } from '../shared/adapters/dynamodb-privacy-repository';
+import { S3AnalyticsStore } from '../shared/adapters/s3-analytics-store';
+import { S3ArchiveObjects } from '../shared/adapters/s3-archive-objects';
 import { createDynamoDbClient, createS3Client } from '../shared/clients';
 import type { ArchiveRepository } from '../shared/ports/archive-repository';
 import type { MediaRepository } from '../shared/ports/media-repository';
@@ -29,6 +34,18 @@ export interface Target {
   outboxFile?: string;
   /** The Graph API with the line's access token (only `vigia media retry` needs it). */
   graph(): Promise<GraphMediaApi>;
+  /** Employee notices (`vigia lines`). */
+  notices: DynamoDbNoticeRepository;
+  /** Set for the local stack: its stack.json and data dir (`vigia lines notify` sends from here). */
+  local?: { info: LocalStackInfo; dataDir: string };
+  /** Set for a deployed stage. */
+  stage?: string;
+  /** Holds, erasure tombstones, the audit log and subject scans (`vigia subject|hold|audit|retention`). */
+  privacy: DynamoDbPrivacyRepository;
+  /** The archive bucket's objects: delete every version, re-tag, Object Lock legal holds. */
+  objects: S3ArchiveObjects;
+  /** The analytics export (source table, bucket), kept in step after an erasure; unset without an analytics bucket. */
+  analytics?: { source: DynamoDbAnalyticsSource; store: S3AnalyticsStore };
   close(): void;
 }
 
@@ -48,15 +65,20 @@ function archiveTarget(
   bucket: string,
   graph: () => Promise<GraphMediaApi>,
   outboxFile?: string,
+  analyticsBucket?: string,
 ): Target {
   return {
     description,
     outboxFile,
+    privacy: new DynamoDbPrivacyRepository(db, table),
+    objects: new S3ArchiveObjects(s3, bucket),
+    analytics: analyticsBucket ? { source: new DynamoDbAnalyticsSource(db, table), store: new S3AnalyticsStore(s3, analyticsBucket) } : undefined,
     alerts: new DynamoDbAlertRepository(db, table),
     repository: new DynamoDbArchiveRepository(db, table),
     archive: new S3RawArchive(s3, bucket),
     media: new DynamoDbMediaRepository(db, table),
     mediaStore: new S3MediaStore(s3, bucket),
+    notices: new DynamoDbNoticeRepository(db, table),
     graph,
     close: () => {
       db.destroy();
@@ -89,7 +111,10 @@ async function localTarget(dataDir: string, env: Env): Promise<Target> {
     if (!token) throw new CliError('no Graph API access token: set WHATSAPP_ACCESS_TOKEN to the one the local stack uses');
     return new FetchGraphMediaApi(info.graphApiUrl ?? DEFAULT_GRAPH_API_URL, async () => token);
   };
-  return archiveTarget(`local stack at ${info.url}`, createDynamoDbClient(info.dynamodbEndpoint), createS3Client(info.s3Endpoint), info.table, info.bucket, graph, info.outboxFile);
+  return {
+    ...archiveTarget(`local stack at ${info.url}`, createDynamoDbClient(info.dynamodbEndpoint), createS3Client(info.s3Endpoint), info.table, info.bucket, graph, info.outboxFile, info.analyticsBucket),
+    local: { info, dataDir },
+  };
 }
 
 async function stageTarget(stage: string, env: Env): Promise<Target> {
@@ -111,7 +136,7 @@ async function stageTarget(stage: string, env: Env): Promise<Target> {
       secretsManager.destroy();
     }
   };
-  return archiveTarget(`stage ${stage} (Vigia-${stage}-Stateful)`, createDynamoDbClient(), createS3Client(), table, bucket, graph);
+  return { ...archiveTarget(`stage ${stage} (Vigia-${stage}-Stateful)`, createDynamoDbClient(), createS3Client(), table, bucket, graph, undefined, stateful.AnalyticsBucketName || undefined), stage };
 }
 
 export function checkStageName(stage: string): void {

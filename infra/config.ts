@@ -6,6 +6,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Duration, Size } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+import type { StageSettings, VigiaConfig } from '../shared/config/vigia-config';
 
 /** Repository root: the esbuild project root and the home of `package-lock.json`. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -134,6 +137,20 @@ export const COMPLIANCE_FETCH_MEDIA_RETRY = {
   interval: Duration.seconds(5),
 } as const;
 
+/**
+ * The webhook API alarms (PipelineStack), over 5-minute periods: the 4xx rate above 10 % in 3
+ * periods in a row (ignoring periods with fewer than 20 requests), the 5xx rate above 5 % in 3
+ * periods in a row, and 5 or more bad signatures in one period.
+ */
+export const WEBHOOK_ALARMS = {
+  period: Duration.minutes(5),
+  evaluationPeriods: 3,
+  clientErrorRatePercent: 10,
+  clientErrorMinimumRequests: 20,
+  serverErrorRatePercent: 5,
+  badSignatures: 5,
+} as const;
+
 /** Stage names become part of stack names, the secret name and resource names. */
 const STAGE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 
@@ -149,4 +166,44 @@ export function validateStage(stage: unknown): string {
     );
   }
   return stage;
+}
+
+/**
+ * What differs between stages, after `stageSettings` applied the config's `stages.<stage>` over
+ * the defaults. Everything else is the same in every stage on purpose: the stateful resources are
+ * retained, and the stores encrypted and alarmed, in `dev` as in `prod`.
+ */
+export type DeploymentSettings = Required<StageSettings>;
+
+/** The stage named `prod`: a year of logs (an incident or an audit looks back that far). */
+export const PROD_STAGE_DEFAULTS: DeploymentSettings = { logRetentionDays: 365, accessLogRetentionDays: 365 };
+/** Any other stage (`dev`, `pr-42`): a month of logs, three months of S3 access logs. */
+export const OTHER_STAGE_DEFAULTS: DeploymentSettings = { logRetentionDays: 30, accessLogRetentionDays: 90 };
+
+/** The settings of `stage`: the config's `stages.<stage>` over the defaults of `prod` or of any other stage. */
+export function stageSettings(stage: string, config: Pick<VigiaConfig, 'stages'>): DeploymentSettings {
+  const defaults = stage === 'prod' ? PROD_STAGE_DEFAULTS : OTHER_STAGE_DEFAULTS;
+  const overrides = config.stages?.[stage] ?? {};
+  return {
+    logRetentionDays: overrides.logRetentionDays ?? defaults.logRetentionDays,
+    accessLogRetentionDays: overrides.accessLogRetentionDays ?? defaults.accessLogRetentionDays,
+  };
+}
+
+/**
+ * Context key with the log retention (days) of the log groups under a construct. Each Vigia stack
+ * sets it on itself from its `logRetentionDays` prop, so every log group created below it
+ * (PipelineFunction's, the state machine's, the API's) gets the stage's retention without each
+ * construct passing it down.
+ */
+export const LOG_RETENTION_CONTEXT = 'vigia:logRetentionDays';
+
+/** Default log retention when no stack sets `LOG_RETENTION_CONTEXT` (a construct tested on its own). */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+/** The log retention that applies under `scope` (see `LOG_RETENTION_CONTEXT`). */
+export function logRetentionOf(scope: IConstruct): logs.RetentionDays {
+  const days: unknown = scope.node.tryGetContext(LOG_RETENTION_CONTEXT);
+  // RetentionDays' values are the numbers of days themselves.
+  return (typeof days === 'number' ? days : DEFAULT_LOG_RETENTION_DAYS) as logs.RetentionDays;
 }

@@ -25,6 +25,14 @@ export const FUNCTION_ENV = {
   alertsTopicArn: 'ALERTS_TOPIC_ARN',
   /** Name of the analytics bucket (set on the analytics-export function with its grants, infra/constructs/analytics-export.ts). */
   analyticsBucket: 'ANALYTICS_BUCKET',
+  /** ARN of the first-contact disclosure function, which ingest invokes asynchronously (infra/constructs/contact-disclosure.ts). */
+  disclosureFunction: 'DISCLOSURE_FUNCTION',
+  /** ARN of the `vigia/<stage>/notice-signing` secret: the HMAC key of the acknowledgement links (infra/constructs/employee-notice.ts). */
+  noticeSecretArn: 'NOTICE_SECRET_ARN',
+  /** Base URL of the acknowledgement links: the HTTP API's URL or the config's `publicUrl` (notice function). */
+  publicUrl: 'VIGIA_PUBLIC_URL',
+  /** How the notice function sends e-mail: `ses` (`local://outbox` in the local stack). */
+  noticeMailer: 'NOTICE_MAILER',
 } as const;
 
 /**

@@ -18,4 +18,30 @@ export const VIGIA_METRICS = {
   mediaOverdue: 'MediaOverdue',
   /** Published by media fetch: a downloaded file whose SHA-256 differs from the webhook's (a count). */
   mediaHashMismatch: 'MediaHashMismatch',
+  /** Published by the disclosure function: a first-contact disclosure sent (a count). */
+  disclosureSent: 'DisclosureSent',
+  /** Published by the disclosure function: the Cloud API refused or failed a disclosure (a count; alarmed). */
+  disclosureSendFailed: 'DisclosureSendFailed',
+  /** Published by the notice function: a notice e-mail that could not be sent (a count; alarmed). */
+  noticeSendFailed: 'NoticeSendFailed',
+  /**
+   * Published by the webhook function: a POST whose X-Hub-Signature-256 did not verify (a count;
+   * alarmed). Every other outcome is published as `Webhook_<outcome>` too.
+   */
+  webhookBadSignature: 'Webhook_bad_signature',
+  /**
+   * Published by the sentiment check: Amazon Comprehend throttled a DetectSentiment call after the
+   * SDK's own retries (a count; alarmed). The flow retries the task; the sentiment is reported as
+   * failed if it keeps failing.
+   */
+  comprehendThrottled: 'ComprehendThrottled',
+  /**
+   * Published by the webhook function for every archived webhook: the changes (messages, echoes,
+   * statuses, history, app state) it carried for one line (a count). The one metric with an extra
+   * dimension, `lineDimension`, set to Meta's phone number ID: one capture-gap alarm per configured
+   * line watches `{ ...dimensions, [lineDimension]: phoneNumberId }`.
+   */
+  lineEventsReceived: 'LineEventsReceived',
+  /** The extra dimension of `lineEventsReceived`. */
+  lineDimension: 'LineId',
 } as const;

@@ -1,6 +1,6 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import type { VigiaConfig } from '../shared/config/vigia-config';
-import { STACK_NAME_PREFIX, validateStage } from './config';
+import { STACK_NAME_PREFIX, stageSettings, validateStage } from './config';
 import { AnalyticsStack } from './stacks/analytics-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
 import { StatefulStack } from './stacks/stateful-stack';
@@ -35,13 +35,20 @@ export function stackName(stage: string, part: 'Stateful' | 'Pipeline' | 'Analyt
 /** Adds the Vigia stacks of one stage to an app. */
 export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
   const stage = validateStage(props.stage);
+  // Log retention and access-log expiry of the stage: `stages.<stage>` of the config over the defaults.
+  const settings = stageSettings(stage, props.config);
 
   const stateful = new StatefulStack(app, stackName(stage, 'Stateful'), {
     stackName: stackName(stage, 'Stateful'),
-    description: `Vigia (${stage}): archive key, bucket, table, ingest and media queues, analytics bucket and catalog (retained)`,
+    description: `Vigia (${stage}): archive key, bucket, table, ingest and media queues, analytics bucket and catalog, ops topic (retained)`,
     env: props.env,
     stage,
     analyticsFirstDay: props.config.analytics.firstDay,
+    retentionDays: props.config.retention?.days,
+    objectLock: props.config.archive?.objectLock,
+    ops: props.config.ops,
+    logRetentionDays: settings.logRetentionDays,
+    accessLogRetentionDays: settings.accessLogRetentionDays,
   });
   const pipeline = new PipelineStack(app, stackName(stage, 'Pipeline'), {
     stackName: stackName(stage, 'Pipeline'),
@@ -55,6 +62,8 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
     ingestQueue: stateful.ingestQueue,
     mediaQueue: stateful.mediaQueue,
     mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
+    opsTopic: stateful.ops.topic,
+    logRetentionDays: settings.logRetentionDays,
   });
   const analytics = new AnalyticsStack(app, stackName(stage, 'Analytics'), {
     stackName: stackName(stage, 'Analytics'),
@@ -65,6 +74,8 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
     key: stateful.key,
     archiveTable: stateful.archiveTable,
     analyticsBucket: stateful.analyticsBucket,
+    opsTopic: stateful.ops.topic,
+    logRetentionDays: settings.logRetentionDays,
   });
 
   for (const stack of [stateful, pipeline]) {

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
  * A stand-in for Meta's Graph API media endpoints on 127.0.0.1, for tests and the offline demo
  * (`VIGIA_FAKE_GRAPH_API=1 npm start`). It checks the bearer token, hands out download URLs that
  * can expire, and can be told to fail: 5xx, wrong hashes, slow or stalled bodies, or be down.
+ * It also accepts text messages (`POST /{phone-number-id}/messages`, the first-contact disclosure),
+ * answers like Meta and records them (`sentMessages()`).
  */
 export interface FakeMediaFile {
   /** The bytes, or a size for a generated file (streamed in 64 KB chunks, never held in memory). */
@@ -25,6 +27,18 @@ export interface FakeMediaFile {
   stallDownloads?: number;
 }
 
+/** A message accepted by `POST /{phone-number-id}/messages`. */
+export interface FakeSentMessage {
+  phoneNumberId: string;
+  to: string;
+  type: string;
+  /** `text.body` of a text message. */
+  body?: string;
+  /** The id answered (`wamid.…`). */
+  wamid: string;
+  at: string;
+}
+
 export interface FakeGraphApi {
   /** Base URL to use as WHATSAPP_GRAPH_API_URL. */
   url: string;
@@ -33,6 +47,10 @@ export interface FakeGraphApi {
   requests: string[];
   /** When true every request answers 503. */
   down: boolean;
+  /** The next N message sends answer 503 (nothing is recorded for them). */
+  sendFailures: number;
+  /** The messages accepted so far, in order. */
+  sentMessages(): FakeSentMessage[];
   /** Serve a small generated PDF for media ids nobody registered (demo mode, generic tests). */
   serveUnknown: boolean;
   sha256Of(mediaId: string): string;
@@ -44,11 +62,14 @@ const CHUNK = 64 * 1024;
 export async function startFakeGraphApi(options: { accessToken: string; serveUnknown?: boolean; port?: number }): Promise<FakeGraphApi> {
   let generation = 0;
   const issued = new Map<string, number>(); // media id → generation of its first URL
+  const sent: FakeSentMessage[] = [];
   const api: FakeGraphApi = {
     url: '',
     files: new Map(),
     requests: [],
     down: false,
+    sendFailures: 0,
+    sentMessages: () => [...sent],
     serveUnknown: options.serveUnknown ?? false,
     sha256Of: (mediaId) => sha256(fileFor(mediaId)!),
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -62,13 +83,15 @@ export async function startFakeGraphApi(options: { accessToken: string; serveUnk
     const [, version, id, ...rest] = url.pathname.split('/');
     const mediaId = decodeURIComponent(version === 'download' ? (id ?? '') : (id ?? ''));
     const isDownload = version === 'download';
-    api.requests.push(`${isDownload ? 'download' : 'meta'} ${mediaId}`);
+    const isSend = request.method === 'POST' && !isDownload && rest.length === 1 && rest[0] === 'messages';
+    api.requests.push(`${isSend ? 'send' : isDownload ? 'download' : 'meta'} ${mediaId}`);
     const fail = (status: number, message: string) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message, code: status } }));
     };
     if (api.down) return fail(503, 'Service temporarily unavailable');
     if (request.headers.authorization !== `Bearer ${options.accessToken}`) return fail(401, 'Invalid OAuth access token');
+    if (isSend) return acceptMessage(request, response, mediaId, fail);
     if (rest.length > 0) return fail(404, 'Unknown path');
     const file = fileFor(mediaId);
     if (!file) return fail(404, `Unsupported get request. Object with ID '${mediaId}' does not exist`);
@@ -112,6 +135,29 @@ export async function startFakeGraphApi(options: { accessToken: string; serveUnk
     }
     response.end();
   });
+  /** Like Meta: validates the body, answers the contact and the new message's id. */
+  async function acceptMessage(request: IncomingMessage, response: ServerResponse, phoneNumberId: string, fail: (status: number, message: string) => void) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    let message: { messaging_product?: unknown; to?: unknown; type?: unknown; text?: { body?: unknown } };
+    try {
+      message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return fail(400, 'Invalid JSON body');
+    }
+    if (message.messaging_product !== 'whatsapp') return fail(400, '(#100) The parameter messaging_product is required.');
+    if (typeof message.to !== 'string' || message.to === '') return fail(400, '(#100) The parameter to is required.');
+    if (message.type === 'text' && typeof message.text?.body !== 'string') return fail(400, '(#100) The parameter text[\'body\'] is required.');
+    if (api.sendFailures > 0) {
+      api.sendFailures -= 1;
+      return fail(503, 'Service temporarily unavailable');
+    }
+    const wamid = `wamid.FAKE${createHash('sha256').update(`${phoneNumberId}:${message.to}:${sent.length}:${Date.now()}`).digest('hex').slice(0, 32).toUpperCase()}`;
+    sent.push({ phoneNumberId, to: message.to, type: String(message.type ?? 'text'), body: message.text?.body as string | undefined, wamid, at: new Date().toISOString() });
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: message.to, wa_id: message.to }], messages: [{ id: wamid }] }));
+  }
+
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v25.0`;
   return api;

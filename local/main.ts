@@ -18,7 +18,7 @@ console.log(`Vigia local stack ready
   verify token   ${shown('verifyToken', 'WHATSAPP_VERIFY_TOKEN')}
   access token   ${shown('accessToken', 'WHATSAPP_ACCESS_TOKEN')}
   media from     ${stack.fakeGraphApiUrl ? `${stack.fakeGraphApiUrl}  (built-in fake Graph API: no WHATSAPP_ACCESS_TOKEN given)` : (process.env.WHATSAPP_GRAPH_API_URL ?? "Meta's Graph API")}
-${stack.recovered > 0 ? `  recovered      ${stack.recovered} archived webhooks that were not projected before the last stop\n` : ''}
+${stack.config.privacy?.employeeNotice ? `  notices        usage policy ${stack.config.privacy.employeeNotice.policyVersion} e-mailed to the outbox; links at ${info.url}/notice/ack  (npx vigia lines)\n` : ''}${stack.config.privacy?.disclosure?.enabled ? `  disclosure     new contacts get the first-contact notice through the Graph API above\n` : ''}${stack.recovered > 0 ? `  recovered      ${stack.recovered} archived webhooks that were not projected before the last stop\n` : ''}
 Try: npm run simulate   then   npx vigia messages   and   npx vigia media`);
 
 let stopping = false;

@@ -7,6 +7,9 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { DynamoDbArchiveRepository } from '../shared/adapters/dynamodb-archive-repository';
 import { S3RawArchive } from '../shared/adapters/s3-raw-archive';
+import { DynamoDbPrivacyRepository } from '../shared/adapters/dynamodb-privacy-repository';
+import { S3ArchiveObjects } from '../shared/adapters/s3-archive-objects';
+import { sweepRetention } from '../shared/privacy/retention-sweep';
 import { createDynamoDbClient, createS3Client } from '../shared/clients';
 import { ARCHIVE_PREFIXES } from '../shared/resources/definitions';
 import { ensureBucket, ensureTable } from '../shared/resources/local-provisioning';
@@ -20,6 +23,7 @@ import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config
 import type { FlowState } from '../shared/domain/compliance';
 import type { LocalMeter } from './metering';
 import { WorkQueue } from './work-queue';
+import { NOTICE_ACK_PATH } from '../shared/privacy/employee-notice';
 
 export const LOCAL_BUCKET = 'vigia-archive';
 /** The analytics bucket (`vigia export` writes `exports/` there): a bucket of its own, as on AWS. */
@@ -89,6 +93,8 @@ export interface LocalStack {
   /** Where local alert notifications go (JSON lines), as `vigia notifications` lists them. */
   outboxFile: string;
   config: VigiaConfig;
+  /** Sends the employee notices that are due (it also runs at start). */
+  sendNotices(): Promise<unknown>;
   /** Runs the media sweeper now (it also runs every VIGIA_MEDIA_SWEEP_SECONDS). */
   sweepMedia(): Promise<unknown>;
   stop(): Promise<void>;
@@ -138,6 +144,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const useFakeGraph =
     env.VIGIA_FAKE_GRAPH_API === '1' || (env.VIGIA_FAKE_GRAPH_API !== '0' && !env.WHATSAPP_ACCESS_TOKEN && !env.WHATSAPP_GRAPH_API_URL);
   const fakeGraph = useFakeGraph ? await startFakeGraphApi({ accessToken: secrets.accessToken, serveUnknown: true }) : undefined;
+  const disclosureEnabled = config.privacy?.disclosure?.enabled === true;
+  const noticeEnabled = config.privacy?.employeeNotice !== undefined;
+  if (!disclosureEnabled) delete process.env.DISCLOSURE_FUNCTION;
+  if (!config.retention) delete process.env.RETENTION_DAYS;
   Object.assign(process.env, {
     ARCHIVE_BUCKET: LOCAL_BUCKET,
     ARCHIVE_TABLE: LOCAL_TABLE,
@@ -154,6 +164,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     COMPLIANCE_STATE_MACHINE_ARN: 'local://compliance',
     ALERTS_TOPIC_ARN: 'local://outbox',
     VIGIA_OUTBOX_FILE: outboxFile,
+    // Privacy (README "Privacy and LGPD"): notice e-mails go to the outbox, like alert e-mails.
+    NOTICE_MAILER: 'local://outbox',
+    VIGIA_NOTICE_SIGNING_KEY: secrets.noticeSigningKey,
+    ...(disclosureEnabled ? { DISCLOSURE_FUNCTION: 'local://disclosure' } : {}),
+    // Retention: records get `expiresAt`; dynalite has no TTL, so the sweep below deletes what expired.
+    ...(config.retention ? { RETENTION_DAYS: String(config.retention.days) } : {}),
     // Nothing leaves the machine locally: sentiment is decided by the offline analyzer.
     ...(options.comprehendEndpoint
       ? { VIGIA_OFFLINE_SENTIMENT: '0', AWS_ENDPOINT_URL_COMPREHEND: options.comprehendEndpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
@@ -198,6 +214,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
   });
 
+  // First-contact disclosure: ingest hands new inbound messages over (an asynchronous Lambda
+  // invocation on AWS, whose retries this queue stands in for) to the same handler.
+  const disclosureHandler = disclosureEnabled
+    ? metered('disclosure', (await import('../functions/disclosure/handler')).handler as unknown as Handler<{ messageIds: string[] }, unknown>)
+    : undefined;
+  const disclosureQueue = new WorkQueue<string>({
+    concurrency: 1,
+    batchSize: 100,
+    maxAttempts: 3,
+    process: async (messageIds) => {
+      await disclosureHandler!({ messageIds }, lambdaContext('vigia-disclosure'));
+      return [];
+    },
+    onGiveUp: (messageId, error) => console.error(`vigia: disclosure gave up on message ${messageId}: ${(error as Error | undefined)?.message}`),
+  });
+  if (disclosureHandler) {
+    inProcessQueues.set('disclosure', {
+      send: async (messageIds) => {
+        meter?.count('Lambda.Invoke', Math.ceil(messageIds.length / 100));
+        messageIds.forEach((messageId) => disclosureQueue.push(messageId));
+      },
+    });
+  }
+  // Employee notice: the acknowledgement route, and the sender (run below once the URL is known).
+  const noticeAck = noticeEnabled ? metered('noticeAck', (await import('../functions/notice-ack/handler')).handler as unknown as Handler<unknown, any>) : undefined;
+
   let sequence = 0;
   const queue = sqsQueue('ingest', ingest, { concurrency: options.ingestConcurrency ?? 4, batchSize: 10, maxAttempts: 5 });
   const mediaQueue = sqsQueue('media', mediaFetch, { concurrency: options.pipelineConcurrency ?? 2, batchSize: 1, maxAttempts: 3 });
@@ -226,6 +268,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         response.end(JSON.stringify({ status: 'ok', pendingIngest: queue.size }));
         return;
       }
+      if (path === NOTICE_ACK_PATH && noticeAck) {
+        const body = await readBody(request, 64 * 1024);
+        meter?.count('ApiGateway.Request');
+        writeResult(response, await noticeAck(toApiGatewayEvent(request, body, `${request.method} ${NOTICE_ACK_PATH}`), lambdaContext('vigia-notice-ack')));
+        return;
+      }
       if (path !== '/webhook') {
         writeResult(response, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not_found', message: `no route for ${request.method} ${path}` }) });
         return;
@@ -250,6 +298,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     server.listen(port, '127.0.0.1', () => done());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // Employee notices due for the current policy version (on AWS: after each deploy and daily).
+  // The links point at this stack; the e-mails go to the outbox.
+  process.env.VIGIA_PUBLIC_URL = url;
+  const noticeSender = noticeEnabled ? metered('notice', (await import('../functions/notice/handler')).handler as unknown as Handler<unknown, unknown>) : undefined;
+  const sendNotices = async () => {
+    if (!noticeSender) return { results: [] };
+    return noticeSender({}, lambdaContext('vigia-notice')).catch((error: Error) => {
+      console.error(`vigia: employee notices failed: ${error.message}`);
+      return { error: error.message };
+    });
+  };
+  await sendNotices();
+
+  // Retention: what DynamoDB's TTL and the S3 lifecycle rules do on AWS (README "Privacy and LGPD").
+  if (config.retention) {
+    await sweepRetention({ repository: new DynamoDbPrivacyRepository(db, LOCAL_TABLE), objects: new S3ArchiveObjects(s3, LOCAL_BUCKET), retention: config.retention }).catch((error: Error) =>
+      console.error(`vigia: retention sweep failed: ${error.message}`),
+    );
+  }
 
   // Crash recovery: raw bodies acknowledged before a crash but never projected.
   const archive = new S3RawArchive(s3, LOCAL_BUCKET);
@@ -304,13 +372,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     fakeGraphApiUrl: fakeGraph?.url,
     drained: async () => {
       // Ingest feeds the media queue and the compliance flow, which feed each other: wait until all are quiet.
-      while (queue.size + mediaQueue.size + compliance.queue.size > 0) {
+      while (queue.size + mediaQueue.size + compliance.queue.size + disclosureQueue.size > 0) {
         await queue.drained();
         await mediaQueue.drained();
         await compliance.queue.drained();
+        await disclosureQueue.drained();
       }
     },
-    pendingIngest: () => queue.size + mediaQueue.size + compliance.queue.size,
+    pendingIngest: () => queue.size + mediaQueue.size + compliance.queue.size + disclosureQueue.size,
+    sendNotices,
     pausePipeline: () => queue.pause(),
     resumePipeline: () => queue.resume(),
     outboxFile,
@@ -331,6 +401,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       compliance.queue.close();
       inProcessQueues.delete('media');
       inProcessQueues.delete('compliance');
+      await disclosureQueue.drained();
+      disclosureQueue.close();
+      inProcessQueues.delete('disclosure');
       await fakeGraph?.close();
       await s3Server.close();
       await new Promise<void>((done) => dynamoServer.close(() => done()));

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ALERT_STATUSES, AlertTransitionError } from '../../shared/adapters/dynamodb-alert-repository';
 import type { OutboxEntry } from '../../shared/adapters/alert-publishers';
+import type { NoticeOutboxEntry } from '../../shared/adapters/notice-mailers';
 import type { Alert, AlertStatus } from '../../shared/domain/compliance';
 import { CliError, UsageError } from '../errors';
 import type { Target } from '../target';
@@ -60,8 +61,10 @@ export function listNotifications(target: Target, options: { json: boolean }, ou
   const entries = readFileSync(target.outboxFile, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as OutboxEntry);
+    .map((line) => JSON.parse(line) as OutboxEntry | NoticeOutboxEntry);
   for (const entry of entries) {
-    out(options.json ? JSON.stringify(entry) : `${entry.at}  ${entry.channel.padEnd(5)}  ${entry.recipient}  ${entry.alertId}  ${entry.subject}`);
+    // Alert notifications name their alert; employee notices (`kind: notice`) their line.
+    const about = 'kind' in entry && entry.kind === 'notice' ? `notice ${entry.lineId}` : (entry as OutboxEntry).alertId;
+    out(options.json ? JSON.stringify(entry) : `${entry.at}  ${entry.channel.padEnd(5)}  ${entry.recipient}  ${about}  ${entry.subject}`);
   }
 }

@@ -8,16 +8,18 @@ export interface ReplaySummary {
   duplicates: number;
   conflicts: number;
   failed: number;
+  /** Records of erased contacts left out (README "Privacy and LGPD"). */
+  erased: number;
 }
 
 /**
  * `vigia replay`: rebuilds every record from the raw archive with the same projection the
  * ingest function runs. Idempotent: a second replay creates nothing.
  */
-export async function replay(target: Target, options: { sinceDay?: string; concurrency?: number }): Promise<ReplaySummary> {
+export async function replay(target: Target, options: { sinceDay?: string; concurrency?: number; retentionDays?: number }): Promise<ReplaySummary> {
   const keys: string[] = [];
   for await (const object of target.archive.listRaw({ sinceDay: options.sinceDay })) keys.push(object.key);
-  const summary: ReplaySummary = { webhooks: keys.length, created: 0, duplicates: 0, conflicts: 0, failed: 0 };
+  const summary: ReplaySummary = { webhooks: keys.length, created: 0, duplicates: 0, conflicts: 0, failed: 0, erased: 0 };
   const bar = progressBar('replaying');
   let done = 0;
   let next = 0;
@@ -26,7 +28,9 @@ export async function replay(target: Target, options: { sinceDay?: string; concu
     while (next < keys.length) {
       const key = keys[next++];
       try {
-        const result = await projectRawWebhook(key, { archive: target.archive, repository: target.repository });
+        // Erasure tombstones and holds apply as in the ingest function: a replay never brings erased records back.
+        const result = await projectRawWebhook(key, { archive: target.archive, repository: target.repository, privacy: target.privacy, retentionDays: options.retentionDays, rawTagger: target.objects });
+        summary.erased += result.erased ?? 0;
         summary.created += result.created;
         summary.duplicates += result.duplicates;
         summary.conflicts += result.conflicts;

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import * as z from 'zod';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -8,19 +9,36 @@ import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archiv
 import { DynamoDbMediaRepository } from '../../shared/adapters/dynamodb-media-repository';
 import { messageQueueFor } from '../../shared/adapters/message-queues';
 import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
+import { disclosureStarterFor } from '../../shared/adapters/disclosure-starter';
 import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
+import { DynamoDbPrivacyRepository } from '../../shared/adapters/dynamodb-privacy-repository';
+import { S3ArchiveObjects } from '../../shared/adapters/s3-archive-objects';
 import { dynamoDbClient, s3Client } from '../../shared/clients';
 import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { logger, metrics } from '../../shared/powertools';
 import { projectRawWebhook } from './project-raw-webhook';
 import { rawKeysFromNotification } from './s3-event';
 
-const env = loadEnv(ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({ MEDIA_QUEUE_URL: required(), COMPLIANCE_STATE_MACHINE_ARN: required() }));
+const env = loadEnv(
+  ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({
+    MEDIA_QUEUE_URL: required(),
+    COMPLIANCE_STATE_MACHINE_ARN: required(),
+    /** The first-contact disclosure function (name or ARN; `local://disclosure` locally); unset when disclosure is off. */
+    DISCLOSURE_FUNCTION: required().optional(),
+    /** `retention.days` of the config: records get `expiresAt` (README "Privacy and LGPD"); unset: nothing expires. */
+    RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  }),
+);
 const dependencies = {
   archive: new S3RawArchive(s3Client(), env.ARCHIVE_BUCKET),
   repository: new DynamoDbArchiveRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
+  // Erasure tombstones and legal holds: an erased contact's records are never projected again.
+  privacy: new DynamoDbPrivacyRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
+  retentionDays: env.RETENTION_DAYS,
+  rawTagger: new S3ArchiveObjects(s3Client(), env.ARCHIVE_BUCKET),
   media: { repository: new DynamoDbMediaRepository(dynamoDbClient(), env.ARCHIVE_TABLE), queue: messageQueueFor(env.MEDIA_QUEUE_URL) },
   compliance: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
+  disclosure: env.DISCLOSURE_FUNCTION ? disclosureStarterFor(env.DISCLOSURE_FUNCTION) : undefined,
 };
 const processor = new BatchProcessor(EventType.SQS);
 

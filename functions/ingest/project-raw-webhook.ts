@@ -1,10 +1,15 @@
-import type { MessageRecord } from '../../shared/domain/records';
+import type { MessageRecord, NormalizedRecord } from '../../shared/domain/records';
 import type { ArchiveRepository, ProjectionSummary, SaveOutcome } from '../../shared/ports/archive-repository';
 import type { MediaRepository, NewMediaItem } from '../../shared/ports/media-repository';
 import type { MessageQueue } from '../../shared/ports/message-queue';
 import type { RawArchive } from '../../shared/ports/raw-archive';
 import type { ComplianceFlowStarter } from '../../shared/adapters/compliance-flow-starter';
+import type { DisclosureStarter } from '../../shared/adapters/disclosure-starter';
+import { insideServiceWindow, isDisclosureCandidate } from '../../shared/privacy/disclosure';
 import { normalizeWebhook } from '../../shared/whatsapp/normalize';
+import type { ObjectRetentionTagger, ProjectionPrivacy } from '../../shared/ports/subject-rights';
+import { isErased, recordContactIds, recordMessageIds } from '../../shared/privacy/erasure';
+import { coveringHold, expiryAt, recordExpiry, recordSubject, type LegalHold } from '../../shared/privacy/retention';
 
 export interface IngestDependencies {
   archive: RawArchive;
@@ -13,8 +18,23 @@ export interface IngestDependencies {
   media?: { repository: MediaRepository; queue: MessageQueue };
   /** Compliance: every new live message (not history backfill) runs the flow, which fetches its media first. */
   compliance?: ComplianceFlowStarter;
+  /**
+   * First-contact disclosure (README "Privacy and LGPD"): new inbound Cloud API messages still inside
+   * the 24-hour customer service window are handed over; the disclosure function decides whether the
+   * contact must be told. Absent when `privacy.disclosure` is not enabled.
+   */
+  disclosure?: DisclosureStarter;
   /** Parallel writes per webhook (a history chunk can carry thousands of messages). */
   concurrency?: number;
+  /**
+   * Erasures and holds: records of an erased contact are skipped (so a replay or a late Meta retry
+   * never brings them back); with `retentionDays`, held records are written without `expiresAt`.
+   */
+  privacy?: ProjectionPrivacy;
+  /** `retention.days` of the config: records get `expiresAt`. @default none (nothing expires) */
+  retentionDays?: number;
+  /** Re-tags the raw object `hold` when one of its records is under a legal hold (objects are written tagged `expire`). */
+  rawTagger?: ObjectRetentionTagger;
 }
 
 /**
@@ -35,20 +55,26 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
     return summary;
   }
 
-  const { records, issues } = normalizeWebhook(envelope);
-  summary.records = records.length;
-  summary.issues = issues;
-  const context = { rawKey, receivedAt: raw.metadata.receivedAt };
+  const normalized = normalizeWebhook(envelope);
+  summary.records = normalized.records.length;
+  summary.issues = normalized.issues;
+  const records = await withoutErased(normalized.records, deps.privacy, summary);
+  const holds: LegalHold[] = deps.retentionDays !== undefined && deps.privacy ? await deps.privacy.activeHolds() : [];
+  const held = holds.length > 0 && records.some((record) => coveringHold(holds, recordSubject(record)) !== undefined);
+  const context = { rawKey, receivedAt: raw.metadata.receivedAt, expiry: deps.retentionDays === undefined ? undefined : recordExpiry(deps.retentionDays, holds, raw.metadata.receivedAt) };
   const mediaJobs: string[] = [];
   const flows: string[] = [];
+  const disclosures: string[] = [];
   await forEachLimited(records, deps.concurrency ?? 8, async (record, index) => {
     const outcome: keyof SaveOutcome = await deps.repository.save(record, context, index);
     summary[outcome] += 1;
     if (record.kind !== 'message' || outcome === 'conflicts') return;
     const runsFlow = Boolean(deps.compliance) && record.source !== 'history' && (record.text !== undefined || record.media !== undefined);
     if (runsFlow && outcome === 'created') flows.push(record.id);
+    // Only the first projection of a message: a retried webhook (a duplicate) never hands it over again.
+    if (deps.disclosure && outcome === 'created' && isDisclosureCandidate(record) && insideServiceWindow(record.timestamp, new Date())) disclosures.push(record.id);
     if (deps.media && record.media) {
-      const item = await deps.media.repository.register(mediaItemOf(record, context.receivedAt));
+      const item = await deps.media.repository.register({ ...mediaItemOf(record, context.receivedAt), ...context.expiry?.(record) });
       // The flow downloads its message's file first; other files (history) go to the media queue.
       if (!runsFlow && item.state === 'pending' && item.attempts === 0) mediaJobs.push(JSON.stringify({ mediaId: item.mediaId }));
     }
@@ -56,8 +82,25 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
   // Sent before the marker: if this fails, the whole object is retried and the work sent again.
   if (mediaJobs.length > 0) await deps.media!.queue.send(mediaJobs);
   if (flows.length > 0) await deps.compliance!.start(flows);
-  await deps.repository.markProjected(rawKey, summary);
+  if (disclosures.length > 0) await deps.disclosure!.start(disclosures);
+  if (held && deps.rawTagger) await deps.rawTagger.tag(rawKey, 'hold');
+  await deps.repository.markProjected(rawKey, summary, expiryAt(deps.retentionDays, raw.metadata.receivedAt, held));
   return summary;
+}
+
+/** Drops the records of erased contacts (README "Privacy and LGPD"), counting them in the summary. */
+async function withoutErased(records: NormalizedRecord[], privacy: ProjectionPrivacy | undefined, summary: ProjectionSummary): Promise<NormalizedRecord[]> {
+  if (!privacy) return records;
+  const contactIds = recordContactIds(records);
+  if (contactIds.length === 0) return records;
+  const tombstones = await privacy.tombstones(contactIds);
+  if (tombstones.size === 0) return records;
+  const aboutErased = records.filter((record) => recordSubject(record).contactIds.some((id) => tombstones.has(id)));
+  const erasedMessageIds = await privacy.erasedMessages([...new Set(aboutErased.flatMap(recordMessageIds))]);
+  const kept = records.filter((record) => !isErased(record, tombstones, erasedMessageIds));
+  summary.erased = records.length - kept.length;
+  if (summary.erased > 0) summary.erasedContacts = [...tombstones.keys()].sort();
+  return kept;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {

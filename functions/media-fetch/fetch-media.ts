@@ -12,7 +12,8 @@ import type { MediaRepository, StoredMedia } from '../../shared/ports/media-repo
 
 /** Where verified files go, under their content address. */
 export interface MediaStore {
-  put(file: string, size: number, sha256: string, contentType: string, metadata: Record<string, string>): Promise<string>;
+  /** `retention`: the object's `vigia-retention` tag (`hold` for a file of a held message). @default 'expire' */
+  put(file: string, size: number, sha256: string, contentType: string, metadata: Record<string, string>, retention?: 'expire' | 'hold'): Promise<string>;
 }
 
 export interface FetchMediaDependencies {
@@ -93,7 +94,7 @@ async function downloadWithRetries(item: MediaItem, deps: FetchMediaDependencies
         continue;
       }
       const contentType = stored.sniffedMime ?? stored.declaredMime ?? 'application/octet-stream';
-      return { ...stored, s3Key: await deps.store.put(file, stored.size, stored.sha256, contentType, objectMetadata(item, stored)) };
+      return { ...stored, s3Key: await deps.store.put(file, stored.size, stored.sha256, contentType, objectMetadata(item, stored), item.heldExpiresAt !== undefined ? 'hold' : 'expire') };
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;
       if (error.status !== undefined && STALE_URL.has(error.status) && error.message.startsWith('media download') && urlRefreshes < 2) {

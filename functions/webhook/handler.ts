@@ -9,7 +9,8 @@ import { ArchiveBucketEnv, loadEnv } from '../../shared/config/env';
 import { problem, type HttpResult } from '../../shared/http/responses';
 import { logger, metrics } from '../../shared/powertools';
 import { whatsAppSecretsSource } from '../../shared/secrets';
-import { receiveWebhook, verifySubscription } from './receive-webhook';
+import { VIGIA_METRICS } from '../../infra/metric-names';
+import { receiveWebhook, verifySubscription, type LineEvents } from './receive-webhook';
 
 const env = loadEnv(ArchiveBucketEnv);
 const dependencies = {
@@ -31,10 +32,20 @@ async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
 
   // The signature covers the exact bytes Meta sent: never parse before verifying.
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-  const { response, outcome } = await receiveWebhook({ body, signature: event.headers['x-hub-signature-256'] }, dependencies);
-  metrics.addMetric(`Webhook_${outcome}`, MetricUnit.Count, 1);
+  const { response, outcome, lineEvents } = await receiveWebhook({ body, signature: event.headers['x-hub-signature-256'] }, dependencies);
+  metrics.addMetric(outcome === 'bad_signature' ? VIGIA_METRICS.webhookBadSignature : `Webhook_${outcome}`, MetricUnit.Count, 1);
+  if (lineEvents) publishLineEvents(lineEvents);
   if (outcome !== 'archived') logger.warn('webhook not acknowledged', { outcome, statusCode: response.statusCode, bytes: body.length });
   return response;
+}
+
+/** One metric per line, with the line as an extra dimension: what the capture-gap alarms watch. */
+function publishLineEvents(lineEvents: LineEvents): void {
+  for (const [lineId, count] of Object.entries(lineEvents)) {
+    const lineMetric = metrics.singleMetric();
+    lineMetric.addDimension(VIGIA_METRICS.lineDimension, lineId);
+    lineMetric.addMetric(VIGIA_METRICS.lineEventsReceived, MetricUnit.Count, count);
+  }
 }
 
 export const handler = middy(route).use(injectLambdaContext(logger)).use(logMetrics(metrics));

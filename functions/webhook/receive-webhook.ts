@@ -15,6 +15,9 @@ export interface WebhookDependencies {
 /** What happened to a POST, for metrics and logs (never the body). */
 export type WebhookOutcome = 'archived' | 'too_large' | 'bad_signature' | 'rejected_archived';
 
+/** Changes of an archived webhook per line (Meta's phone number ID): the capture-gap metric. */
+export type LineEvents = Record<string, number>;
+
 /**
  * Meta's verification handshake: `GET /webhook?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`.
  * The challenge is echoed as plain text (JSON-encoding it would add quotes and fail verification).
@@ -44,7 +47,7 @@ export async function verifySubscription(
 export async function receiveWebhook(
   request: { body: Buffer; signature: string | undefined },
   deps: WebhookDependencies,
-): Promise<{ response: HttpResult; outcome: WebhookOutcome }> {
+): Promise<{ response: HttpResult; outcome: WebhookOutcome; lineEvents?: LineEvents }> {
   if (request.body.length > MAX_WEBHOOK_BYTES) {
     return {
       outcome: 'too_large',
@@ -59,25 +62,46 @@ export async function receiveWebhook(
 
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const metadata = { signature: request.signature!, receivedAt };
-  const reason = envelopeProblem(request.body);
+  const { reason, parsed } = checkBody(request.body);
   if (reason) {
     // Signed by Meta but unusable: answer 400 so it is visible, and keep the bytes anyway.
     await deps.archive.putRejected(request.body, { ...metadata, reason });
     return { outcome: 'rejected_archived', response: problem(400, 'invalid_payload', reason) };
   }
   const key = await deps.archive.putRaw(request.body, metadata);
-  return { outcome: 'archived', response: json(200, { received: true, id: createHash('sha1').update(key).digest('hex').slice(0, 12) }) };
+  return {
+    outcome: 'archived',
+    response: json(200, { received: true, id: createHash('sha1').update(key).digest('hex').slice(0, 12) }),
+    lineEvents: lineEventsOf(parsed),
+  };
 }
 
-function envelopeProblem(body: Buffer): string | undefined {
+function checkBody(body: Buffer): { reason?: string; parsed?: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    return `body is not valid JSON (${(error as Error).message})`;
+    return { reason: `body is not valid JSON (${(error as Error).message})` };
   }
   const check = checkEnvelope(parsed);
-  return check.ok ? undefined : `not a WhatsApp Business Account webhook: ${check.reason}`;
+  return check.ok ? { parsed } : { reason: `not a WhatsApp Business Account webhook: ${check.reason}` };
+}
+
+/**
+ * Counts the changes of a valid envelope per `value.metadata.phone_number_id` (messages, echoes,
+ * statuses, history, app state: any of them shows the line is captured). Changes without one are
+ * not counted. O(number of changes), like the envelope check.
+ */
+export function lineEventsOf(envelope: unknown): LineEvents {
+  const counts: LineEvents = {};
+  const entries = (envelope as { entry?: Array<{ changes?: Array<{ value?: unknown }> }> }).entry ?? [];
+  for (const entry of entries) {
+    for (const change of entry.changes ?? []) {
+      const lineId = (change.value as { metadata?: { phone_number_id?: unknown } } | undefined)?.metadata?.phone_number_id;
+      if (typeof lineId === 'string' && /^\d{1,30}$/.test(lineId)) counts[lineId] = (counts[lineId] ?? 0) + 1;
+    }
+  }
+  return counts;
 }
 
 function constantTimeEquals(a: string, b: string): boolean {

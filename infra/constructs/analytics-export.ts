@@ -11,6 +11,7 @@ import { EXPORT_WATERMARK_KEY } from '../../shared/analytics/export-schema';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { ANALYTICS_PREFIXES } from '../../shared/resources/definitions';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
+import { AsyncDeadLetterQueue } from './async-dead-letter-queue';
 import { PipelineFunction } from './pipeline-function';
 
 /**
@@ -65,8 +66,15 @@ export class AnalyticsExport extends Construct {
     this.schedule = new events.Rule(this, 'Schedule', {
       description: `Runs the analytics export every ${config.analytics.scheduleHours} hour(s)`,
       schedule: events.Schedule.rate(Duration.hours(config.analytics.scheduleHours)),
-      // A run that outlives the next one's start is no use: retry within the hour only.
-      targets: [new eventsTargets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      // A run that outlives the next one's start is no use: retry within the hour only. An event
+      // EventBridge could not deliver goes to the stack's dead-letter queue (alarmed on).
+      targets: [
+        new eventsTargets.LambdaFunction(this.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: AsyncDeadLetterQueue.of(this, props.key).queue,
+        }),
+      ],
     });
 
     this.failedAlarm = this.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }).createAlarm(this, 'FailedAlarm', {

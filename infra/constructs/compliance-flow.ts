@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { FLOW_STATES } from '../../shared/domain/compliance';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
-import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS } from '../config';
+import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, logRetentionOf } from '../config';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { PipelineFunction } from './pipeline-function';
 
@@ -36,7 +36,10 @@ const RECORD_FAILURE_PAYLOAD = {
 export interface ComplianceFlowProps {
   /** Deployment config: its policies are inlined into the functions that apply them. */
   readonly config: VigiaConfig;
-  /** Key of the StatefulStack: encrypts the function and state machine log groups. */
+  /**
+   * Key of the StatefulStack: encrypts the state machine (definition and execution data), its log
+   * group and the function log groups.
+   */
   readonly key: kms.IKey;
   /** Archive bucket: the fetch-media task uploads files under `media/`. */
   readonly archiveBucket: s3.IBucket;
@@ -53,7 +56,7 @@ export interface ComplianceFlowProps {
   readonly graphApiUrl?: string;
   /**
    * Retention of the state machine's log group.
-   * @default RetentionDays.ONE_MONTH
+   * @default - the stage's retention (`logRetentionOf(scope)`)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -79,6 +82,8 @@ export interface ComplianceFlowProps {
  */
 export class ComplianceFlow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
+  /** Encrypts the state machine: callers of StartExecution need it (`bindStateMachine(…, encryptionKey)`). */
+  public readonly encryptionKey: kms.IKey;
   /** Encrypted log group of the state machine (execution events, without inputs and outputs). */
   public readonly logGroup: logs.LogGroup;
   /** `Prepare`: reads the message context. Table read only. */
@@ -97,6 +102,7 @@ export class ComplianceFlow extends Construct {
   public constructor(scope: Construct, id: string, props: ComplianceFlowProps) {
     super(scope, id);
     const { key, archiveBucket, archiveTable, whatsAppSecret, alertsTopic } = props;
+    this.encryptionKey = key;
 
     // The policies travel inside the bundles: one source of truth (the deployment config), no
     // runtime read of a parameter store, and a config change redeploys the functions that use it.
@@ -238,7 +244,7 @@ export class ComplianceFlow extends Construct {
       // the account's CloudWatch Logs resource policy (which has a size limit).
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${id}`,
       encryptionKey: key,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? logRetentionOf(this),
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -248,8 +254,16 @@ export class ComplianceFlow extends Construct {
       // duration. Its limit is 5 minutes per execution: the flow's own timeout ends a slow run
       // before that, counted as timed out (see the budget in infra/config.ts).
       stateMachineType: sfn.StateMachineType.EXPRESS,
+      // A fixed name (unique per stage: the stack name carries it): the role's key grant is scoped
+      // to the state machine's ARN (encryption context), which must be known before it exists.
+      stateMachineName: `${Stack.of(this).stackName}-${id}`,
       timeout: COMPLIANCE_FLOW.timeout,
       definitionBody: sfn.DefinitionBody.fromChainable(sfn.Chain.start(prepare).next(hasMedia)),
+      // Definition and execution data encrypted with the customer-managed key, not an AWS-owned
+      // one. CDK grants the state machine's role the key for this state machine's encryption
+      // context (and for its log delivery); whoever starts an execution needs the key as well
+      // (PipelineFunction.bindStateMachine with `encryptionKey`).
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key),
       tracingEnabled: true,
       logs: {
         destination: this.logGroup,

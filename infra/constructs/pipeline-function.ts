@@ -12,8 +12,9 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { REPO_ROOT } from '../config';
+import { logRetentionOf, REPO_ROOT } from '../config';
 import { FUNCTION_ENV } from '../function-env';
+import { AsyncDeadLetterQueue } from './async-dead-letter-queue';
 
 /**
  * ESM bundles have no `require`; some CommonJS dependencies bundled into them still call it.
@@ -38,7 +39,8 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const r
  * The SDK packages the functions import, all part of the runtime's SDK: client-comprehend
  * (DetectSentiment), client-dynamodb and lib-dynamodb (document client: Get/Put/Update/Query),
  * client-s3 (Get/Put/ListObjectsV2), client-secrets-manager (through Powertools parameters),
- * client-sfn (StartExecution), client-sns (Publish), client-sqs (SendMessageBatch). None is
+ * client-sfn (StartExecution), client-sns (Publish), client-sqs (SendMessageBatch), client-lambda
+ * (Invoke: ingest → disclosure), client-sesv2 (SendEmail: the employee notice). None is
  * missing from the runtime, so none is bundled. A package the runtime does not ship (a client
  * newer than the runtime's SDK) must be bundled instead: then replace the wildcard by the
  * explicit list of runtime packages (esbuild has no "external except"). test/infra/bundling.test.ts
@@ -55,8 +57,10 @@ export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smit
 export const RUNTIME_SDK_PACKAGES: readonly string[] = [
   '@aws-sdk/client-comprehend',
   '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-lambda',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-sesv2',
   '@aws-sdk/client-sfn',
   '@aws-sdk/client-sns',
   '@aws-sdk/client-sqs',
@@ -73,6 +77,12 @@ export const BUNDLING_ALIASES: Readonly<Record<string, string>> = {
   yaml: path.join(REPO_ROOT, 'infra', 'bundling', 'yaml-unavailable.ts'),
 };
 
+/**
+ * Name of the inline policy of every PipelineFunction's role with what each function needs on its
+ * own resources: its log group and its dead-letter queue (see the constructor).
+ */
+export const FUNCTION_BASELINE_POLICY = 'FunctionBaseline';
+
 export type TableAccess = 'read' | 'readWrite';
 /**
  * - `read`: GetObject.
@@ -81,17 +91,21 @@ export type TableAccess = 'read' | 'readWrite';
  *   PutObject for small files; CreateMultipartUpload / UploadPart / CompleteMultipartUpload for
  *   larger ones, and AbortMultipartUpload when it fails). No read, no delete, no listing, no
  *   object versions.
+ * - `write` and `upload` include PutObjectTagging: new objects carry the `vigia-retention` tag the
+ *   retention lifecycle rules filter on (S3 authorizes `x-amz-tagging` on PutObject with it).
+ * - `tag`: PutObjectTagging alone (ingest re-tags a raw webhook `hold` when a legal hold covers it).
  */
-export type PrefixAccess = 'read' | 'write' | 'upload';
+export type PrefixAccess = 'read' | 'write' | 'upload' | 'tag';
 
 const PREFIX_ACCESS: Record<PrefixAccess, { readonly s3: string[]; readonly kms: string[] }> = {
   read: { s3: ['s3:GetObject'], kms: ['kms:Decrypt'] },
-  write: { s3: ['s3:PutObject'], kms: ['kms:GenerateDataKey'] },
+  write: { s3: ['s3:PutObject', 's3:PutObjectTagging'], kms: ['kms:GenerateDataKey'] },
+  tag: { s3: ['s3:PutObjectTagging'], kms: [] },
   // CreateMultipartUpload / UploadPart / CompleteMultipartUpload are authorized as s3:PutObject.
   // With SSE-KMS, CreateMultipartUpload generates the data key (kms:GenerateDataKey) and
   // UploadPart / CompleteMultipartUpload decrypt it (kms:Decrypt).
   upload: {
-    s3: ['s3:PutObject', 's3:AbortMultipartUpload'],
+    s3: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
     kms: ['kms:GenerateDataKey', 'kms:Decrypt'],
   },
 };
@@ -131,9 +145,15 @@ export interface PipelineFunctionProps {
   readonly ephemeralStorageSize?: Size;
   /**
    * Retention of the function's log group.
-   * @default RetentionDays.ONE_MONTH
+   * @default - the stage's retention (`logRetentionOf(scope)`: the stack's `LOG_RETENTION_CONTEXT`, else one month)
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Dead-letter queue of the function's asynchronous invocations (EventBridge schedules, CDK
+   * Triggers, `InvocationType: Event` calls), after Lambda's own two retries.
+   * @default - the stack's AsyncDeadLetterQueue (one per stack, encrypted with `encryptionKey`)
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
   /**
    * Extra environment variables. Prefer the `bind*` helpers, which set the variable and the grant together.
    * @default - only the Powertools variables and NODE_OPTIONS
@@ -152,12 +172,20 @@ export interface PipelineFunctionProps {
 /**
  * The defaults every Vigia function shares: Node.js 22 on ARM64, an ESM bundle (minified, with
  * source maps; the AWS SDK is the runtime's) built by the local esbuild, active X-Ray tracing, an explicit log group with a
- * retention and the archive key, and the Powertools environment.
+ * retention and the archive key, and the Powertools environment. Its own role, with no managed
+ * policy: it may write to its own log group, send failed asynchronous events to its dead-letter
+ * queue (the stack's AsyncDeadLetterQueue unless given another), and put X-Ray traces (CDK's
+ * tracing grant: `xray:PutTraceSegments` and `xray:PutTelemetryRecords` support no resource
+ * types, so their Resource is "*").
  *
  * Grants go through the `bind*` helpers, which set the environment variable the function reads
  * and the narrowest permission it needs in one call, so neither is ever forgotten.
  */
 export class PipelineFunction extends NodejsFunction {
+  /** The function's own log group (explicit, encrypted, with a retention). */
+  public readonly functionLogGroup: logs.LogGroup;
+  /** Where Lambda puts the function's failed asynchronous invocations. */
+  public readonly asyncDeadLetterQueue: sqs.IQueue;
   /**
    * The esbuild `define` replacements the bundle is built with (empty when none). Kept so tests
    * can check what is inlined without running esbuild.
@@ -170,10 +198,29 @@ export class PipelineFunction extends NodejsFunction {
 
   public constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? logRetentionOf(scope),
       encryptionKey: props.encryptionKey,
       // Operational logs, not the archive: they go with the function.
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const deadLetterQueue = props.deadLetterQueue ?? AsyncDeadLetterQueue.of(scope, props.encryptionKey).queue;
+    // The function's own role, not CDK's default one: that one attaches the AWS managed
+    // AWSLambdaBasicExecutionRole policy (CreateLogGroup, CreateLogStream, PutLogEvents on every
+    // log group of the account). This one's inline FunctionBaseline policy allows what every
+    // function needs, on its own resources only: writing to its log group (which exists already,
+    // so no CreateLogGroup) and sending failed asynchronous events to its dead-letter queue (Lambda
+    // does it with the function's role; an encrypted queue needs the key, through SQS only). It is
+    // part of the role itself, so it exists when Lambda checks the dead-letter queue permission at
+    // creation. The bind* helpers add everything else (the role's default policy).
+    const baseline = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }),
+    ];
+    if (deadLetterQueue.encryptionMasterKey) baseline.push(sqsProducerKeyStatement(deadLetterQueue.encryptionMasterKey));
+    const role = new iam.Role(scope, `${id}ServiceRole`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+      inlinePolicies: { [FUNCTION_BASELINE_POLICY]: new iam.PolicyDocument({ statements: baseline }) },
     });
 
     super(scope, id, {
@@ -189,6 +236,7 @@ export class PipelineFunction extends NodejsFunction {
       ephemeralStorageSize: props.ephemeralStorageSize,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
+      role,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'Vigia',
         POWERTOOLS_METRICS_NAMESPACE: 'Vigia',
@@ -210,6 +258,11 @@ export class PipelineFunction extends NodejsFunction {
         define: props.define,
       },
     });
+    // Not the `deadLetterQueue` prop: it would add sqs:SendMessage to the role's default policy
+    // instead of FunctionBaseline (the same permission, granted above).
+    (this.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn: deadLetterQueue.queueArn };
+    this.asyncDeadLetterQueue = deadLetterQueue;
+    this.functionLogGroup = logGroup;
     this.bundlingDefine = { ...props.define };
     this.bundlingExternals = [...RUNTIME_PROVIDED_MODULES];
     this.bundlingAliases = { ...BUNDLING_ALIASES };
@@ -238,7 +291,7 @@ export class PipelineFunction extends NodejsFunction {
     this.addEnvironment(FUNCTION_ENV.archiveBucket, bucket.bucketName);
     const actions = PREFIX_ACCESS[access];
     this.addToRolePolicy(new iam.PolicyStatement({ actions: actions.s3, resources: [bucket.arnForObjects(`${prefix}*`)] }));
-    if (bucket.encryptionKey) {
+    if (bucket.encryptionKey && actions.kms.length > 0) {
       // With a bucket key, S3 asks KMS for a data key on writes and to decrypt it on reads
       // (and on the parts of a multipart upload).
       this.addToRolePolicy(
@@ -264,15 +317,7 @@ export class PipelineFunction extends NodejsFunction {
   public bindQueueSender(queue: sqs.IQueue, envName: string): this {
     this.addEnvironment(envName, queue.queueUrl);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-    if (queue.encryptionMasterKey) {
-      this.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [queue.encryptionMasterKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${Aws.REGION}.amazonaws.com` } },
-        }),
-      );
-    }
+    if (queue.encryptionMasterKey) this.addToRolePolicy(sqsProducerKeyStatement(queue.encryptionMasterKey));
     return this;
   }
 
@@ -307,14 +352,31 @@ export class PipelineFunction extends NodejsFunction {
 
   /**
    * Sets `envName` to the state machine ARN and grants `states:StartExecution` on that state
-   * machine only: no DescribeExecution, StopExecution or other state machines.
+   * machine only: no DescribeExecution, StopExecution or other state machines. With the key the
+   * state machine is encrypted with (`encryptionKey`), also what starting an execution needs on it.
    *
    * Not `stateMachine.grantStartExecution()`: same action today, but the explicit statement keeps
    * the grant visible next to the variable it goes with.
    */
-  public bindStateMachine(stateMachine: sfn.IStateMachine, envName: string = FUNCTION_ENV.complianceStateMachineArn): this {
+  public bindStateMachine(
+    stateMachine: sfn.IStateMachine,
+    envName: string = FUNCTION_ENV.complianceStateMachineArn,
+    encryptionKey?: kms.IKey,
+  ): this {
     this.addEnvironment(envName, stateMachine.stateMachineArn);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }));
+    if (encryptionKey) {
+      // A state machine encrypted with a customer-managed key encrypts the execution input with
+      // the caller's credentials: StartExecution needs GenerateDataKey and Decrypt on the key,
+      // for this state machine's encryption context only.
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachine.stateMachineArn } },
+        }),
+      );
+    }
     return this;
   }
 
@@ -342,4 +404,16 @@ export class PipelineFunction extends NodejsFunction {
     }
     return this;
   }
+}
+
+/**
+ * What a producer of a queue encrypted with a customer-managed key needs on the key:
+ * GenerateDataKey and Decrypt (the SQS developer guide), limited to calls made through SQS.
+ */
+function sqsProducerKeyStatement(key: kms.IKey): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `sqs.${Aws.REGION}.amazonaws.com` } },
+  });
 }

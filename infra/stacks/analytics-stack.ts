@@ -1,12 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
+import { LOG_RETENTION_CONTEXT, OTHER_STAGE_DEFAULTS } from '../config';
 import { AnalyticsExport } from '../constructs/analytics-export';
+import { AsyncDeadLetterQueue } from '../constructs/async-dead-letter-queue';
+import { notifyOnAlarm } from '../constructs/ops-notifications';
 
 export interface AnalyticsStackProps extends StackProps {
   /** Deployment stage (already validated by the app). */
@@ -19,11 +21,13 @@ export interface AnalyticsStackProps extends StackProps {
   readonly archiveTable: dynamodb.ITable;
   /** The StatefulStack's analytics bucket, where the export writes `exports/`. */
   readonly analyticsBucket: s3.IBucket;
+  /** The ops topic (StatefulStack): every alarm of this stack notifies it. */
+  readonly opsTopic: sns.ITopic;
   /**
-   * Topic notified when the export alarm goes into ALARM.
-   * @default - the alarm has no action (visible in the CloudWatch console only)
+   * Retention of the stack's log group, in days.
+   * @default 30
    */
-  readonly alarmTopic?: sns.ITopic;
+  readonly logRetentionDays?: number;
 }
 
 /**
@@ -36,9 +40,13 @@ export interface AnalyticsStackProps extends StackProps {
  */
 export class AnalyticsStack extends Stack {
   public readonly analyticsExport: AnalyticsExport;
+  /** Failed asynchronous deliveries of this stack: export invocations and schedule events. */
+  public readonly asyncDeadLetterQueue: AsyncDeadLetterQueue;
 
   public constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
     super(scope, id, props);
+    this.node.setContext(LOG_RETENTION_CONTEXT, props.logRetentionDays ?? OTHER_STAGE_DEFAULTS.logRetentionDays);
+    this.asyncDeadLetterQueue = AsyncDeadLetterQueue.of(this, props.key);
 
     this.analyticsExport = new AnalyticsExport(this, 'AnalyticsExport', {
       config: props.config,
@@ -46,7 +54,7 @@ export class AnalyticsStack extends Stack {
       archiveTable: props.archiveTable,
       analyticsBucket: props.analyticsBucket,
     });
-    if (props.alarmTopic) this.analyticsExport.failedAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
+    notifyOnAlarm(this, props.opsTopic);
 
     new CfnOutput(this, 'AnalyticsExportFunctionName', {
       description: 'Function that exports the archive to Parquet (hourly; `vigia export --stage` invokes it)',

@@ -3,7 +3,6 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -18,8 +17,21 @@ import type { Construct } from 'constructs';
 import { subscriptionsFromConfig } from '../../shared/compliance/notifications';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
-import { INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, WEBHOOK_FUNCTION } from '../config';
+import {
+  INGEST_FUNCTION,
+  LOG_RETENTION_CONTEXT,
+  logRetentionOf,
+  MEDIA_FETCH_FUNCTION,
+  MEDIA_SWEEPER_FUNCTION,
+  OTHER_STAGE_DEFAULTS,
+  WEBHOOK_FUNCTION,
+  WEBHOOK_ALARMS,
+} from '../config';
+import { AsyncDeadLetterQueue } from '../constructs/async-dead-letter-queue';
 import { ComplianceFlow } from '../constructs/compliance-flow';
+import { ContactDisclosure } from '../constructs/contact-disclosure';
+import { EmployeeNotice } from '../constructs/employee-notice';
+import { notifyOnAlarm } from '../constructs/ops-notifications';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { FUNCTION_ENV } from '../function-env';
 import { VIGIA_METRICS } from '../metric-names';
@@ -49,10 +61,14 @@ export interface PipelineStackProps extends StackProps {
    */
   readonly graphApiUrl?: string;
   /**
-   * Topic notified when an alarm goes into ALARM.
-   * @default - the alarms have no actions (visible in the CloudWatch console only)
+   * The ops topic (StatefulStack): every alarm of this stack notifies it when it goes into ALARM.
    */
-  readonly alarmTopic?: sns.ITopic;
+  readonly opsTopic: sns.ITopic;
+  /**
+   * Retention of the stack's log groups (functions, state machine, API access logs), in days.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
   /**
    * Default-stage throttling of the webhook API.
    * @default - burst 500, rate 1000 requests per second
@@ -107,13 +123,42 @@ export class PipelineStack extends Stack {
   public readonly complianceFlowFailedAlarm: cloudwatch.Alarm;
   /** A compliance flow execution ran into the state machine's timeout (no RecordFailure then). */
   public readonly complianceFlowTimedOutAlarm: cloudwatch.Alarm;
+  /**
+   * The usage-policy notice to the lines' employees and its acknowledgement route (`/notice/ack`).
+   * Only with `privacy.employeeNotice` in the config.
+   */
+  public readonly employeeNotice?: EmployeeNotice;
+  /** The first-contact disclosure, fed by the ingest function. Only with `privacy.disclosure` enabled. */
+  public readonly contactDisclosure?: ContactDisclosure;
+  /**
+   * Failed asynchronous deliveries of this stack: function invocations, schedule targets, alert
+   * notifications (its alarm is `asyncDeadLetterQueue.alarm`).
+   */
+  public readonly asyncDeadLetterQueue: AsyncDeadLetterQueue;
+  /** More than `WEBHOOK_ALARMS.clientErrorRatePercent` % of the webhook API's requests answered 4xx. */
+  public readonly webhookClientErrorRateAlarm: cloudwatch.Alarm;
+  /** More than `WEBHOOK_ALARMS.serverErrorRatePercent` % of the webhook API's requests answered 5xx. */
+  public readonly webhookServerErrorRateAlarm: cloudwatch.Alarm;
+  /** POSTs whose signature did not verify (the webhook's `Webhook_bad_signature` metric). */
+  public readonly webhookSignatureFailureAlarm: cloudwatch.Alarm;
+  /**
+   * Capture gap, one per configured line that expects traffic (keyed by phone number ID): no
+   * webhook for the line in `ops.captureGapHours`, missing data counting as breaching.
+   */
+  public readonly captureGapAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  /** Amazon Comprehend throttled the sentiment check (`ComprehendThrottled`). */
+  public readonly comprehendThrottledAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: PipelineStackProps) {
     validateGraphApiUrl(props.graphApiUrl);
     const alertSubscriptions = subscriptionsFromConfig(props.config);
     validateAlertSubscriptions(alertSubscriptions);
     super(scope, id, props);
+    // Every log group below (functions, state machine, API) gets the stage's retention.
+    this.node.setContext(LOG_RETENTION_CONTEXT, props.logRetentionDays ?? OTHER_STAGE_DEFAULTS.logRetentionDays);
     const { key, archiveBucket, archiveTable, ingestQueue, mediaQueue, mediaDeadLetterQueue } = props;
+    // Created before the functions, which all use it (PipelineFunction's default dead-letter queue).
+    this.asyncDeadLetterQueue = AsyncDeadLetterQueue.of(this, key);
 
     // WhatsApp credentials, as JSON {appSecret, verifyToken, accessToken}. CloudFormation creates
     // the secret with a generated random `verifyToken` (usable as-is when registering the webhook
@@ -154,8 +199,12 @@ export class PipelineStack extends Stack {
       encryptionKey: key,
       memorySize: INGEST_FUNCTION.memorySize,
       timeout: INGEST_FUNCTION.timeout,
+      // Retention (README "Privacy and LGPD"): records are written with `expiresAt` (the table's TTL attribute).
+      environment: props.config.retention ? { RETENTION_DAYS: String(props.config.retention.days) } : undefined,
     })
       .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.raw, 'read')
+      // A raw webhook carrying a record under a legal hold is re-tagged `hold`, out of the lifecycle's reach.
+      .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.raw, 'tag')
       .bindArchiveTable(archiveTable, 'readWrite')
       .bindQueueSender(mediaQueue, FUNCTION_ENV.mediaQueueUrl);
     // The handler returns {batchItemFailures}; without reportBatchItemFailures Lambda would
@@ -207,7 +256,15 @@ export class PipelineStack extends Stack {
     this.mediaSweeperSchedule = new events.Rule(this, 'MediaSweeperSchedule', {
       description: `Vigia (${props.stage}): runs the media sweeper`,
       schedule: events.Schedule.rate(MEDIA_SWEEPER_FUNCTION.scheduleRate),
-      targets: [new eventsTargets.LambdaFunction(this.mediaSweeperFunction)],
+      targets: [
+        new eventsTargets.LambdaFunction(this.mediaSweeperFunction, {
+          // An event EventBridge could not deliver goes to the dead-letter queue; the next run
+          // (an hour later) does the same work, so retrying beyond it is no use.
+          deadLetterQueue: this.asyncDeadLetterQueue.queue,
+          retryAttempts: 2,
+          maxEventAge: MEDIA_SWEEPER_FUNCTION.scheduleRate,
+        }),
+      ],
     });
 
     // Compliance alerts, published by the notify task. Email and SMS subscriptions receive the
@@ -228,6 +285,8 @@ export class PipelineStack extends Stack {
           team: sns.SubscriptionFilter.stringFilter({ allowlist: [...subscription.filterPolicy.team] }),
           severityRank: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: minimum.numeric[1] }),
         },
+        // An alert SNS could not deliver (after its retries) is kept there, and alarmed on.
+        deadLetterQueue: this.asyncDeadLetterQueue.queue,
       });
     }
     this.alertSubscriptions = subscriptions;
@@ -242,8 +301,8 @@ export class PipelineStack extends Stack {
       graphApiUrl: props.graphApiUrl,
     });
     // New messages (ingest) and newly stored files (media fetch, queue path) start the flow.
-    this.ingestFunction.bindStateMachine(this.complianceFlow.stateMachine);
-    this.mediaFetchFunction.bindStateMachine(this.complianceFlow.stateMachine);
+    this.ingestFunction.bindStateMachine(this.complianceFlow.stateMachine, undefined, this.complianceFlow.encryptionKey);
+    this.mediaFetchFunction.bindStateMachine(this.complianceFlow.stateMachine, undefined, this.complianceFlow.encryptionKey);
 
     // Media alarms. The custom metrics come from Powertools EMF logs, so they carry the
     // `service` dimension (see VIGIA_METRICS). Missing data (no media, no runs) is not a breach.
@@ -292,19 +351,39 @@ export class PipelineStack extends Stack {
         alarmDescription:
           'A compliance flow execution timed out (nothing is recorded on the message): check the state machine logs for the slow task',
       });
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      const alarms = [
-        this.mediaOverdueAlarm,
-        this.mediaHashMismatchAlarm,
-        this.mediaDeadLetterAlarm,
-        this.complianceFlowFailedAlarm,
-        this.complianceFlowTimedOutAlarm,
-      ];
-      for (const alarm of alarms) {
-        alarm.addAlarmAction(action);
-      }
+    // Comprehend throttled the sentiment check (after the SDK's retries; the flow retries the task,
+    // then reports the sentiment as failed): the account's Comprehend quota is too small for the traffic.
+    this.comprehendThrottledAlarm = customMetric(VIGIA_METRICS.comprehendThrottled, cloudwatch.Stats.SUM).createAlarm(this, 'ComprehendThrottledAlarm', {
+      ...atLeastOnce,
+      alarmDescription:
+        'Amazon Comprehend throttled the sentiment check: messages may lose their sentiment check. Raise the DetectSentiment quota (Service Quotas) or use sentiment.analyzer: screened',
+    });
+    // Capture gap: one alarm per configured line that normally talks. The webhook function publishes
+    // LineEventsReceived (with the line's phone number ID as the LineId dimension) for every webhook
+    // it archives; no data for `captureGapHours` hours in a row is a breach (missing data counts).
+    const captureGapHours = props.config.ops.captureGapHours;
+    const captureGapAlarms: Record<string, cloudwatch.Alarm> = {};
+    for (const line of props.config.lines) {
+      if (line.expectTraffic === false) continue;
+      captureGapAlarms[line.phoneNumberId] = new cloudwatch.Metric({
+        namespace: VIGIA_METRICS.namespace,
+        metricName: VIGIA_METRICS.lineEventsReceived,
+        dimensionsMap: { ...VIGIA_METRICS.dimensions, [VIGIA_METRICS.lineDimension]: line.phoneNumberId },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.hours(1),
+      }).createAlarm(this, `CaptureGapAlarm${line.phoneNumberId}`, {
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: captureGapHours,
+        datapointsToAlarm: captureGapHours,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription:
+          `Capture gap: no webhook for line ${line.phoneNumberId} (${line.employee}) in ${captureGapHours} h. ` +
+          "Check the Meta app's webhook subscription and callback URL, the webhook API's errors, and the phone itself " +
+          '(set expectTraffic: false on lines that may stay quiet that long)',
+      });
     }
+    this.captureGapAlarms = captureGapAlarms;
 
     // The default stage is created explicitly: HttpApi's own default stage takes no throttling.
     this.api = new HttpApi(this, 'WebhookApi', {
@@ -316,8 +395,55 @@ export class PipelineStack extends Stack {
     });
     this.api.addRoutes({ path: '/webhook', methods: [HttpMethod.GET, HttpMethod.POST], integration });
 
+    // Webhook API health. Meta retries a delivery answered 5xx (appSecret not set, a failed S3
+    // write) for up to 7 days, so a 5xx rate means deliveries are delayed, not lost, yet. A 4xx
+    // rate means requests refused: bad signatures (a wrong appSecret refuses every delivery, and
+    // Meta gives up on them), failed verifications, oversized or unusable bodies.
+    const errorRate = (errors: cloudwatch.IMetric, minimumRequests: number, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: `IF(requests >= ${minimumRequests}, 100 * errors / requests, 0)`,
+        usingMetrics: { errors, requests: this.api.metricCount({ statistic: cloudwatch.Stats.SUM, period: WEBHOOK_ALARMS.period }) },
+        period: WEBHOOK_ALARMS.period,
+        label,
+      });
+    this.webhookClientErrorRateAlarm = errorRate(
+      this.api.metricClientError({ statistic: cloudwatch.Stats.SUM, period: WEBHOOK_ALARMS.period }),
+      WEBHOOK_ALARMS.clientErrorMinimumRequests,
+      'Webhook API 4xx rate (%)',
+    ).createAlarm(this, 'WebhookClientErrorRateAlarm', {
+      threshold: WEBHOOK_ALARMS.clientErrorRatePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: WEBHOOK_ALARMS.evaluationPeriods,
+      datapointsToAlarm: WEBHOOK_ALARMS.evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `More than ${WEBHOOK_ALARMS.clientErrorRatePercent} % of the webhook API's requests were refused (4xx): check the webhook function logs (bad signatures: the appSecret in the WhatsApp secret)`,
+    });
+    this.webhookServerErrorRateAlarm = errorRate(
+      this.api.metricServerError({ statistic: cloudwatch.Stats.SUM, period: WEBHOOK_ALARMS.period }),
+      1,
+      'Webhook API 5xx rate (%)',
+    ).createAlarm(this, 'WebhookServerErrorRateAlarm', {
+      threshold: WEBHOOK_ALARMS.serverErrorRatePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: WEBHOOK_ALARMS.evaluationPeriods,
+      datapointsToAlarm: WEBHOOK_ALARMS.evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `More than ${WEBHOOK_ALARMS.serverErrorRatePercent} % of the webhook API's requests failed (5xx; Meta retries them): is appSecret set in the WhatsApp secret? Check the webhook function logs`,
+    });
+    this.webhookSignatureFailureAlarm = customMetric(VIGIA_METRICS.webhookBadSignature, cloudwatch.Stats.SUM)
+      .with({ period: WEBHOOK_ALARMS.period })
+      .createAlarm(this, 'WebhookSignatureFailureAlarm', {
+        threshold: WEBHOOK_ALARMS.badSignatures,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription:
+          `At least ${WEBHOOK_ALARMS.badSignatures} webhook POSTs in 5 minutes had an invalid X-Hub-Signature-256: the appSecret in the WhatsApp secret ` +
+          "is not the Meta app's (every delivery is refused), or someone is posting to the webhook URL",
+      });
+
     const accessLogs = new logs.LogGroup(this, 'WebhookApiAccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: logRetentionOf(this),
       encryptionKey: key,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -350,6 +476,35 @@ export class PipelineStack extends Stack {
         ),
       },
     });
+
+    // Privacy (README "Privacy and LGPD"): both parts exist only when the config asks for them.
+    const privacy = props.config.privacy;
+    if (privacy?.employeeNotice) {
+      this.employeeNotice = new EmployeeNotice(this, 'EmployeeNotice', {
+        stage: props.stage,
+        config: props.config,
+        key,
+        archiveTable,
+        api: this.api,
+      });
+      new CfnOutput(this, 'NoticeFunctionName', {
+        description: 'Sends the employee notices that are due (`vigia lines notify LINE --stage` invokes it)',
+        value: this.employeeNotice.noticeFunction.functionName,
+      });
+    }
+    if (privacy?.disclosure?.enabled) {
+      this.contactDisclosure = new ContactDisclosure(this, 'ContactDisclosure', {
+        config: props.config,
+        key,
+        archiveTable,
+        whatsAppSecret: this.whatsAppSecret,
+        ingestFunction: this.ingestFunction,
+        graphApiUrl: props.graphApiUrl,
+      });
+    }
+
+    // Every alarm of the stack, the privacy constructs' included, notifies the ops topic.
+    notifyOnAlarm(this, props.opsTopic);
 
     new CfnOutput(this, 'WebhookUrl', {
       description: 'Callback URL to register in the Meta app (WhatsApp > Configuration)',

@@ -1,20 +1,27 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { ObjectLockSettings, OpsSettings } from '../../shared/config/vigia-config';
 import { ANALYTICS_PREFIXES, ARCHIVE_PREFIXES, ARCHIVE_TABLE, type KeyDefinition } from '../../shared/resources/definitions';
 import {
   INGEST_MAX_RECEIVE_COUNT,
+  LOG_RETENTION_CONTEXT,
+  OTHER_STAGE_DEFAULTS,
   INGEST_QUEUE_VISIBILITY_TIMEOUT,
   MEDIA_MAX_RECEIVE_COUNT,
   MEDIA_QUEUE_RETENTION,
   MEDIA_QUEUE_VISIBILITY_TIMEOUT,
 } from '../config';
 import { AnalyticsCatalog } from '../constructs/analytics-catalog';
+import { ASYNC_DEAD_LETTER_QUEUE_ID, AsyncDeadLetterQueue, deadLetterAlarm } from '../constructs/async-dead-letter-queue';
 import { EncryptedQueueDestination } from '../constructs/encrypted-queue-destination';
+import { notifyOnAlarm, OpsNotifications } from '../constructs/ops-notifications';
+import { RETENTION_TAG_KEY } from '../../shared/privacy/retention';
 
 export interface StatefulStackProps extends StackProps {
   /** Deployment stage (already validated by the app). */
@@ -24,12 +31,41 @@ export interface StatefulStackProps extends StackProps {
    * @default '2022-01-01'
    */
   readonly analyticsFirstDay?: string;
+  /**
+   * `retention.days` of the config: raw/, rejected/ and media/ objects tagged
+   * `vigia-retention=expire` expire this many days after they were written (README "Privacy and LGPD").
+   * @default - no object expires
+   */
+  readonly retentionDays?: number;
+  /**
+   * `archive.objectLock` of the config: S3 Object Lock on the archive bucket, with this default
+   * retention for every new object version. Cannot be turned off once deployed.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockSettings;
+  /**
+   * `ops` of the config: who is subscribed to the ops topic.
+   * @default - the topic has no subscriptions
+   */
+  readonly ops?: Pick<OpsSettings, 'email' | 'sms'>;
+  /**
+   * Retention of the stack's log groups (none today; set for the constructs below, see LOG_RETENTION_CONTEXT).
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Days the S3 server access logs of the archive and analytics buckets are kept.
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: number;
 }
 
 /**
  * Everything that holds data or unprocessed work: the customer-managed key, the archive bucket,
  * the archive table, and the ingest and media queues with their dead-letter queues. All of it is
- * RETAIN and has stable construct IDs: renaming one of them replaces the resource.
+ * RETAIN and has stable construct IDs: renaming one of them replaces the resource. Also the
+ * S3 access-logs bucket (retained) and the ops topic, which every alarm of every stack notifies:
+ * here, so that the PipelineStack and the AnalyticsStack both depend on this stack only.
  *
  * The ingest queue lives here, not in the PipelineStack, for two reasons: it holds work not yet
  * processed (deleting it loses messages), and the bucket notification that feeds it would make a
@@ -61,13 +97,28 @@ export class StatefulStack extends Stack {
   public readonly analyticsBucket: s3.Bucket;
   /** Glue database and tables over `exports/`, the Athena workgroup and its saved queries. */
   public readonly analyticsCatalog: AnalyticsCatalog;
+  /**
+   * S3 server access logs of the archive and analytics buckets (`archive/`, `analytics/`). SSE-S3,
+   * not the KMS key: S3 log delivery cannot write to a bucket whose default encryption is SSE-KMS.
+   */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** Failed ops notifications (the ops topic subscriptions' dead letters). */
+  public readonly asyncDeadLetterQueue: AsyncDeadLetterQueue;
+  /** The ops topic (every alarm of every Vigia stack) and its subscriptions. */
+  public readonly ops: OpsNotifications;
+  /** An ingest message failed every retry. */
+  public readonly ingestDeadLetterAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    this.node.setContext(LOG_RETENTION_CONTEXT, props.logRetentionDays ?? OTHER_STAGE_DEFAULTS.logRetentionDays);
 
     this.key = new kms.Key(this, 'ArchiveKey', {
-      description: `Vigia (${props.stage}): archive bucket, table, queues, secret and logs`,
+      description: `Vigia (${props.stage}): archive bucket, table, queues, topics, secrets, state machine and logs`,
       enableKeyRotation: true,
+      // Scheduling the key for deletion leaves 30 days (the maximum) to cancel it: once deleted,
+      // everything it encrypted (the whole archive) is unreadable for good.
+      pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch Logs encrypts with the key on behalf of log groups (function logs and API access
@@ -87,6 +138,37 @@ export class StatefulStack extends Stack {
         },
       }),
     );
+    // Services that write to the encrypted topics and queues on their own behalf (not through an
+    // IAM role of the account): CloudWatch alarms publish to the ops topic; SNS moves undeliverable
+    // notifications to an encrypted dead-letter queue; EventBridge moves undeliverable schedule
+    // events to one. What a producer needs (GenerateDataKey, Decrypt), for requests on behalf of
+    // this account only (confused-deputy protection).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowServicesOfThisAccountToSendToEncryptedTopicsAndQueues',
+        principals: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com', 'events.amazonaws.com'].map((service) => new iam.ServicePrincipal(service)),
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+
+    // S3 server access logs of the two data buckets: who read or wrote which object, kept
+    // `accessLogRetentionDays`. S3 log delivery supports only SSE-S3 (AES256) as the target bucket's
+    // default encryption, not SSE-KMS: this bucket alone is not on the customer-managed key. It holds
+    // request metadata (object keys, requesters, IPs), never message content.
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // Log delivery is granted by the bucket policy (logging.s3.amazonaws.com, these buckets and account only).
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [
+        { id: 'ExpireAccessLogs', expiration: Duration.days(props.accessLogRetentionDays ?? OTHER_STAGE_DEFAULTS.accessLogRetentionDays) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.archiveBucket = new s3.Bucket(this, 'ArchiveBucket', {
       encryption: s3.BucketEncryption.KMS,
@@ -98,11 +180,17 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'archive/',
+      // WORM (archive.objectLock): every new object version is locked for `days` in `mode`. Absent,
+      // the bucket has no Object Lock configuration at all.
+      ...objectLockProps(props.objectLock),
       lifecycleRules: [
         // Parts of a multipart upload abandoned by a crashed media-fetch invocation are billed
-        // until aborted; they are never objects. Nothing in the bucket expires: archive data,
-        // and its old versions, are kept until someone deletes them on purpose.
+        // until aborted; they are never objects. Without `retention` nothing in the bucket
+        // expires: archive data, and its old versions, are kept until someone deletes them on purpose.
         { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        ...retentionRules(props.retentionDays),
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -116,6 +204,8 @@ export class StatefulStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'analytics/',
       lifecycleRules: [
         { id: 'ExpireAthenaResults', prefix: ANALYTICS_PREFIXES.athenaResults, expiration: Duration.days(30) },
         { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
@@ -137,6 +227,10 @@ export class StatefulStack extends Stack {
       encryptionKey: this.key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
+      // Retention (README "Privacy and LGPD"): items are written with `expiresAt` (epoch seconds) when
+      // `retention.days` is set; DynamoDB deletes them after it, at no cost. Held items carry
+      // `heldExpiresAt` instead, which TTL ignores. Items without the attribute never expire.
+      timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of ARCHIVE_TABLE.globalSecondaryIndexes) {
@@ -192,6 +286,28 @@ export class StatefulStack extends Stack {
       { prefix: ARCHIVE_PREFIXES.raw },
     );
 
+    // Operations: the ops topic every alarm of every stack notifies, its subscriptions, and their
+    // dead-letter queue (retained, like everything here).
+    this.asyncDeadLetterQueue = new AsyncDeadLetterQueue(this, ASYNC_DEAD_LETTER_QUEUE_ID, { key: this.key, removalPolicy: RemovalPolicy.RETAIN });
+    this.ops = new OpsNotifications(this, 'Ops', {
+      stage: props.stage,
+      key: this.key,
+      ops: props.ops ?? { email: [], sms: [] },
+      deadLetterQueue: this.asyncDeadLetterQueue.queue,
+    });
+    this.ingestDeadLetterAlarm = deadLetterAlarm(
+      this,
+      'IngestDeadLetterAlarm',
+      this.ingestDeadLetterQueue,
+      'Raw webhooks failed ingest after every retry (archived in raw/ but not in the table): inspect and redrive the ingest dead-letter queue',
+    );
+    // The media dead-letter queue's alarm is the PipelineStack's MediaDeadLetterAlarm.
+    notifyOnAlarm(this, this.ops.topic);
+
+    new CfnOutput(this, 'OpsTopicArn', {
+      description: 'Ops topic: every Vigia alarm notifies it (subscribe more endpoints here, or with ops.email / ops.sms in the config)',
+      value: this.ops.topic.topicArn,
+    });
     new CfnOutput(this, 'ArchiveBucketName', {
       description: 'Archive bucket (raw webhooks, rejected bodies, media)',
       value: this.archiveBucket.bucketName,
@@ -225,6 +341,47 @@ export class StatefulStack extends Stack {
       value: this.analyticsCatalog.queryPolicy.managedPolicyArn,
     });
   }
+}
+
+/**
+ * Retention of the archive bucket's objects: per area, objects tagged `vigia-retention=expire`
+ * (every object is written with it; a legal hold re-tags its objects `hold`) expire `days` after
+ * they were written. The bucket is versioned, so expiring makes the object a noncurrent version,
+ * which goes a day later (its tag still says `expire`; a held object's old versions stay), and
+ * the delete markers left behind are cleaned up. S3 lifecycle filters can require a tag but not
+ * exclude one: expiry is opt-in per object, which is what lets a hold protect it.
+ */
+function retentionRules(days: number | undefined): s3.LifecycleRule[] {
+  if (days === undefined) return [];
+  const areas = [
+    ['Raw', ARCHIVE_PREFIXES.raw],
+    ['Rejected', ARCHIVE_PREFIXES.rejected],
+    ['Media', ARCHIVE_PREFIXES.media],
+  ] as const;
+  return areas.flatMap(([name, prefix]) => [
+    {
+      id: `Retention${name}`,
+      prefix,
+      tagFilters: { [RETENTION_TAG_KEY]: 'expire' },
+      expiration: Duration.days(days),
+      noncurrentVersionExpiration: Duration.days(1),
+    },
+    { id: `Retention${name}DeleteMarkers`, prefix, expiredObjectDeleteMarker: true },
+  ]);
+}
+
+/**
+ * S3 Object Lock of the archive bucket (`archive.objectLock`): a default retention on every new
+ * object version. Nothing without the setting (not even `ObjectLockEnabled: false`).
+ */
+function objectLockProps(lock: ObjectLockSettings | undefined): Pick<s3.BucketProps, 'objectLockEnabled' | 'objectLockDefaultRetention'> {
+  if (!lock) return {};
+  const duration = Duration.days(lock.days);
+  return {
+    objectLockEnabled: true,
+    objectLockDefaultRetention:
+      lock.mode === 'COMPLIANCE' ? s3.ObjectLockRetention.compliance(duration) : s3.ObjectLockRetention.governance(duration),
+  };
 }
 
 function toAttribute(key: KeyDefinition): dynamodb.Attribute {

@@ -39,14 +39,22 @@ export class DynamoDbAlertRepository {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-    await this.db.send(
+    const message = await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: archiveKeys.message(alert.messageId),
         UpdateExpression: 'ADD alertIds :id',
         ExpressionAttributeValues: { ':id': new Set([alert.id]) },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    // Retention: the alert expires (or is held) with its message.
+    const [name, at] = (['expiresAt', 'heldExpiresAt'] as const).map((key) => [key, message.Attributes?.[key]] as const).find(([, value]) => typeof value === 'number') ?? [];
+    if (name) {
+      await this.db.send(
+        new UpdateCommand({ TableName: this.table, Key: alertKey(alert.id), UpdateExpression: 'SET #x = :x', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#x': name }, ExpressionAttributeValues: { ':x': at } }),
+      );
+    }
     return true;
   }
 

@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord, MessageRecord, NormalizedRecord, StatusRecord } from '../domain/records';
+import type { ExpiryAttributes } from '../privacy/retention';
 import type {
   ArchiveRepository,
   MessageFilter,
@@ -60,6 +61,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
           lineId: rest.lineId,
           detailJson: JSON.stringify('errors' in rest ? rest.errors : rest.payload),
           rawKey: context.rawKey,
+          ...context.expiry?.(record),
         });
       }
     }
@@ -70,8 +72,10 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     const day = message.timestamp.slice(0, 10);
     const sortKey = `${message.timestamp}#${message.id}`;
     const { kind: _kind, payload, ...fields } = message;
+    const expiry = context.expiry?.(message) ?? {};
     const attributes: Record<string, unknown> = {
       ...fields,
+      ...expiry,
       entity: 'message',
       payloadJson: JSON.stringify(payload),
       contentHash,
@@ -90,7 +94,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: keys.message(message.id),
-          ...setExpression(attributes),
+          // A stub may carry the other expiry attribute (written before a hold was placed or released).
+          ...setExpression(attributes, expiry.expiresAt !== undefined ? ['heldExpiresAt'] : expiry.heldExpiresAt !== undefined ? ['expiresAt'] : []),
           ConditionExpression: 'attribute_not_exists(contentHash)',
         }),
       );
@@ -98,7 +103,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       outcome = await this.recordIfConflict(message, contentHash, context);
     }
-    await this.linkToOriginal(message);
+    await this.linkToOriginal(message, expiry);
     return outcome;
   }
 
@@ -115,27 +120,30 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       payloadJson: JSON.stringify(message.payload),
       rawKey: context.rawKey,
       seenAt: context.receivedAt ?? new Date().toISOString(),
+      ...context.expiry?.(message),
     });
     await this.addToSet(message.id, 'conflictHashes', contentHash);
     return recorded === 'created' ? 'conflicts' : 'duplicates';
   }
 
   /** Edits, revokes and reactions are kept as their own messages and linked from the original. */
-  private async linkToOriginal(message: MessageRecord): Promise<void> {
-    if (message.editOf) await this.addToSet(message.editOf, 'editIds', message.id);
-    if (message.revokes) await this.addToSet(message.revokes, 'revokedByIds', message.id);
-    if (message.reactionTo) await this.addToSet(message.reactionTo, 'reactionIds', message.id);
+  private async linkToOriginal(message: MessageRecord, expiry: ExpiryAttributes = {}): Promise<void> {
+    if (message.editOf) await this.addToSet(message.editOf, 'editIds', message.id, expiry);
+    if (message.revokes) await this.addToSet(message.revokes, 'revokedByIds', message.id, expiry);
+    if (message.reactionTo) await this.addToSet(message.reactionTo, 'reactionIds', message.id, expiry);
   }
 
-  private async addToSet(messageId: string, attribute: string, value: string): Promise<void> {
+  private async addToSet(messageId: string, attribute: string, value: string, expiry: ExpiryAttributes = {}): Promise<void> {
     // ADD on a string set is idempotent and creates a stub when the original has not arrived yet.
+    // A stub gets the link's expiry unless it has one (the original's, once it arrives, replaces it).
+    const [expiryName, expiryValue] = Object.entries(expiry).find(([, at]) => at !== undefined) ?? [];
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.message(messageId),
-        UpdateExpression: 'ADD #a :v',
-        ExpressionAttributeNames: { '#a': attribute },
-        ExpressionAttributeValues: { ':v': new Set([value]) },
+        UpdateExpression: expiryName ? 'ADD #a :v SET #x = if_not_exists(#x, :x)' : 'ADD #a :v',
+        ExpressionAttributeNames: { '#a': attribute, ...(expiryName ? { '#x': expiryName } : {}) },
+        ExpressionAttributeValues: { ':v': new Set([value]), ...(expiryName ? { ':x': expiryValue } : {}) },
       }),
     );
   }
@@ -149,16 +157,20 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       ...fields,
       payloadJson: JSON.stringify(payload),
       rawKey: context.rawKey,
+      ...context.expiry?.(status),
     });
     const rank = STATUS_RANK[status.status] ?? 0;
+    // A stub made by statuses alone (a message sent through the Cloud API has no webhook of its own) expires with them.
+    const [expiryName, expiryValue] = Object.entries(context.expiry?.(status) ?? {}).find(([, at]) => at !== undefined) ?? [];
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.message(status.messageId),
-          UpdateExpression: 'SET latestStatus = :s, latestStatusAt = :t, statusRank = :r, statusLineId = if_not_exists(statusLineId, :l)',
+          UpdateExpression: `SET latestStatus = :s, latestStatusAt = :t, statusRank = :r, statusLineId = if_not_exists(statusLineId, :l)${expiryName ? ', #x = if_not_exists(#x, :x)' : ''}`,
           ConditionExpression: 'attribute_not_exists(statusRank) OR statusRank < :r OR (statusRank = :r AND latestStatusAt < :t)',
-          ExpressionAttributeValues: { ':s': status.status, ':t': status.timestamp, ':r': rank, ':l': status.lineId },
+          ...(expiryName ? { ExpressionAttributeNames: { '#x': expiryName } } : {}),
+          ExpressionAttributeValues: { ':s': status.status, ':t': status.timestamp, ':r': rank, ':l': status.lineId, ...(expiryName ? { ':x': expiryValue } : {}) },
         }),
       );
     } catch (error) {
@@ -176,9 +188,10 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
         entity: 'contact_sync',
         ...fields,
         rawKey: context.rawKey,
+        ...context.expiry?.(contact),
       });
       try {
-        await this.db.send(contactBookUpdate(contact, this.table));
+        await this.db.send(contactBookUpdate(contact, this.table, context.expiry?.(contact)));
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
@@ -188,7 +201,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     // so retries and replays converge and count as duplicates.
     const profileAt = contact.timestamp ?? '';
     const profileHash = createHash('sha256').update(stableStringify(fields)).digest('hex');
-    const expression = setExpression({ entity: 'contact', ...fields, profileAt, profileHash });
+    const expression = setExpression({ entity: 'contact', ...fields, profileAt, profileHash, ...context.expiry?.(contact) });
     try {
       await this.db.send(
         new UpdateCommand({
@@ -244,7 +257,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     );
   }
 
-  async markProjected(rawKey: string, summary: ProjectionSummary): Promise<void> {
+  async markProjected(rawKey: string, summary: ProjectionSummary, expiry: ExpiryAttributes = {}): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
@@ -259,6 +272,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
           conflicts: summary.conflicts,
           issues: summary.issues.slice(0, 20),
           ...(summary.error ? { error: summary.error } : {}),
+          ...(summary.erased ? { erased: summary.erased, erasedContacts: summary.erasedContacts } : {}),
+          ...expiry,
         },
       }),
     );
@@ -379,9 +394,10 @@ export async function allPages(
   return items;
 }
 
-function contactBookUpdate(contact: ContactRecord, table: string): UpdateCommand {
+function contactBookUpdate(contact: ContactRecord, table: string, expiry: ExpiryAttributes = {}): UpdateCommand {
   const at = contact.timestamp ?? '';
   const expression = setExpression({
+    ...expiry,
     entity: 'contact',
     lineId: contact.lineId,
     contactId: contact.contactId,
@@ -398,8 +414,8 @@ function contactBookUpdate(contact: ContactRecord, table: string): UpdateCommand
   });
 }
 
-/** `SET #a0 = :v0, …` for every defined attribute. */
-function setExpression(attributes: Record<string, unknown>) {
+/** `SET #a0 = :v0, …` for every defined attribute (and `REMOVE` of `remove`). */
+function setExpression(attributes: Record<string, unknown>, remove: string[] = []) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const parts: string[] = [];
@@ -410,7 +426,9 @@ function setExpression(attributes: Record<string, unknown>) {
       values[`:v${i}`] = value;
       parts.push(`#a${i} = :v${i}`);
     });
-  return { UpdateExpression: `SET ${parts.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  remove.forEach((name, i) => (names[`#r${i}`] = name));
+  const removal = remove.length > 0 ? ` REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : '';
+  return { UpdateExpression: `SET ${parts.join(', ')}${removal}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
 /**

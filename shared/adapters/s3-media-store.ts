@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
+import { RETENTION_TAG_KEY, type RetentionTag } from '../privacy/retention';
 
 /**
  * Media files in the archive bucket, content-addressed: `media/sha256/<hex>`, streamed from a
@@ -18,7 +19,8 @@ export class S3MediaStore {
     return `${ARCHIVE_PREFIXES.media}sha256/${sha256}`;
   }
 
-  async put(file: string, size: number, sha256: string, contentType: string, metadata: Record<string, string>): Promise<string> {
+  /** `retention` is the object's `vigia-retention` tag: the lifecycle rules expire only `expire` (README "Privacy and LGPD"). */
+  async put(file: string, size: number, sha256: string, contentType: string, metadata: Record<string, string>, retention: RetentionTag = 'expire'): Promise<string> {
     const key = S3MediaStore.keyFor(sha256);
     await this.s3.send(
       new PutObjectCommand({
@@ -28,6 +30,7 @@ export class S3MediaStore {
         ContentLength: size,
         ContentType: contentType,
         Metadata: metadata,
+        Tagging: `${RETENTION_TAG_KEY}=${retention}`,
         // S3 checks the bytes it receives against the hash we computed while downloading.
         ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
       }),

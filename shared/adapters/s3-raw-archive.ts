@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
+import { EXPIRE_TAGGING } from '../privacy/retention';
 import type { RawArchive, RawObjectSummary, RawWebhookMetadata, RejectedWebhookMetadata, StoredRawWebhook } from '../ports/raw-archive';
 
 /**
@@ -56,7 +57,8 @@ export class S3RawArchive implements RawArchive {
 
   private async put(key: string, body: Buffer, metadata: Record<string, string>): Promise<void> {
     await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', Metadata: metadata }),
+      // Tagged for the retention lifecycle rules, which expire only tagged objects (a legal hold re-tags them).
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', Metadata: metadata, Tagging: EXPIRE_TAGGING }),
     );
   }
 }

@@ -85,6 +85,12 @@ export const LineSchema = z.strictObject({
   employee: text,
   team: slug.optional(),
   email: email.optional(),
+  /**
+   * On AWS, a capture-gap alarm goes off when no webhook arrives for this line in
+   * `ops.captureGapHours`. `false` for a line that may be quiet that long (a spare phone).
+   * @default true
+   */
+  expectTraffic: z.boolean().optional(),
 });
 
 export const ManagerSchema = z
@@ -204,15 +210,212 @@ export const AnalyticsSettingsSchema = z.strictObject({
     .default('2022-01-01'),
 });
 
+/**
+ * Retention (README "Privacy and LGPD"): how long the archive keeps records and files, and why.
+ * Absent: nothing expires.
+ */
+export const RetentionSettingsSchema = z
+  .strictObject({
+    /**
+     * Records (DynamoDB TTL on `expiresAt`) and raw/, rejected/ and media/ objects (S3 lifecycle)
+     * expire this many days after the message, status or webhook they hold.
+     */
+    days: z.number().int({ error: 'must be a whole number of days' }).positive({ error: 'must be greater than 0' }),
+    /** The legal basis of the retention, named in erasure refusals (e.g. "legal obligation: CLT art. 11"). */
+    basis: text.optional(),
+    /**
+     * Records younger than this many days cannot be erased on a data subject's request: the
+     * retention basis requires keeping them (`vigia subject erase` refuses, naming `basis`).
+     */
+    minimumDays: z.number().int({ error: 'must be a whole number of days' }).positive({ error: 'must be greater than 0' }).optional(),
+  })
+  .refine((retention) => retention.minimumDays === undefined || retention.basis !== undefined, {
+    error: 'minimumDays needs a basis (the legal obligation that requires keeping the records), named when an erasure is refused',
+    path: ['basis'],
+  })
+  .refine((retention) => retention.minimumDays === undefined || retention.minimumDays <= retention.days, {
+    error: 'minimumDays cannot be more than days (records expire after days)',
+    path: ['minimumDays'],
+  });
+
+/** The languages of the first-contact disclosure: those the offline language detection tells apart. */
+export const DisclosureLanguageSchema = z.enum(['pt', 'es', 'en']);
+
+const webUrl = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${quote(issue.input)}` });
+
+/**
+ * The usage-policy notice e-mailed to each line's employee (README "Privacy and LGPD"), with a
+ * personal, single-use acknowledgement link.
+ */
+export const EmployeeNoticeSchema = z
+  .strictObject({
+    /** Version of the usage policy. A line without an acknowledgement for this version gets the notice. */
+    policyVersion: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, {
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `must be a string — quote it ("${String(issue.input)}"): YAML reads it as a number`
+          : `must be 1–40 letters, digits, dots, hyphens or underscores (e.g. "2026-11"), got ${quote(issue.input)}`,
+    }),
+    /** Where the policy is published (the e-mail links to it). */
+    policyUrl: webUrl.optional(),
+    /** The policy itself, sent in the e-mail (instead of or besides policyUrl). */
+    policyText: text.optional(),
+    /** Sender of the notice e-mails: an address of an identity verified in Amazon SES. */
+    from: email,
+    /**
+     * The SES identity the functions may send as (`ses:SendEmail` is granted on its ARN only): the
+     * verified domain or e-mail address.
+     * @default - the domain of `from`
+     */
+    sesIdentity: z
+      .string()
+      .regex(/^(?:[^@\s]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/, {
+        error: (issue) => `must be a domain or an e-mail address verified in SES, got ${quote(issue.input)}`,
+      })
+      .optional(),
+    /** @default "WhatsApp usage policy <policyVersion>: please confirm you have read it" */
+    subject: text.optional(),
+    /** Days an acknowledgement link stays valid. @default 30 */
+    linkValidDays: z.number().int({ error: 'must be a whole number of days' }).min(1, { error: 'must be between 1 and 365' }).max(365, { error: 'must be between 1 and 365' }).default(30),
+    /**
+     * Base URL of the acknowledgement link (a custom domain in front of the API).
+     * @default - the HTTP API's URL on AWS; the local stack's URL locally
+     */
+    publicUrl: webUrl.optional(),
+  })
+  .refine((notice) => notice.policyUrl !== undefined || notice.policyText !== undefined, { error: 'needs policyUrl or policyText (or both)' });
+
+/** The notice a contact gets, once, the first time they write to a line (README "Privacy and LGPD"). */
+export const DisclosureSettingsSchema = z
+  .strictObject({
+    /** @default true */
+    enabled: z.boolean().default(true),
+    /** A contact who wrote again this many days after their last disclosure gets it again. @default 365 */
+    renewDays: z.number().int({ error: 'must be a whole number of days' }).positive({ error: 'must be greater than 0' }).default(365),
+    /** The notice per language (pt, es, en): at least one; WhatsApp allows 4,096 characters. */
+    text: z
+      .strictObject({
+        pt: text.max(4096, { error: 'must be at most 4096 characters (WhatsApp limit)' }).optional(),
+        es: text.max(4096, { error: 'must be at most 4096 characters (WhatsApp limit)' }).optional(),
+        en: text.max(4096, { error: 'must be at most 4096 characters (WhatsApp limit)' }).optional(),
+      })
+      .refine((texts) => Object.values(texts).some((value) => value !== undefined), { error: 'needs at least one of pt, es, en' }),
+    /**
+     * The language used when the contact's cannot be told (or has no text).
+     * @default - pt when given, else the first of es, en given
+     */
+    defaultLanguage: DisclosureLanguageSchema.optional(),
+  })
+  .refine((disclosure) => disclosure.defaultLanguage === undefined || disclosure.text[disclosure.defaultLanguage] !== undefined, {
+    error: (issue) => `has no text for it: add text.${String((issue.input as { defaultLanguage?: string }).defaultLanguage)}`,
+    path: ['defaultLanguage'],
+  });
+
+/** Privacy operations (README "Privacy and LGPD"). Absent: no notice, no disclosure. */
+export const PrivacySettingsSchema = z.strictObject({
+  employeeNotice: EmployeeNoticeSchema.optional(),
+  disclosure: DisclosureSettingsSchema.optional(),
+});
+
+/**
+ * Optional WORM storage of the archive bucket (S3 Object Lock, default retention on every new
+ * object: raw webhooks, rejected bodies and media). Absent: no Object Lock. Once deployed it
+ * cannot be turned off for the bucket, and within `days` nobody can delete or overwrite a locked
+ * object version: in COMPLIANCE mode not even the account root; in GOVERNANCE mode only a
+ * principal with `s3:BypassGovernanceRetention` (which no Vigia role has). Erasure requests for
+ * locked objects are refused until their lock ends. See README "Deploy to AWS".
+ */
+export const ObjectLockSchema = z.strictObject({
+  mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
+  /** Days each new object version stays locked (1–36500; e.g. 1825 = 5 years). */
+  days: z
+    .number()
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be between 1 and 36500' })
+    .max(36500, { error: 'must be between 1 and 36500' }),
+});
+
+/** The archive bucket's storage options. */
+export const ArchiveSettingsSchema = z.strictObject({
+  objectLock: ObjectLockSchema.optional(),
+});
+
+/**
+ * Operations alarms (README "Deploy to AWS"): every CloudWatch alarm of the deployment notifies
+ * the ops topic, to which these addresses and phones are subscribed.
+ */
+export const OpsSettingsSchema = z.strictObject({
+  /** E-mail addresses subscribed to the ops topic (each confirms the subscription once). @default none */
+  email: z
+    .array(email)
+    .default([])
+    .refine((list) => new Set(list).size === list.length, { error: 'lists an address twice (SNS allows one subscription per endpoint)' }),
+  /** Phones (E.164) subscribed to the ops topic by SMS. @default none */
+  sms: z
+    .array(phone)
+    .default([])
+    .refine((list) => new Set(list).size === list.length, { error: 'lists a phone twice (SNS allows one subscription per endpoint)' }),
+  /**
+   * Capture gap: a line (without `expectTraffic: false`) from which no webhook arrived for this many
+   * hours raises its alarm (1–168).
+   * @default 24
+   */
+  captureGapHours: z
+    .number()
+    .int({ error: 'must be a whole number of hours' })
+    .min(1, { error: 'must be between 1 and 168' })
+    .max(168, { error: 'must be between 1 and 168' })
+    .default(24),
+});
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Same rule as `validateStage` (infra/config.ts), which names stacks after the stage. */
+const STAGE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/**
+ * Per-stage overrides of the deployment defaults (infra/config.ts `stageSettings`): the stage
+ * named `prod` keeps logs 365 days and S3 access logs 365 days, any other stage 30 and 90.
+ */
+export const StageSettingsSchema = z.strictObject({
+  /** Retention of every log group (functions, API access logs, state machine). One of LOG_RETENTION_DAYS. */
+  logRetentionDays: z
+    .number()
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), { error: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention periods)` })
+    .optional(),
+  /** Days the S3 server access logs (access-logs bucket) are kept (1–3653). */
+  accessLogRetentionDays: z
+    .number()
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be between 1 and 3653' })
+    .max(3653, { error: 'must be between 1 and 3653' })
+    .optional(),
+});
+
 export const VigiaConfigSchema = z.strictObject({
   lines: z.array(LineSchema).default([]),
   teams: z.array(TeamSchema).default([]),
   policies: z.array(PolicySchema).default([]),
   sentiment: SentimentSettingsSchema.default({ analyzer: 'screened', minLetters: 12 }),
   analytics: AnalyticsSettingsSchema.default({ includeText: false, scheduleHours: 1, lookbackDays: 2, firstDay: '2022-01-01' }),
+  retention: RetentionSettingsSchema.optional(),
+  privacy: PrivacySettingsSchema.optional(),
+  archive: ArchiveSettingsSchema.optional(),
+  ops: OpsSettingsSchema.default({ email: [], sms: [], captureGapHours: 24 }),
+  /** Keyed by stage name (`cdk deploy -c stage=NAME`). */
+  stages: z
+    .record(
+      z.string().regex(STAGE_NAME, { error: (issue) => `must be a stage name (lowercase letters, digits and dashes), got ${quote(issue.input)}` }),
+      StageSettingsSchema,
+    )
+    .optional(),
 });
 
 export type VigiaConfig = z.output<typeof VigiaConfigSchema>;
+export type ObjectLockSettings = z.output<typeof ObjectLockSchema>;
+export type OpsSettings = VigiaConfig['ops'];
+export type StageSettings = z.output<typeof StageSettingsSchema>;
 export type Line = VigiaConfig['lines'][number];
 export type Team = VigiaConfig['teams'][number];
 export type Manager = Team['managers'][number];
@@ -222,6 +425,11 @@ export type FilePolicy = Extract<Policy, { kind: 'file' }>;
 export type SentimentPolicy = Extract<Policy, { kind: 'sentiment' }>;
 export type SentimentSettings = VigiaConfig['sentiment'];
 export type AnalyticsSettings = VigiaConfig['analytics'];
+export type RetentionSettings = NonNullable<VigiaConfig['retention']>;
+export type PrivacySettings = NonNullable<VigiaConfig['privacy']>;
+export type EmployeeNoticeSettings = NonNullable<PrivacySettings['employeeNotice']>;
+export type DisclosureSettings = NonNullable<PrivacySettings['disclosure']>;
+export type DisclosureLanguage = z.output<typeof DisclosureLanguageSchema>;
 export type PolicyDirection = z.output<typeof DirectionSchema>;
 
 /** Where a message sits: policies apply by direction and, when they list teams, by the line's team. */
@@ -257,7 +465,7 @@ export function parseVigiaConfig(text: string, fileName: string): VigiaConfig {
 export function validateVigiaConfig(raw: unknown, fileName: string): VigiaConfig {
   if (raw === null || raw === undefined) throw new ConfigFileError([`${fileName}: is empty (expected lines, teams and policies)`]);
   const result = VigiaConfigSchema.safeParse(raw, { reportInput: true });
-  const problems = [...(result.success ? [] : result.error.issues.flatMap(describeIssue)), ...crossReferenceProblems(raw)];
+  const problems = [...(result.success ? [] : result.error.issues.flatMap(describeIssue)), ...crossReferenceProblems(raw), ...retentionLockProblems(raw)];
   if (problems.length > 0) {
     const sections = isRecord(raw) ? Object.keys(raw) : [];
     problems.sort((a, b) => comparePaths(a.path, b.path, sections));
@@ -371,6 +579,9 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
       return [{ path: issue.path, message: describeType(issue.expected, input, issue.path.length === 0) }];
     case 'invalid_value':
       return [{ path: issue.path, message: oneOf(issue.values, input) }];
+    case 'invalid_key':
+      // A record key (e.g. a stage name under `stages`): the key schema's own message.
+      return [{ path: issue.path, message: issue.issues[0]?.message ?? issue.message }];
     case 'invalid_union': {
       const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
       if (discriminator && options) {
@@ -455,4 +666,22 @@ function crossReferenceProblems(raw: unknown): Problem[] {
     if (isRecord(policy) && Array.isArray(policy.teams)) policy.teams.forEach((team, teamIndex) => checkTeam(['policies', index, 'teams', teamIndex], team));
   });
   return problems;
+}
+
+/**
+ * `retention.days` shorter than `archive.objectLock.days`: S3 cannot expire an object version
+ * while it is locked, so raw webhooks and media would outlive the retention the config declares
+ * (and the table records that point to them).
+ */
+function retentionLockProblems(raw: unknown): Problem[] {
+  if (!isRecord(raw) || !isRecord(raw.retention) || !isRecord(raw.archive) || !isRecord(raw.archive.objectLock)) return [];
+  const retentionDays = raw.retention.days;
+  const lockDays = raw.archive.objectLock.days;
+  if (typeof retentionDays !== 'number' || typeof lockDays !== 'number' || retentionDays >= lockDays) return [];
+  return [
+    {
+      path: ['retention', 'days'],
+      message: `must be at least archive.objectLock.days (${lockDays}): a locked object cannot expire before its lock ends, so it would be kept longer than the retention says`,
+    },
+  ];
 }

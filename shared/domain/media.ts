@@ -48,4 +48,8 @@ export interface MediaItem {
   lastError?: string;
   /** Earliest time of the next automatic retry (failed items). */
   nextAttemptAt?: string;
+  /** Retention (epoch seconds): DynamoDB's TTL deletes the item after it; the file is tagged to expire too. */
+  expiresAt?: number;
+  /** Under a legal hold: the expiry it gets back when the hold is released (the file is tagged `hold`). */
+  heldExpiresAt?: number;
 }

@@ -1,9 +1,12 @@
 import type { NormalizedRecord } from '../domain/records';
+import type { ExpiryAttributes, RecordExpiry } from '../privacy/retention';
 
 /** Where a record came from: the raw object it was projected from. */
 export interface ProjectionContext {
   rawKey: string;
   receivedAt?: string;
+  /** Retention: the `expiresAt` (or, under a legal hold, `heldExpiresAt`) of each record. @default none */
+  expiry?: RecordExpiry;
 }
 
 export interface SaveOutcome {
@@ -19,6 +22,10 @@ export interface ProjectionSummary extends SaveOutcome {
   records: number;
   issues: string[];
   error?: string;
+  /** Records left out because they belong to an erased contact (README "Privacy and LGPD"). */
+  erased?: number;
+  /** The erased contacts those records were about (so a later erasure run can find this raw object). */
+  erasedContacts?: string[];
 }
 
 export interface MessageFilter {
@@ -65,7 +72,7 @@ export interface MessageView {
 
 export interface ArchiveRepository {
   save(record: NormalizedRecord, context: ProjectionContext, index: number): Promise<keyof SaveOutcome>;
-  markProjected(rawKey: string, summary: ProjectionSummary): Promise<void>;
+  markProjected(rawKey: string, summary: ProjectionSummary, expiry?: ExpiryAttributes): Promise<void>;
   /** Of the given raw keys, those that have been projected. */
   projectedKeys(rawKeys: string[]): Promise<Set<string>>;
   listMessages(filter: MessageFilter): Promise<MessageView[]>;

@@ -1,6 +1,6 @@
 import type { MediaItem, MediaState } from '../domain/media';
 
-export type NewMediaItem = Pick<MediaItem, 'mediaId' | 'messageId' | 'lineId' | 'messageType' | 'source' | 'createdAt' | 'declaredMime' | 'filename' | 'extension' | 'declaredSha256'>;
+export type NewMediaItem = Pick<MediaItem, 'mediaId' | 'messageId' | 'lineId' | 'messageType' | 'source' | 'createdAt' | 'declaredMime' | 'filename' | 'extension' | 'declaredSha256' | 'expiresAt' | 'heldExpiresAt'>;
 
 export interface StoredMedia {
   sha256: string;

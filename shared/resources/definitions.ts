@@ -34,6 +34,8 @@ export interface TableDefinition {
  * - `RAW#<key>` / `RAW`                 projection marker of a raw webhook
  * - `MEDIA#<media id>` / `MEDIA`        a media file: download state, hashes, sniffed type
  * - `ALERT#<alert id>` / `ALERT`        a compliance alert with its audit trail
+ * - `NOTICE#<line>` / `POLICY#<version>` the usage-policy notice of a line's employee, and its acknowledgement
+ * - `DISCLOSURE#<line>#<contact>` / `LATEST` and `SENT#…`  the first-contact disclosure: claim, evidence
  * - `EVENT#<raw key>` / `<n>`           change-level errors and other fields
  */
 export const ARCHIVE_TABLE: TableDefinition = {

@@ -136,9 +136,9 @@ describe('alerts', () => {
       });
     });
 
-    it('have no actions when no alarm topic is given', () => {
+    it('notify the ops topic (StatefulStack)', () => {
       for (const alarmId of [id.alarm, id.timedOutAlarm]) {
-        expect(template.toJSON().Resources[alarmId].Properties.AlarmActions, alarmId).toBeUndefined();
+        expect(template.toJSON().Resources[alarmId].Properties.AlarmActions, alarmId).toEqual([ref(logicalIdOf(stateful, stateful.ops.topic))]);
       }
     });
   });

@@ -258,9 +258,8 @@ describe('analytics export function (AnalyticsStack)', () => {
     expect(allows(exportStatements, 'kms:Encrypt')).toEqual([]);
     expect(allows(exportStatements, 'glue:GetTable')).toEqual([]);
     expect(allows(exportStatements, 'athena:StartQueryExecution')).toEqual([]);
-    const arns = managedPolicyArnsOf(analyticsTemplate, id.exportRole);
-    expect(arns).toHaveLength(1);
-    expect(arns[0]).toContain('service-role/AWSLambdaBasicExecutionRole');
+    // Its own role: no managed policy (PipelineFunction's baseline is its log group and dead-letter queue).
+    expect(managedPolicyArnsOf(analyticsTemplate, id.exportRole)).toEqual([]);
   });
 
   it('runs every hour from an EventBridge schedule, which alone may invoke it', () => {
@@ -280,30 +279,35 @@ describe('analytics export function (AnalyticsStack)', () => {
     Template.fromStack(other).hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
   });
 
-  it('has an alarm on its errors, notifying the alarm topic when one is given', () => {
+  it('has an alarm on its errors (and one on its dead-letter queue), notifying the ops topic', () => {
     const alarms = Object.values(analyticsTemplate.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
-    expect(alarms).toEqual([
-      expect.objectContaining({
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: ref(id.exportFunction) }],
-        Threshold: 1,
-        Period: 3600,
-      }),
-    ]);
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: ref(id.exportFunction) }],
+          Threshold: 1,
+          Period: 3600,
+        }),
+        expect.objectContaining({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' }),
+      ]),
+    );
+    expect(alarms).toHaveLength(2);
     const app2 = testApp();
     const stateful2 = new StatefulStack(app2, 'Vigia-test-Stateful', { stage: 'test' });
-    const topic = new sns.Topic(stateful2, 'OpsTopic');
+    const topic = new sns.Topic(stateful2, 'OtherTopic');
     const withTopic = new AnalyticsStack(app2, 'Vigia-test-Analytics', {
       stage: 'test',
       config: testConfig(),
       key: stateful2.key,
       archiveTable: stateful2.archiveTable,
       analyticsBucket: stateful2.analyticsBucket,
-      alarmTopic: topic,
+      opsTopic: topic,
     });
-    const alarm = Object.values(Template.fromStack(withTopic).findResources('AWS::CloudWatch::Alarm'))[0]!;
-    expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    for (const alarm of Object.values(Template.fromStack(withTopic).findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    }
   });
 });
 

@@ -97,8 +97,14 @@ describe('ComplianceFlow', () => {
       const functions = [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction];
       const expected = functions.flatMap((fn) => [arnOf(fnId(fn)), arnWithSuffix(fnId(fn), ':*')]).map((resource) => JSON.stringify(resource));
       expect([...targets].sort()).toEqual(expected.sort());
-      // Logs delivery and X-Ray only besides: no data access of its own.
-      expect(actionsOf(statements).filter((action) => !/^(lambda:InvokeFunction|logs:|xray:)/.test(action))).toEqual([]);
+      // Logs delivery, X-Ray and its own encryption key only besides: no data access of its own.
+      expect(actionsOf(statements).filter((action) => !/^(lambda:InvokeFunction|logs:|xray:|kms:Decrypt$|kms:GenerateDataKey$)/.test(action))).toEqual([]);
+      for (const statement of allows(statements, 'kms:GenerateDataKey')) {
+        // For the state machine's own encryption context, or its log delivery's.
+        expect(Object.keys(statement.Condition?.StringEquals as object)).toEqual([
+          expect.stringMatching(/^kms:EncryptionContext:(aws:states:stateMachineArn|SourceArn)$/),
+        ]);
+      }
     });
   });
 
@@ -307,11 +313,16 @@ describe('ComplianceFlow', () => {
       });
 
       it('has the same S3, KMS, table and secret rights as the media-fetch function (queue path)', () => {
+        // Besides the queue path's right to start the flow with its key (encryption context of the state machine).
         const relevant = (all: PolicyStatementJson[]) =>
-          all.filter((statement) => actionsOf([statement]).some((action) => /^(s3|kms|dynamodb|secretsmanager):/.test(action)));
+          all.filter(
+            (statement) =>
+              actionsOf([statement]).some((action) => /^(s3|kms|dynamodb|secretsmanager):/.test(action)) &&
+              !JSON.stringify(statement.Condition ?? {}).includes('aws:states:stateMachineArn'),
+          );
         expect(relevant(statements)).toEqual(relevant(queuePathStatements));
         expect(allows(statements, 's3:PutObject')).toEqual([
-          { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: arnWithSuffix(id.bucket, '/media/*') },
+          { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'], Resource: arnWithSuffix(id.bucket, '/media/*') },
         ]);
         expect(allows(statements, 'secretsmanager:GetSecretValue')).toEqual([
           { Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: ref(id.secret) },
@@ -326,12 +337,10 @@ describe('ComplianceFlow', () => {
     });
 
     describe('RuleChecks', () => {
-      it('has no AWS permission beyond logs (managed policy) and X-Ray', () => {
+      it('has no AWS permission beyond its baseline (its log group and dead-letter queue) and X-Ray', () => {
         const statements = statementsOf(flow.ruleChecksFunction);
         expect(statements).toEqual([{ Effect: 'Allow', Action: TRACING_ACTIONS, Resource: '*' }]);
-        const arns = managedPolicyArnsOf(template, roleId(flow.ruleChecksFunction));
-        expect(arns).toHaveLength(1);
-        expect(arns[0]).toContain('service-role/AWSLambdaBasicExecutionRole');
+        expect(managedPolicyArnsOf(template, roleId(flow.ruleChecksFunction))).toEqual([]);
       });
 
       it('gets no resource names', () => {

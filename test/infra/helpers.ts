@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { FUNCTION_BASELINE_POLICY } from '../../infra/constructs/pipeline-function';
 import { buildApp, type VigiaStacks } from '../../infra/vigia-app';
 import { parseVigiaConfig, type VigiaConfig } from '../../shared/config/vigia-config';
 
@@ -133,7 +134,12 @@ export interface PolicyStatementJson {
 
 export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-/** Identity-policy statements attached to a role: its AWS::IAM::Policy resources and inline policies. */
+/**
+ * Identity-policy statements attached to a role: its AWS::IAM::Policy resources and inline policies,
+ * except PipelineFunction's `FunctionBaseline` inline policy (its own log group and dead-letter
+ * queue, the same for every function: see `baselineStatements`), so that tests of a function's
+ * rights see what its bindings grant.
+ */
 export function roleStatements(template: Template, roleLogicalId: string): PolicyStatementJson[] {
   const statements: PolicyStatementJson[] = [];
   for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
@@ -145,9 +151,19 @@ export function roleStatements(template: Template, roleLogicalId: string): Polic
   const role = template.findResources('AWS::IAM::Role')[roleLogicalId];
   if (!role) throw new Error(`No role ${roleLogicalId}`);
   for (const inline of asArray<any>(role.Properties.Policies)) {
+    if (inline.PolicyName === FUNCTION_BASELINE_POLICY) continue;
     statements.push(...asArray<PolicyStatementJson>(inline.PolicyDocument.Statement));
   }
   return statements;
+}
+
+/** The statements of a PipelineFunction role's `FunctionBaseline` inline policy (empty for other roles). */
+export function baselineStatements(template: Template, roleLogicalId: string): PolicyStatementJson[] {
+  const role = template.findResources('AWS::IAM::Role')[roleLogicalId];
+  if (!role) throw new Error(`No role ${roleLogicalId}`);
+  return asArray<any>(role.Properties.Policies)
+    .filter((inline) => inline.PolicyName === FUNCTION_BASELINE_POLICY)
+    .flatMap((inline) => asArray<PolicyStatementJson>(inline.PolicyDocument.Statement));
 }
 
 /** Every policy statement in a template: identity policies, inline role policies and resource policies. */

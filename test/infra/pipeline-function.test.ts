@@ -9,7 +9,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { PipelineFunction } from '../../infra/constructs/pipeline-function';
-import { allows, arnOf, logicalIdOf, roleStatements, testApp } from './helpers';
+import { ASYNC_DEAD_LETTER_QUEUE_ID } from '../../infra/constructs/async-dead-letter-queue';
+import { LOG_RETENTION_CONTEXT } from '../../infra/config';
+import { allows, arnOf, asArray, baselineStatements, logicalIdOf, managedPolicyArnsOf, roleStatements, testApp } from './helpers';
 
 // Any existing entry will do: bundling is skipped, only the file's existence is checked.
 const ENTRY = 'functions/webhook/handler.ts';
@@ -104,7 +106,8 @@ describe('PipelineFunction', () => {
     expect(s3Statements).toEqual([
       {
         Effect: 'Allow',
-        Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+        // PutObjectTagging: new objects carry the retention tag (x-amz-tagging).
+        Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'],
         Resource: { 'Fn::Join': ['', [arnOf(logicalIdOf(stack, bucket)), '/media/*']] },
       },
     ]);
@@ -238,5 +241,80 @@ describe('PipelineFunction', () => {
     fn.bindTopicPublisher(new sns.Topic(stack, 'Topic'), 'ALERTS_TOPIC_ARN');
     const statements = roleStatements(Template.fromStack(stack), logicalIdOf(stack, fn.role!));
     expect(statements.flatMap((s) => [s.Action].flat()).filter((action) => String(action).startsWith('kms:'))).toEqual([]);
+  });
+
+  describe('role and dead-letter queue', () => {
+    it('has its own role with no managed policy: its baseline is its own log group and dead-letter queue', () => {
+      const { stack, key, fn } = setUp();
+      const template = Template.fromStack(stack);
+      const roleId = logicalIdOf(stack, fn.role!);
+      expect(managedPolicyArnsOf(template, roleId)).toEqual([]);
+      const queueId = logicalIdOf(stack, fn.asyncDeadLetterQueue);
+      expect(baselineStatements(template, roleId)).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(logicalIdOf(stack, fn.functionLogGroup)) },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(queueId) },
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: arnOf(logicalIdOf(stack, key)),
+          Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sqs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+        },
+      ]);
+      // Beyond the baseline and the bindings: X-Ray only (tracing), whose actions take no resource.
+      expect(roleStatements(template, roleId)).toEqual([
+        { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+      ]);
+      expect(allows([...baselineStatements(template, roleId), ...roleStatements(template, roleId)], 'logs:CreateLogGroup')).toEqual([]);
+    });
+
+    it("sends failed asynchronous invocations to the stack's AsyncDeadLetterQueue by default, encrypted with the key", () => {
+      const stack = new Stack(testApp(), 'TestStack');
+      const key = new kms.Key(stack, 'Key');
+      const first = new PipelineFunction(stack, 'First', { entry: ENTRY, encryptionKey: key });
+      const second = new PipelineFunction(stack, 'Second', { entry: ENTRY, encryptionKey: key });
+      const template = Template.fromStack(stack);
+      const queues = template.findResources('AWS::SQS::Queue');
+      expect(Object.keys(queues)).toHaveLength(1);
+      const [queueId, queue] = Object.entries(queues)[0]!;
+      expect(queueId).toMatch(new RegExp(`^${ASYNC_DEAD_LETTER_QUEUE_ID}`));
+      expect(queue.Properties).toMatchObject({ KmsMasterKeyId: arnOf(logicalIdOf(stack, key)), MessageRetentionPeriod: 14 * 24 * 3600 });
+      for (const fn of [first, second]) {
+        const properties = template.findResources('AWS::Lambda::Function')[logicalIdOf(stack, fn)]!.Properties;
+        expect(properties.DeadLetterConfig).toEqual({ TargetArn: arnOf(queueId) });
+        const statements = baselineStatements(template, logicalIdOf(stack, fn.role!));
+        expect(allows(statements, 'sqs:SendMessage').flatMap((s) => asArray(s.Resource))).toEqual([arnOf(queueId)]);
+        // What a producer of a KMS-encrypted queue needs, through SQS only.
+        expect(allows(statements, 'kms:GenerateDataKey')).toEqual([expect.objectContaining({ Resource: arnOf(logicalIdOf(stack, key)) })]);
+      }
+      // The queue's own alarm: one visible message.
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it("takes its log retention from the stack's LOG_RETENTION_CONTEXT when not given", () => {
+      const stack = new Stack(testApp(), 'TestStack');
+      stack.node.setContext(LOG_RETENTION_CONTEXT, 365);
+      new PipelineFunction(stack, 'Fn', { entry: ENTRY, encryptionKey: new kms.Key(stack, 'Key') });
+      Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    });
+
+    it('bindStateMachine with the state machine key grants GenerateDataKey and Decrypt for that state machine only', () => {
+      const { stack, key, fn } = setUp();
+      const stateMachine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'P')) });
+      fn.bindStateMachine(stateMachine, 'MACHINE_ARN', key);
+      const statements = roleStatements(Template.fromStack(stack), logicalIdOf(stack, fn.role!));
+      expect(statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('kms:')))).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: arnOf(logicalIdOf(stack, key)),
+          Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': { Ref: logicalIdOf(stack, stateMachine) } } },
+        },
+      ]);
+    });
   });
 });

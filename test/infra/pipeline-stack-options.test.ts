@@ -11,7 +11,8 @@ type Options = Pick<PipelineStackProps, 'graphApiUrl'> & { withAlarmTopic?: bool
 /** Stacks as buildApp creates them, plus the PipelineStack options buildApp does not pass. */
 function createStacks(app: App, options: Options) {
   const stateful = new StatefulStack(app, 'Vigia-test-Stateful', { stage: 'test' });
-  const alarmTopic = options.withAlarmTopic ? new sns.Topic(stateful, 'OpsTopic') : undefined;
+  // Another topic than the stateful stack's own ops topic, to tell where the alarms point.
+  const alarmTopic = options.withAlarmTopic ? new sns.Topic(stateful, 'OtherOpsTopic') : stateful.ops.topic;
   const pipeline = new PipelineStack(app, 'Vigia-test-Pipeline', {
     stage: 'test',
     config: testConfig(),
@@ -22,7 +23,7 @@ function createStacks(app: App, options: Options) {
     mediaQueue: stateful.mediaQueue,
     mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
     graphApiUrl: options.graphApiUrl,
-    alarmTopic,
+    opsTopic: alarmTopic,
   });
   return { stateful, pipeline, alarmTopic };
 }
@@ -37,11 +38,12 @@ function synthWith(options: Options) {
 }
 
 describe('PipelineStack options', () => {
-  describe('alarmTopic', () => {
-    it('notifies the topic when any media alarm or compliance flow alarm goes into ALARM', () => {
+  describe('opsTopic', () => {
+    it('is notified when any alarm of the stack goes into ALARM', () => {
       const { stateful, pipeline, alarmTopic, template } = synthWith({ withAlarmTopic: true });
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(5);
+      // Media (3), compliance flow (2), Comprehend, webhook API (3), dead-letter queue, one capture gap per line (1).
+      expect(alarms).toHaveLength(11);
       expect(alarms.map((alarm) => alarm.Properties.MetricName)).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut']));
       for (const alarm of [pipeline.complianceFlowFailedAlarm, pipeline.complianceFlowTimedOutAlarm]) {
         expect(template.findResources('AWS::CloudWatch::Alarm')[logicalIdOf(pipeline, alarm)]!.Properties.AlarmActions).toEqual([

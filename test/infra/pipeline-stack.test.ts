@@ -96,11 +96,9 @@ describe('PipelineStack', () => {
       }
     });
 
-    it('has only the basic execution managed policy', () => {
+    it('has no managed policy (its own role: its log group and dead-letter queue are its baseline)', () => {
       for (const roleId of [id.webhookRole, id.ingestRole, id.mediaFetchRole, id.sweeperRole, ...id.complianceRoles]) {
-        const arns = managedPolicyArnsOf(template, roleId);
-        expect(arns).toHaveLength(1);
-        expect(arns[0]).toContain('service-role/AWSLambdaBasicExecutionRole');
+        expect(managedPolicyArnsOf(template, roleId)).toEqual([]);
       }
     });
   });
@@ -124,7 +122,8 @@ describe('PipelineStack', () => {
           Statement: Match.arrayWith([
             {
               Effect: 'Allow',
-              Action: 's3:PutObject',
+              // PutObjectTagging: raw and rejected bodies carry the retention tag (x-amz-tagging).
+              Action: ['s3:PutObject', 's3:PutObjectTagging'],
               Resource: [arnWithSuffix(id.bucket, '/raw/*'), arnWithSuffix(id.bucket, '/rejected/*')],
             },
           ]),
@@ -180,7 +179,10 @@ describe('PipelineStack', () => {
 
     it('can read raw/ objects and decrypt them through S3, and nothing else in the bucket', () => {
       const s3Statements = ingestStatements.filter((s) => asArray(s.Action).some((action) => action.startsWith('s3:')));
-      expect(s3Statements).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: arnWithSuffix(id.bucket, '/raw/*') }]);
+      // PutObjectTagging: a raw webhook with a record under a legal hold is re-tagged `hold`.
+      expect(s3Statements).toEqual([
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObjectTagging'], Resource: arnWithSuffix(id.bucket, '/raw/*') },
+      ]);
       expect(ingestStatements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: arnOf(id.key), Condition: viaService('s3') });
       for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:ListBucket']) {
         expect(allows(ingestStatements, action), action).toEqual([]);
@@ -257,7 +259,7 @@ describe('PipelineStack', () => {
       expect(s3StatementsOf(mediaFetchStatements)).toEqual([
         {
           Effect: 'Allow',
-          Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+          Action: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectTagging'],
           Resource: arnWithSuffix(id.bucket, '/media/*'),
         },
       ]);
@@ -410,7 +412,7 @@ describe('PipelineStack', () => {
       TreatMissingData: 'notBreaching',
     };
 
-    it('are exactly three, with stable construct IDs (plus the two compliance flow alarms)', () => {
+    it('are exactly three, with stable construct IDs (plus the compliance flow, webhook, Comprehend, dead-letter and capture-gap alarms)', () => {
       expect(Object.keys(alarms).sort()).toEqual(
         [
           pipeline.mediaOverdueAlarm,
@@ -418,6 +420,12 @@ describe('PipelineStack', () => {
           pipeline.mediaDeadLetterAlarm,
           pipeline.complianceFlowFailedAlarm,
           pipeline.complianceFlowTimedOutAlarm,
+          pipeline.webhookClientErrorRateAlarm,
+          pipeline.webhookServerErrorRateAlarm,
+          pipeline.webhookSignatureFailureAlarm,
+          pipeline.comprehendThrottledAlarm,
+          pipeline.asyncDeadLetterQueue.alarm,
+          ...Object.values(pipeline.captureGapAlarms),
         ]
           .map((alarm) => logicalIdOf(pipeline, alarm))
           .sort(),
@@ -461,9 +469,9 @@ describe('PipelineStack', () => {
       });
     });
 
-    it('have no actions when no alarm topic is given', () => {
+    it('notify the ops topic (StatefulStack) when they go into ALARM, and only then', () => {
       for (const alarm of Object.values(alarms)) {
-        expect(alarm.Properties.AlarmActions).toBeUndefined();
+        expect(alarm.Properties.AlarmActions).toEqual([ref(logicalIdOf(stateful, stateful.ops.topic))]);
         expect(alarm.Properties.OKActions).toBeUndefined();
       }
     });

@@ -134,7 +134,9 @@ describe('StatefulStack', () => {
     });
 
     it('grants nobody access in its bucket policy', () => {
-      const bucketPolicy = Object.values(template.findResources('AWS::S3::BucketPolicy'))[0]!;
+      const bucketPolicy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+        (policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify(ref(id.bucket)),
+      )!;
       const allows = asArray<any>(bucketPolicy.Properties.PolicyDocument.Statement).filter((s) => s.Effect === 'Allow');
       expect(allows).toEqual([]);
     });

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -51,6 +51,7 @@ describe('webhook ack path under S3 faults', () => {
       Body: body,
       ContentType: 'application/json',
       Metadata: { signature, 'received-at': '2026-11-28T10:00:00.000Z' },
+      Tagging: 'vigia-retention=expire',
     });
   });
 
@@ -168,6 +169,8 @@ describe('ingest handler', () => {
     s3Mock.on(GetObjectCommand, { Key: 'raw/dt=2026-11-28/gone.json' }).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
     dynamoMock.on(UpdateCommand).resolves({});
     dynamoMock.on(PutCommand).resolves({});
+    // Erasure tombstones of the webhook's contacts (none: nobody was erased).
+    dynamoMock.on(BatchGetCommand).resolves({ Responses: {} });
     const { handler } = await import('../../functions/ingest/handler');
     const notification = (key: string) => JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'archive-bucket' }, object: { key: key.replace('=', '%3D') } } }] });
     const event = {

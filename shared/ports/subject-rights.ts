@@ -1,0 +1,77 @@
+import type { Readable } from 'node:stream';
+import type { LegalHold } from '../privacy/retention';
+
+/**
+ * Ports of issue 8, part B: data subject requests (export, erasure), retention, legal holds and
+ * the audit log. Items: docs/data-model.md ("Privacy items").
+ */
+
+/** What the projection (ingest, replay, crash recovery) asks about erasures and holds. */
+export interface ProjectionPrivacy {
+  /** The legal holds in force (one small partition). */
+  activeHolds(): Promise<LegalHold[]>;
+  /** Erasure tombstones of these contact identifiers: identifier → erasure time (ISO). */
+  tombstones(contactIds: string[]): Promise<Map<string, string>>;
+  /** Of these message ids, those erased (an `ERASED` marker in their partition). */
+  erasedMessages(messageIds: string[]): Promise<Set<string>>;
+}
+
+/** Re-tags an archived object (`vigia-retention=hold|expire`), e.g. a raw webhook that carries a held record. */
+export interface ObjectRetentionTagger {
+  tag(key: string, tag: 'expire' | 'hold'): Promise<void>;
+}
+
+export type ArchiveItem = Record<string, any>;
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** One request to the audit log (`vigia audit`): who asked what, about whom, why, and what came of it. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  by: string;
+  action: 'subject-export' | 'subject-erase' | 'hold-add' | 'hold-remove' | 'retention-sweep';
+  outcome: 'done' | 'refused' | 'not-found' | 'failed';
+  /** The contact as given in the request (phone number or BSUID). */
+  contact?: string;
+  lineId?: string;
+  reason?: string;
+  /** Refusal basis, output file, hold id… (one line). */
+  detail?: string;
+  counts?: Record<string, number>;
+}
+
+/** What a subject scan looks for: items naming any of the contact identifiers, optionally on one line; or everything of a line. */
+export interface ItemSelector {
+  contactIds?: string[];
+  lineId?: string;
+}
+
+
+/** Holds, tombstones, the audit log and subject scans (the DynamoDB adapter: DynamoDbPrivacyRepository). */
+export interface PrivacyRepository extends ProjectionPrivacy {
+  putHold(hold: LegalHold): Promise<boolean>;
+  deleteHold(id: string): Promise<LegalHold | undefined>;
+  putTombstones(contactIds: string[], erasedAt: string): Promise<void>;
+  putErasedMessageMarkers(messageIds: string[], erasedAt: string): Promise<void>;
+  appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
+  listAudit(since?: string): Promise<AuditEntry[]>;
+  scanSubject(selector: ItemSelector): Promise<ArchiveItem[]>;
+  mediaItemsWithObjects(s3Keys: string[]): Promise<ArchiveItem[]>;
+  expiredItems(nowSeconds: number): Promise<ArchiveItem[]>;
+  partitions(pks: string[]): Promise<ArchiveItem[]>;
+  getItems(itemKeys: ItemKey[]): Promise<ArchiveItem[]>;
+  deleteItems(itemKeys: ItemKey[]): Promise<void>;
+  moveExpiry(key: ItemKey, direction: 'hold' | 'release'): Promise<boolean>;
+}
+
+/** The archive bucket's objects as the privacy operations handle them (S3ArchiveObjects). */
+export interface ArchiveObjects extends ObjectRetentionTagger {
+  open(key: string): Promise<Readable>;
+  list(prefix: string): AsyncIterable<{ key: string; size: number; lastModified: Date }>;
+  deleteForGood(key: string): Promise<number>;
+  retentionTag(key: string): Promise<string | undefined>;
+  objectLockLegalHold(key: string, on: boolean): Promise<void>;
+}
