@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { loadVigiaConfig } from '../shared/config/vigia-config';
+import { applyNag } from './nag';
 import { buildApp } from './vigia-app';
 
 const app = new App();
@@ -16,4 +17,6 @@ buildApp(app, {
       ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
       : undefined,
 });
+// cdk-nag's AwsSolutions and Serverless packs: an unacknowledged error finding fails the synth.
+applyNag(app);
 app.synth();
