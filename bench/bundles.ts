@@ -64,6 +64,10 @@ const PLACEHOLDERS: Record<string, string> = {
   COMPLIANCE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:vigia-bench-compliance',
   ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:vigia-bench-alerts',
   WHATSAPP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigia/bench/whatsapp-AbCdEf',
+  // Privacy (infra/constructs/contact-disclosure.ts, employee-notice.ts).
+  DISCLOSURE_FUNCTION: 'arn:aws:lambda:us-east-1:123456789012:function:vigia-bench-disclosure',
+  NOTICE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigia/bench/notice-AbCdEf',
+  VIGIA_PUBLIC_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com',
 };
 
 /** What the Lambda runtime itself sets (plus fake credentials, so nothing looks further). */

@@ -2,6 +2,8 @@ import { DynamoDbAlertRepository } from '../shared/adapters/dynamodb-alert-repos
 import { createDynamoDbClient } from '../shared/clients';
 import { signBody } from '../shared/whatsapp-signature';
 import { COMPLIANCE_FUNCTIONS, INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, WEBHOOK_FUNCTION } from '../infra/config';
+import { DISCLOSURE_FUNCTION } from '../infra/constructs/contact-disclosure';
+import { NOTICE_ACK_FUNCTION, NOTICE_FUNCTION } from '../infra/constructs/employee-notice';
 import * as price from './prices';
 import { startStackHost, trafficBodies, type StackUsage } from './ingest';
 import { runLoad } from './load';
@@ -41,13 +43,18 @@ export interface CostFigure {
   breakdown: Record<string, number>;
   /** Billed quantities per message, to check the model. */
   perMessage: Record<string, number>;
+  /**
+   * Each metered function's share of the Lambda line: invocations and GB-seconds per message, and
+   * US$ per million messages (requests and duration). What the disclosure function adds is here.
+   */
+  lambdaPerFunction: Record<string, { invocations: number; gbSeconds: number; usdPerMillion: number }>;
   /** Alerts the run raised per million messages (each is one SNS publish, priced above; its e-mail/SMS deliveries are not). */
   alertsPerMillion: number;
 }
 
 export const MESSAGES_PER_EMPLOYEE_MONTH = 3000;
 
-/** The memory each metered handler has on AWS (infra/config.ts). */
+/** The memory each metered handler has on AWS (infra/config.ts, infra/constructs/). */
 const FUNCTION_MEMORY_MB: Record<string, number> = {
   webhook: WEBHOOK_FUNCTION.memorySize,
   ingest: INGEST_FUNCTION.memorySize,
@@ -59,7 +66,21 @@ const FUNCTION_MEMORY_MB: Record<string, number> = {
   complianceSentiment: COMPLIANCE_FUNCTIONS.sentimentCheck.memorySize,
   complianceRecord: COMPLIANCE_FUNCTIONS.record.memorySize,
   complianceNotify: COMPLIANCE_FUNCTIONS.notify.memorySize,
+  // Privacy (the config's `privacy` section): the disclosure function runs for new inbound
+  // messages; the notice functions run per line and policy version, not per message (the local
+  // stack sends the notices at start, before the measured traffic).
+  disclosure: DISCLOSURE_FUNCTION.memorySize,
+  notice: NOTICE_FUNCTION.memorySize,
+  noticeAck: NOTICE_ACK_FUNCTION.memorySize,
 };
+/**
+ * Functions another one invokes asynchronously (`InvocationType: Event`), with the metered request
+ * that stands for each invocation on AWS. Ingest invokes the disclosure function once per batch
+ * with new inbound messages (per 100 ids); the local stack's in-process queue may run the ids of
+ * several such calls in one handler call, so the calls are what AWS would bill, and the handler's
+ * total duration (the same work) is kept.
+ */
+const ASYNC_INVOCATIONS: Record<string, string> = { disclosure: 'Lambda.Invoke' };
 /** Lambda allocates one full vCPU at 1,769 MB. */
 const FULL_VCPU_MB = 1769;
 /** SQS-fed functions: one ReceiveMessage and one DeleteMessageBatch per invocation (the event source mapping). */
@@ -102,13 +123,23 @@ export function priceUsage(usage: StackUsage, messages: number, alerts: number):
   const requests = (name: string) => usage.requests[name] ?? 0;
   const count = (pattern: RegExp) => Object.entries(usage.requests).reduce((sum, [name, n]) => sum + (pattern.test(name) ? n : 0), 0);
 
-  const lambdaRequests = Object.values(usage.invocations).reduce((sum, { count }) => sum + count, 0);
-  const lambdaGbSeconds = Object.entries(usage.invocations).reduce((sum, [name, { ms }]) => {
+  const lambdaPerFunction: CostFigure['lambdaPerFunction'] = {};
+  let lambdaGbSeconds = 0;
+  let lambdaRequests = 0;
+  for (const [name, { count: handlerCalls, ms }] of Object.entries(usage.invocations)) {
+    const invocations = (ASYNC_INVOCATIONS[name] ? requests(ASYNC_INVOCATIONS[name]) : 0) || handlerCalls;
+    lambdaRequests += invocations;
     const memoryMb = FUNCTION_MEMORY_MB[name];
     if (memoryMb === undefined) throw new Error(`cost benchmark: no memory size known for the function "${name}" (add it to FUNCTION_MEMORY_MB)`);
     const awsSeconds = (ms / 1000) * Math.max(1, FULL_VCPU_MB / memoryMb);
-    return sum + awsSeconds * (memoryMb / 1024);
-  }, 0);
+    const gbSeconds = awsSeconds * (memoryMb / 1024);
+    lambdaGbSeconds += gbSeconds;
+    lambdaPerFunction[name] = {
+      invocations: perMessage(invocations),
+      gbSeconds: perMessage(gbSeconds),
+      usdPerMillion: perMessage(invocations) * price.LAMBDA_REQUEST_PER_MILLION + perMessage(gbSeconds) * 1_000_000 * price.LAMBDA_ARM_PER_GB_SECOND,
+    };
+  }
   // PUT, COPY, POST, LIST and multipart requests are billed as PUTs; GET, HEAD and the rest as GETs.
   const s3Puts = count(S3_PUT_CLASS);
   const s3Gets = count(/^S3\./) - s3Puts;
@@ -149,6 +180,9 @@ export function priceUsage(usage: StackUsage, messages: number, alerts: number):
     usdPerEmployeeMonth: round((usdPerMillion * MESSAGES_PER_EMPLOYEE_MONTH) / million, 4),
     breakdown,
     perMessage: Object.fromEntries(Object.entries(quantities).map(([key, value]) => [key, round(value, 6)])),
+    lambdaPerFunction: Object.fromEntries(
+      Object.entries(lambdaPerFunction).map(([name, figure]) => [name, { invocations: round(figure.invocations, 6), gbSeconds: round(figure.gbSeconds, 6), usdPerMillion: round(figure.usdPerMillion, 4) }]),
+    ),
     alertsPerMillion: Math.round(quantities.snsPublishes * million),
   };
 }

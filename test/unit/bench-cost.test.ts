@@ -10,6 +10,7 @@ import { externalSdkPackages } from '../../bench/bundles';
 import { startFakeComprehend } from '../../bench/fake-comprehend';
 import type { StackUsage } from '../../bench/ingest';
 import * as price from '../../bench/prices';
+import { DISCLOSURE_FUNCTION } from '../../infra/constructs/contact-disclosure';
 import { LocalMeter } from '../../local/metering';
 import { createDynamoDbClient } from '../../shared/clients';
 import { ensureTable } from '../../shared/resources/local-provisioning';
@@ -55,6 +56,23 @@ describe('priceUsage (bench/cost.ts)', () => {
     expect(figure.usdPerMillion).toBeCloseTo(total, 1);
     expect(figure.usdPerEmployeeMonth).toBeCloseTo((figure.usdPerMillion * 3000) / 1e6, 4);
     expect(figure.alertsPerMillion).toBe(10_000);
+  });
+
+  it('bills an asynchronously invoked function per Invoke call, not per local handler call, and keeps its duration', () => {
+    // Locally the in-process queue ran the ids of 40 Invoke calls in 10 handler calls.
+    const usage: StackUsage = {
+      ...emptyUsage(),
+      requests: { 'Lambda.Invoke': 40 },
+      invocations: { disclosure: { count: 10, ms: 2000 }, webhook: { count: 100, ms: 500 } },
+    };
+    const figure = priceUsage(usage, 100, 0);
+    expect(figure.lambdaPerFunction.disclosure.invocations).toBeCloseTo(0.4, 6);
+    expect(figure.lambdaPerFunction.webhook.invocations).toBeCloseTo(1, 6);
+    const memoryMb = DISCLOSURE_FUNCTION.memorySize;
+    const disclosureGbS = 2 * Math.max(1, 1769 / memoryMb) * (memoryMb / 1024);
+    expect(figure.lambdaPerFunction.disclosure.gbSeconds).toBeCloseTo(disclosureGbS / 100, 6);
+    const sumOfFunctions = Object.values(figure.lambdaPerFunction).reduce((sum, { usdPerMillion }) => sum + usdPerMillion, 0);
+    expect(figure.breakdown.lambda).toBeCloseTo(sumOfFunctions, 2);
   });
 
   it('refuses a function whose memory it does not know, and a run without messages', () => {
