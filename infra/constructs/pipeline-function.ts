@@ -15,6 +15,7 @@ import type { Construct } from 'constructs';
 import { logRetentionOf, REPO_ROOT } from '../config';
 import { FUNCTION_ENV } from '../function-env';
 import { AsyncDeadLetterQueue } from './async-dead-letter-queue';
+import { NLP_PACKAGE_REDUCTIONS, reducedPackageEntry } from '../bundling/nlp-package-reductions';
 
 /**
  * ESM bundles have no `require`; some CommonJS dependencies bundled into them still call it.
@@ -68,14 +69,20 @@ export const RUNTIME_SDK_PACKAGES: readonly string[] = [
 ];
 
 /**
- * Packages replaced at bundle time (esbuild `--alias`): `yaml` by a stub that throws. The
- * functions read the config from the inlined `VIGIA_CONFIG_JSON`; the YAML reader in
- * shared/config/vigia-config.ts is for the CLI, the local stack and `cdk synth` (see
- * infra/bundling/yaml-unavailable.ts).
+ * Packages replaced at bundle time (esbuild `--alias`):
+ * - `yaml` by a stub that throws. The functions read the config from the inlined
+ *   `VIGIA_CONFIG_JSON`; the YAML reader in shared/config/vigia-config.ts is for the CLI, the local
+ *   stack and `cdk synth` (see infra/bundling/yaml-unavailable.ts).
+ * - nlp.js's language guesser and English and Spanish packages by copies with only the models
+ *   and lexicon entries the functions use (written at synth from node_modules, see
+ *   infra/bundling/nlp-package-reductions.ts).
  */
-export const BUNDLING_ALIASES: Readonly<Record<string, string>> = {
-  yaml: path.join(REPO_ROOT, 'infra', 'bundling', 'yaml-unavailable.ts'),
-};
+export function bundlingAliases(): Readonly<Record<string, string>> {
+  return {
+    yaml: path.join(REPO_ROOT, 'infra', 'bundling', 'yaml-unavailable.ts'),
+    ...Object.fromEntries(Object.keys(NLP_PACKAGE_REDUCTIONS).map((name) => [name, reducedPackageEntry(name)])),
+  };
+}
 
 /**
  * Name of the inline policy of every PipelineFunction's role with what each function needs on its
@@ -222,6 +229,7 @@ export class PipelineFunction extends NodejsFunction {
       description: `Execution role of ${id}`,
       inlinePolicies: { [FUNCTION_BASELINE_POLICY]: new iam.PolicyDocument({ statements: baseline }) },
     });
+    const aliases = bundlingAliases();
 
     super(scope, id, {
       entry: path.resolve(REPO_ROOT, props.entry),
@@ -254,7 +262,12 @@ export class PipelineFunction extends NodejsFunction {
         sourcesContent: false,
         // The runtime's AWS SDK (see RUNTIME_PROVIDED_MODULES).
         externalModules: [...RUNTIME_PROVIDED_MODULES],
-        esbuildArgs: { '--alias': Object.entries(BUNDLING_ALIASES).map(([name, replacement]) => `${name}=${replacement}`) },
+        esbuildArgs: {
+          '--alias': Object.entries(aliases).map(([name, replacement]) => `${name}=${replacement}`),
+          // Non-ASCII text (nlp.js's trigrams and lexicons) as UTF-8, not as escapes. An esbuild
+          // argument: this aws-cdk-lib declares the `charset` bundling prop but never passes it.
+          '--charset': 'utf8',
+        },
         define: props.define,
       },
     });
@@ -265,7 +278,7 @@ export class PipelineFunction extends NodejsFunction {
     this.functionLogGroup = logGroup;
     this.bundlingDefine = { ...props.define };
     this.bundlingExternals = [...RUNTIME_PROVIDED_MODULES];
-    this.bundlingAliases = { ...BUNDLING_ALIASES };
+    this.bundlingAliases = aliases;
   }
 
   /** Sets `ARCHIVE_TABLE` and grants read or read/write on the table, its indexes and the key. */

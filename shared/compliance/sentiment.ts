@@ -16,6 +16,7 @@ import nlpLangEn from '@nlpjs/lang-en';
 import nlpLangEs from '@nlpjs/lang-es';
 import nlpLangPt from '@nlpjs/lang-pt';
 import nlpSentiment from '@nlpjs/sentiment';
+import { SENTICON_MIN, SENTICON_TO_AFINN } from './senticon';
 import { ComprehendSentimentAnalyzer } from '../adapters/comprehend-sentiment';
 import type { SentimentLabel, SentimentResult } from '../domain/compliance';
 import { type DetectedLanguage, languageEvidence } from './language';
@@ -155,8 +156,6 @@ const INTENSIFIER_WINDOW = 2;
 const NEGATION_WINDOW = 3;
 const UNPAIRED_NEGATION = 1;
 const EMOJI_CAP = 6;
-const SENTICON_TO_AFINN = 5;
-const SENTICON_MIN = 0.5;
 
 /** Customer-service vocabulary, AFINN units (−5…5). Added to nlp.js's lexicon or overriding it. */
 const LEXICON: Record<DetectedLanguage, Record<string, number>> = {

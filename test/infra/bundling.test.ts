@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -6,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
 import { functionBundles } from '../../bench/bundles';
 import * as yamlStub from '../../infra/bundling/yaml-unavailable';
-import { BUNDLING_ALIASES, PipelineFunction, RUNTIME_PROVIDED_MODULES, RUNTIME_SDK_PACKAGES } from '../../infra/constructs/pipeline-function';
+import { bundlingAliases, PipelineFunction, RUNTIME_PROVIDED_MODULES, RUNTIME_SDK_PACKAGES } from '../../infra/constructs/pipeline-function';
 import { FUNCTION_DEFINES } from '../../infra/function-env';
 import { ConfigurationError } from '../../shared/config/env';
 import { repoRoot } from '../helpers/paths';
@@ -54,8 +55,8 @@ describe('PipelineFunction bundling options', () => {
   });
 
   it('replaces yaml with a stub that exports what the config module imports, and throws a ConfigurationError', () => {
-    expect(BUNDLING_ALIASES).toEqual({ yaml: join(repoRoot, 'infra', 'bundling', 'yaml-unavailable.ts') });
-    expect(existsSync(BUNDLING_ALIASES.yaml!)).toBe(true);
+    expect(bundlingAliases().yaml).toBe(join(repoRoot, 'infra', 'bundling', 'yaml-unavailable.ts'));
+    expect(existsSync(bundlingAliases().yaml!)).toBe(true);
     const imported = readFileSync(join(repoRoot, 'shared', 'config', 'vigia-config.ts'), 'utf8').match(/import\s*\{([^}]*)\}\s*from\s*'yaml'/);
     const names = (imported?.[1] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
     expect(names.length).toBeGreaterThan(0);
@@ -95,6 +96,20 @@ describe('PipelineFunction bundles (real esbuild)', () => {
     // yaml's own messages are not there; the stub's is.
     expect(code).not.toContain('Implicit map keys');
     expect(code).toContain('has no YAML parser');
+  });
+
+  it('bundles nlp.js\'s language guesser with its named Latin-script models only, as UTF-8', () => {
+    const require = createRequire(import.meta.url);
+    const data = require('@nlpjs/language/src/data.json') as Record<string, Record<string, string>>;
+    const code = bundle('functions/disclosure/handler.ts');
+    // The Portuguese model (accented trigrams written as they are, not as \u escapes) is there…
+    expect(code).toContain(JSON.stringify(data.Latin!.por).slice(1, 200));
+    // …models of other scripts and unnamed Latin-script languages are not.
+    expect(code).not.toContain(data.Cyrillic!.rus!.slice(0, 60));
+    const named = new Set((require('@nlpjs/language/src/languages.json') as Array<[string, string, string]>).map(([, alpha3]) => alpha3));
+    const unnamed = Object.keys(data.Latin!).find((alpha3) => !named.has(alpha3))!;
+    expect(code).not.toContain(data.Latin![unnamed]!.slice(0, 60));
+    expect(Buffer.byteLength(code)).toBeLessThan(300_000);
   });
 });
 
