@@ -60,7 +60,7 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
   summary.issues = normalized.issues;
   const records = await withoutErased(normalized.records, deps.privacy, summary);
   const holds: LegalHold[] = deps.retentionDays !== undefined && deps.privacy ? await deps.privacy.activeHolds() : [];
-  const held = holds.length > 0 && records.some((record) => coveringHold(holds, recordSubject(record)) !== undefined);
+  let held = holds.length > 0 && records.some((record) => coveringHold(holds, recordSubject(record)) !== undefined);
   const context = { rawKey, receivedAt: raw.metadata.receivedAt, expiry: deps.retentionDays === undefined ? undefined : recordExpiry(deps.retentionDays, holds, raw.metadata.receivedAt) };
   const mediaJobs: string[] = [];
   const flows: string[] = [];
@@ -79,6 +79,7 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
       if (!runsFlow && item.state === 'pending' && item.attempts === 0) mediaJobs.push(JSON.stringify({ mediaId: item.mediaId }));
     }
   });
+  if (deps.retentionDays !== undefined && deps.privacy && (await holdForLateHolds(records, holds, rawKey, deps.privacy))) held = true;
   // Sent before the marker: if this fails, the whole object is retried and the work sent again.
   if (mediaJobs.length > 0) await deps.media!.queue.send(mediaJobs);
   if (flows.length > 0) await deps.compliance!.start(flows);
@@ -86,6 +87,23 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
   if (held && deps.rawTagger) await deps.rawTagger.tag(rawKey, 'hold');
   await deps.repository.markProjected(rawKey, summary, expiryAt(deps.retentionDays, raw.metadata.receivedAt, held));
   return summary;
+}
+
+/**
+ * A legal hold placed while this webhook was being projected: `vigia hold add` records the hold,
+ * then suspends the expiry of what it finds, so records written after its look would keep
+ * `expiresAt`. Looking at the holds again once the records are written closes that gap: either
+ * the hold's look found them, or this one finds the hold. Before the media jobs go out, so the
+ * files are stored tagged `hold`.
+ */
+async function holdForLateHolds(records: NormalizedRecord[], holdsAtStart: LegalHold[], rawKey: string, privacy: ProjectionPrivacy): Promise<boolean> {
+  const known = new Set(holdsAtStart.map((hold) => hold.id));
+  const late = (await privacy.activeHolds()).filter((hold) => !known.has(hold.id));
+  if (late.length === 0) return false;
+  const covered = records.filter((record) => coveringHold(late, recordSubject(record)) !== undefined);
+  if (covered.length === 0) return false;
+  await privacy.holdProjected(covered, rawKey);
+  return true;
 }
 
 /** Drops the records of erased contacts (README "Privacy and LGPD"), counting them in the summary. */

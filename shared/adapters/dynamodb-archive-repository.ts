@@ -25,6 +25,9 @@ const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, pl
 
 const MESSAGE_SK = 'MSG';
 
+/** The partition of the change events and errors of one raw webhook. */
+export const eventPartition = (rawKey: string) => `EVENT#${rawKey}`;
+
 export const keys = {
   message: (id: string) => ({ pk: `MSG#${id}`, sk: MESSAGE_SK }),
   raw: (rawKey: string) => ({ pk: `RAW#${rawKey}`, sk: 'RAW' }),
@@ -54,7 +57,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       case 'change_event': {
         const { kind, ...rest } = record;
         return this.putOnce({
-          pk: `EVENT#${context.rawKey}`,
+          pk: eventPartition(context.rawKey),
           sk: String(index).padStart(6, '0'),
           entity: kind,
           field: rest.field,

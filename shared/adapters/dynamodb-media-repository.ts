@@ -4,7 +4,7 @@ import type { MediaItem, MediaState } from '../domain/media';
 import type { MediaRepository, NewMediaItem, StoredMedia } from '../ports/media-repository';
 import { allPages, keys as archiveKeys } from './dynamodb-archive-repository';
 
-const mediaKey = (mediaId: string) => ({ pk: `MEDIA#${mediaId}`, sk: 'MEDIA' });
+export const mediaKey = (mediaId: string) => ({ pk: `MEDIA#${mediaId}`, sk: 'MEDIA' });
 const stateKeys = (state: MediaState, item: Pick<MediaItem, 'createdAt' | 'mediaId'>) => ({
   mediaStatePk: `MEDIA_STATE#${state}`,
   mediaStateSk: `${item.createdAt}#${item.mediaId}`,

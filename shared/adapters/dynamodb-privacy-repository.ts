@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ArchiveItem, AuditEntry, ItemKey, ItemSelector, PrivacyRepository } from '../ports/subject-rights';
+import type { NormalizedRecord } from '../domain/records';
+import { recordMessageIds } from '../privacy/erasure';
 import type { LegalHold } from '../privacy/retention';
-import { allPages, batchGetItems, keys } from './dynamodb-archive-repository';
+import { allPages, batchGetItems, eventPartition, keys } from './dynamodb-archive-repository';
+import { mediaKey } from './dynamodb-media-repository';
 
 const HOLD_PK = 'HOLD';
 const AUDIT_MONTHS_KEY = { pk: 'AUDIT', sk: 'MONTHS' };
@@ -37,6 +40,21 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
   ) {}
 
   // ── Projection ─────────────────────────────────────────────────────────────────────────────
+
+  async holdProjected(records: readonly NormalizedRecord[], rawKey: string): Promise<number> {
+    const pks = new Set<string>();
+    for (const record of records) {
+      for (const id of recordMessageIds(record)) pks.add(keys.message(id).pk);
+      if (record.kind === 'message' && record.media) pks.add(mediaKey(record.media.mediaId).pk);
+      if (record.kind === 'contact') pks.add(keys.contact(record.lineId, record.contactId).pk);
+      if (record.kind === 'change_error' || record.kind === 'change_event') pks.add(eventPartition(rawKey));
+    }
+    let moved = 0;
+    await eachLimited(await this.partitions([...pks]), 8, async (item) => {
+      if (await this.moveExpiry({ pk: String(item.pk), sk: String(item.sk) }, 'hold')) moved += 1;
+    });
+    return moved;
+  }
 
   async activeHolds(): Promise<LegalHold[]> {
     const items = await allPages((startKey) =>

@@ -1,3 +1,4 @@
+import type { NormalizedRecord } from '../domain/records';
 import type { Readable } from 'node:stream';
 import type { LegalHold } from '../privacy/retention';
 
@@ -14,6 +15,12 @@ export interface ProjectionPrivacy {
   tombstones(contactIds: string[]): Promise<Map<string, string>>;
   /** Of these message ids, those erased (an `ERASED` marker in their partition). */
   erasedMessages(messageIds: string[]): Promise<Set<string>>;
+  /**
+   * Suspends the expiry (`expiresAt` → `heldExpiresAt`) of every item these records were written
+   * to — their messages' partitions, media items, profiles, change events — for a legal hold placed
+   * while they were being projected. Returns how many items it moved.
+   */
+  holdProjected(records: readonly NormalizedRecord[], rawKey: string): Promise<number>;
 }
 
 /** Re-tags an archived object (`vigia-retention=hold|expire`), e.g. a raw webhook that carries a held record. */
