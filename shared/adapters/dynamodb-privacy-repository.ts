@@ -30,7 +30,7 @@ export const privacyKeys = {
  * Subject requests scan the table (parallel segments): a contact's data is not all on the
  * `byContact` index — statuses of messages sent through the Cloud API, contact-book entries,
  * profiles keyed by line, change events and alerts are not — and an answer to a data subject must
- * be complete. A scan reads the whole table once (about US$0.25 per 8 GB on demand).
+ * be complete. A scan reads the whole table once, strongly consistent (about US$0.26 per 8 GB on demand).
  */
 export class DynamoDbPrivacyRepository implements PrivacyRepository {
   constructor(
@@ -58,7 +58,8 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
 
   async activeHolds(): Promise<LegalHold[]> {
     const items = await allPages((startKey) =>
-      this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': HOLD_PK }, ExclusiveStartKey: startKey })),
+      // Consistent: a hold placed a moment ago must be seen (see projectRawWebhook's second look).
+      this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': HOLD_PK }, ConsistentRead: true, ExclusiveStartKey: startKey })),
     );
     return items.map(toHold);
   }
@@ -190,7 +191,7 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
     await eachLimited([...new Set(pks)], 8, async (pk) => {
       items.push(
         ...(await allPages((startKey) =>
-          this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: startKey })),
+          this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: startKey })),
         )),
       );
     });
@@ -242,6 +243,8 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
               ExpressionAttributeValues: values,
               Segment: segment,
               TotalSegments: this.scanSegments,
+              // A hold, an export or an erasure must see what ingest wrote a moment before.
+              ConsistentRead: true,
               ExclusiveStartKey: startKey,
             }),
           ),
