@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, type Size } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type Size } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -77,10 +77,10 @@ export const RUNTIME_SDK_PACKAGES: readonly string[] = [
  *   and lexicon entries the functions use (written at synth from node_modules, see
  *   infra/bundling/nlp-package-reductions.ts).
  */
-export function bundlingAliases(): Readonly<Record<string, string>> {
+export function bundlingAliases(options: { reducedNlpPackages: boolean } = { reducedNlpPackages: true }): Readonly<Record<string, string>> {
   return {
     yaml: path.join(REPO_ROOT, 'infra', 'bundling', 'yaml-unavailable.ts'),
-    ...Object.fromEntries(Object.keys(NLP_PACKAGE_REDUCTIONS).map((name) => [name, reducedPackageEntry(name)])),
+    ...(options.reducedNlpPackages ? Object.fromEntries(Object.keys(NLP_PACKAGE_REDUCTIONS).map((name) => [name, reducedPackageEntry(name)])) : {}),
   };
 }
 
@@ -229,7 +229,9 @@ export class PipelineFunction extends NodejsFunction {
       description: `Execution role of ${id}`,
       inlinePolicies: { [FUNCTION_BASELINE_POLICY]: new iam.PolicyDocument({ statements: baseline }) },
     });
-    const aliases = bundlingAliases();
+    // The reduced nlp.js copies are written only when this stack is bundled: not for the local
+    // stack's in-memory synth (infra/compliance-asl.ts) nor for tests that skip bundling.
+    const aliases = bundlingAliases({ reducedNlpPackages: Stack.of(scope).bundlingRequired });
 
     super(scope, id, {
       entry: path.resolve(REPO_ROOT, props.entry),

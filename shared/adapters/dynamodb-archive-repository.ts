@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ContactRecord, MessageRecord, NormalizedRecord, StatusRecord } from '../domain/records';
+import { recordMessageIds } from '../privacy/erasure';
 import type { ExpiryAttributes } from '../privacy/retention';
 import type {
   ArchiveRepository,
@@ -33,6 +34,23 @@ export const keys = {
   raw: (rawKey: string) => ({ pk: `RAW#${rawKey}`, sk: 'RAW' }),
   contact: (lineId: string, contactId: string) => ({ pk: `CONTACT#${lineId}#${contactId}`, sk: 'PROFILE' }),
 };
+
+/**
+ * The partitions `save` writes a record into: its message's (statuses, links, conflicts and stubs
+ * included) and those of the messages it edits, reacts to or revokes, a profile's, or the raw
+ * webhook's change events. Media items are the media repository's.
+ */
+export function partitionsOf(record: NormalizedRecord, rawKey: string): string[] {
+  switch (record.kind) {
+    case 'message':
+    case 'status':
+      return recordMessageIds(record).map((id) => keys.message(id).pk);
+    case 'contact':
+      return [keys.contact(record.lineId, record.contactId).pk];
+    default:
+      return [eventPartition(rawKey)];
+  }
+}
 
 /**
  * The archive in one DynamoDB table (design in docs/data-model.md). Every write is conditional

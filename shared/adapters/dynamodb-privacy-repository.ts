@@ -3,9 +3,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ArchiveItem, AuditEntry, ItemKey, ItemSelector, PrivacyRepository } from '../ports/subject-rights';
 import type { NormalizedRecord } from '../domain/records';
-import { recordMessageIds } from '../privacy/erasure';
 import type { LegalHold } from '../privacy/retention';
-import { allPages, batchGetItems, eventPartition, keys } from './dynamodb-archive-repository';
+import { allPages, batchGetItems, keys, partitionsOf } from './dynamodb-archive-repository';
 import { mediaKey } from './dynamodb-media-repository';
 
 const HOLD_PK = 'HOLD';
@@ -44,10 +43,8 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
   async holdProjected(records: readonly NormalizedRecord[], rawKey: string): Promise<number> {
     const pks = new Set<string>();
     for (const record of records) {
-      for (const id of recordMessageIds(record)) pks.add(keys.message(id).pk);
+      for (const pk of partitionsOf(record, rawKey)) pks.add(pk);
       if (record.kind === 'message' && record.media) pks.add(mediaKey(record.media.mediaId).pk);
-      if (record.kind === 'contact') pks.add(keys.contact(record.lineId, record.contactId).pk);
-      if (record.kind === 'change_error' || record.kind === 'change_event') pks.add(eventPartition(rawKey));
     }
     let moved = 0;
     await eachLimited(await this.partitions([...pks]), 8, async (item) => {

@@ -96,6 +96,8 @@ async function projectWhileHoldIsPlaced(body: Buffer, holdContact: string) {
     media: { repository: new DynamoDbMediaRepository(db, info.table), queue: { send: async (bodies) => void mediaJobs.push(...bodies) } },
   });
   expect(reads).toBeGreaterThan(0);
+  // The document's download job went out after the second look (so the file is stored held or not).
+  expect(mediaJobs.map((job) => JSON.parse(job).mediaId)).toHaveLength(1);
   const item = async (pk: string, sk: string) => (await db.send(new GetCommand({ TableName: info.table, Key: { pk, sk }, ConsistentRead: true }))).Item!;
   const tag = async (key: string) => (await s3.send(new GetObjectTaggingCommand({ Bucket: info.bucket, Key: key }))).TagSet?.find(({ Key }) => Key === 'vigia-retention')?.Value;
   return { rawKey, item, tag };

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { chatCorpus } from '../../bench/rules';
 import { latinModels, NLP_PACKAGE_REDUCTIONS, reducedPackageEntry, usedSenticon } from '../../infra/bundling/nlp-package-reductions';
 import { languageEvidence } from '../../shared/compliance/language';
-import { fixtureFiles } from '../helpers/paths';
+import { normalizeWebhook } from '../../shared/whatsapp/normalize';
+import { fixtureFiles, readFixture } from '../helpers/paths';
 
 interface Guesser {
   guess(text: string, allowList?: string[], limit?: number): Array<{ alpha2: string; alpha3: string; score: number }>;
@@ -13,26 +14,11 @@ type GuesserModule = { Language: new () => Guesser };
 
 const require = createRequire(import.meta.url);
 
-/** Every text body of the public fixtures. */
+/** The text of every message in the public webhook fixtures, as the normalizer reads it. */
 function fixtureTexts(): string[] {
-  const texts: string[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) {
-        if (key === 'body' && typeof child === 'string') texts.push(child);
-        else walk(child);
-      }
-    }
-  };
-  for (const file of fixtureFiles()) {
-    try {
-      walk(JSON.parse(readFileSync(file, 'utf8')));
-    } catch {
-      // Not JSON (a media sample): no text.
-    }
-  }
-  return texts;
+  return fixtureFiles()
+    .flatMap((name) => normalizeWebhook(JSON.parse(readFixture(name).toString('utf8'))).records)
+    .flatMap((record) => (record.kind === 'message' && record.text ? [record.text] : []));
 }
 
 const LINES = [
@@ -61,6 +47,7 @@ describe('nlp.js packages as the Lambda bundles carry them (infra/bundling/nlp-p
     // The detector only asks about lines of Latin letters (shared/compliance/language.ts).
     const asked = LINES.filter((line) => !['not-latin', 'too-short'].includes(languageEvidence(line).reason ?? ''));
     expect(asked.length).toBeGreaterThan(300);
+    expect(fixtureTexts().length).toBeGreaterThan(10);
     for (const line of asked) {
       expect(reduced.guess(line, ['es', 'pt', 'en']), line).toEqual(full.guess(line, ['es', 'pt', 'en']));
       // Unrestricted scores are relative to the nearest model of all, which may be one the reduced
