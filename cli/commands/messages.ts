@@ -32,7 +32,7 @@ function humanLine(message: MessageView): string {
   return [
     message.timestamp,
     message.direction.padEnd(8),
-    message.source.padEnd(12),
+    message.source.padEnd(14),
     message.type.padEnd(11),
     `line ${message.lineId}`,
     `contact ${message.contactId ?? '?'}`,

@@ -9,13 +9,17 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { ContactRecord, MessageRecord, NormalizedRecord, StatusRecord } from '../domain/records';
+import type { CallRecord, ContactRecord, MessageRecord, NormalizedRecord, StatusRecord } from '../domain/records';
 import { recordMessageIds } from '../privacy/erasure';
 import type { ExpiryAttributes } from '../privacy/retention';
 import type {
   ArchiveRepository,
+  CallFilter,
+  CallView,
   MessageFilter,
   MessageView,
+  MessageReceipt,
+  PendingCheck,
   ProjectionContext,
   ProjectionSummary,
   SaveOutcome,
@@ -33,7 +37,45 @@ export const keys = {
   message: (id: string) => ({ pk: `MSG#${id}`, sk: MESSAGE_SK }),
   raw: (rawKey: string) => ({ pk: `RAW#${rawKey}`, sk: 'RAW' }),
   contact: (lineId: string, contactId: string) => ({ pk: `CONTACT#${lineId}#${contactId}`, sk: 'PROFILE' }),
+  /** One status event; a group send's receipts are one item per participant. */
+  status: (status: Pick<StatusRecord, 'messageId' | 'timestamp' | 'status' | 'recipientParticipantId' | 'recipientParticipantUserId'>) => ({
+    pk: `MSG#${status.messageId}`,
+    sk: `STATUS#${status.timestamp}#${status.status}#${receiptParticipant(status) ?? ''}`,
+  }),
 };
+
+/** Shards of the pending-check index: no single index partition takes every new message. */
+export const PENDING_CHECK_SHARDS = 16;
+
+/**
+ * Keys of the sparse `byPending` index (ARCHIVE_TABLE): a message waiting for its compliance check
+ * (`CHECK#<shard>`, the shard from its id) or an alert waiting for delivery (`NOTIFY`).
+ */
+export const pendingKeys = {
+  check: (messageId: string, since: string) => ({ pendingPk: `CHECK#${checkShard(messageId)}`, pendingSk: `${since}#${messageId}` }),
+  checkPartitions: () => Array.from({ length: PENDING_CHECK_SHARDS }, (_, shard) => `CHECK#${shard.toString(16).padStart(2, '0')}`),
+  notify: (createdAt: string, alertId: string) => ({ pendingPk: 'NOTIFY', pendingSk: `${createdAt}#${alertId}` }),
+};
+
+function checkShard(messageId: string): string {
+  return (createHash('sha256').update(messageId).digest()[0] % PENDING_CHECK_SHARDS).toString(16).padStart(2, '0');
+}
+
+/** The keys of the `byPending` index entries in one partition older than `before`, oldest first. */
+export async function pendingIndexEntries(db: DynamoDBDocumentClient, table: string, pendingPk: string, before: string): Promise<Array<{ pk: string; sk: string; pendingSk: string }>> {
+  const entries = await allPages((startKey) =>
+    db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'byPending',
+        KeyConditionExpression: 'pendingPk = :pk AND pendingSk < :before',
+        ExpressionAttributeValues: { ':pk': pendingPk, ':before': before },
+        ExclusiveStartKey: startKey,
+      }),
+    ),
+  );
+  return entries.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk), pendingSk: String(entry.pendingSk) }));
+}
 
 /**
  * The partitions `save` writes a record into: its message's (statuses, links, conflicts and stubs
@@ -47,6 +89,8 @@ export function partitionsOf(record: NormalizedRecord, rawKey: string): string[]
       return recordMessageIds(record).map((id) => keys.message(id).pk);
     case 'contact':
       return [keys.contact(record.lineId, record.contactId).pk];
+    case 'call':
+      return [callKeys.summary(record.id).pk];
     default:
       return [eventPartition(rawKey)];
   }
@@ -71,6 +115,10 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
         return this.saveStatus(record, context);
       case 'contact':
         return this.saveContact(record, context);
+      case 'call':
+        return this.saveCall(record, context);
+      case 'identity_link':
+        return this.saveIdentityLink(record, context);
       case 'change_error':
       case 'change_event': {
         const { kind, ...rest } = record;
@@ -94,6 +142,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     const sortKey = `${message.timestamp}#${message.id}`;
     const { kind: _kind, payload, ...fields } = message;
     const expiry = context.expiry?.(message) ?? {};
+    const firstSeenAt = context.receivedAt ?? new Date().toISOString();
+    const pendingCheck = context.needsCheck?.(message) ? { checkState: 'pending', ...pendingKeys.check(message.id, firstSeenAt) } : {};
     const attributes: Record<string, unknown> = {
       ...fields,
       ...expiry,
@@ -101,7 +151,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       payloadJson: JSON.stringify(payload),
       contentHash,
       rawKey: context.rawKey,
-      firstSeenAt: context.receivedAt ?? new Date().toISOString(),
+      firstSeenAt,
+      ...pendingCheck,
       linePk: `LINE#${message.lineId}`,
       lineSk: sortKey,
       dayPk: `DAY#${day}`,
@@ -171,9 +222,10 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
 
   private async saveStatus(status: StatusRecord, context: ProjectionContext): Promise<keyof SaveOutcome> {
     const { kind: _kind, payload, ...fields } = status;
+    // Group sends: one receipt per participant, so two participants reading in the same second are two items.
+    const participant = receiptParticipant(status);
     const outcome = await this.putOnce({
-      pk: keys.message(status.messageId).pk,
-      sk: `STATUS#${status.timestamp}#${status.status}#${status.recipientParticipantId ?? ''}`,
+      ...keys.status(status),
       entity: 'status',
       ...fields,
       payloadJson: JSON.stringify(payload),
@@ -182,21 +234,101 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     });
     const rank = STATUS_RANK[status.status] ?? 0;
     // A stub made by statuses alone (a message sent through the Cloud API has no webhook of its own) expires with them.
-    const [expiryName, expiryValue] = Object.entries(context.expiry?.(status) ?? {}).find(([, at]) => at !== undefined) ?? [];
+    // A group message is not its participants': a hold on one of them does not hold its stub.
+    const stubExpiry = context.expiry?.(participant ? { ...status, recipientParticipantId: undefined, recipientParticipantUserId: undefined } : status);
+    const [expiryName, expiryValue] = Object.entries(stubExpiry ?? {}).find(([, at]) => at !== undefined) ?? [];
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.message(status.messageId),
-          UpdateExpression: `SET latestStatus = :s, latestStatusAt = :t, statusRank = :r, statusLineId = if_not_exists(statusLineId, :l)${expiryName ? ', #x = if_not_exists(#x, :x)' : ''}`,
+          UpdateExpression: `SET latestStatus = :s, latestStatusAt = :t, statusRank = :r, statusLineId = if_not_exists(statusLineId, :l)${participant ? ', hasReceipts = :yes' : ''}${expiryName ? ', #x = if_not_exists(#x, :x)' : ''}`,
           ConditionExpression: 'attribute_not_exists(statusRank) OR statusRank < :r OR (statusRank = :r AND latestStatusAt < :t)',
           ...(expiryName ? { ExpressionAttributeNames: { '#x': expiryName } } : {}),
-          ExpressionAttributeValues: { ':s': status.status, ':t': status.timestamp, ':r': rank, ':l': status.lineId, ...(expiryName ? { ':x': expiryValue } : {}) },
+          ExpressionAttributeValues: {
+            ':s': status.status,
+            ':t': status.timestamp,
+            ':r': rank,
+            ':l': status.lineId,
+            ...(participant ? { ':yes': true } : {}),
+            ...(expiryName ? { ':x': expiryValue } : {}),
+          },
         }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The message item exists (it holds a later status): it still has to know it has receipts to read.
+      if (participant) {
+        await this.db.send(
+          new UpdateCommand({ TableName: this.table, Key: keys.message(status.messageId), UpdateExpression: 'SET hasReceipts = :yes', ExpressionAttributeValues: { ':yes': true } }),
+        );
+      }
     }
+    return outcome;
+  }
+
+  /**
+   * A Calling API event: one item per event (`CALL#<id>` / `EVENT#<time>#<event>#<status>`, written
+   * only if absent), and the call's summary (`CALL#<id>` / `CALL`) merged field by field so that any
+   * order of arrival and any number of retries give the same summary: connect sets `connectedAt`,
+   * an explicit `start_time` sets `startTime`, terminate sets `endedAt`, `durationSeconds` and
+   * `terminateStatus`, other statuses (RINGING, ACCEPTED…) are added to a set. The phone number
+   * wins over the BSUID as `contactId` whichever event brings it first.
+   */
+  private async saveCall(call: CallRecord, context: ProjectionContext): Promise<keyof SaveOutcome> {
+    const { kind: _kind, payload, ...fields } = call;
+    const expiry = context.expiry?.(call) ?? {};
+    const outcome = await this.putOnce({ ...callKeys.event(call), entity: 'call_event', ...fields, payloadJson: JSON.stringify(payload), rawKey: context.rawKey, ...expiry });
+
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const set = (name: string, value: unknown, ifAbsent = false) => {
+      if (value === undefined) return;
+      const i = sets.length;
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = value;
+      sets.push(ifAbsent ? `#c${i} = if_not_exists(#c${i}, :c${i})` : `#c${i} = :c${i}`);
+    };
+    set('entity', 'call');
+    set('id', call.id);
+    set('lineId', call.lineId);
+    set('linePk', callKeys.linePk(call.lineId));
+    set('lineSk', call.id);
+    set('direction', call.direction);
+    set('contactUserId', call.contactUserId);
+    const phone = call.contactId !== undefined && call.contactId !== call.contactUserId ? call.contactId : undefined;
+    set('contactId', phone ?? call.contactId, phone === undefined);
+    if (call.event === 'connect') set('connectedAt', call.startedAt ?? call.timestamp);
+    else set('startTime', call.startedAt);
+    if (call.event === 'terminate') {
+      set('endedAt', call.endedAt);
+      set('durationSeconds', call.durationSeconds);
+      set('terminateStatus', call.status);
+    }
+    for (const [name, value] of Object.entries(expiry)) set(name, value);
+    const other = expiry.expiresAt !== undefined ? 'heldExpiresAt' : expiry.heldExpiresAt !== undefined ? 'expiresAt' : undefined;
+    if (other) names['#rx'] = other;
+    const added: string[] = [];
+    if (call.event) {
+      names['#ev'] = 'events';
+      values[':ev'] = new Set([call.event]);
+      added.push('#ev :ev');
+    }
+    if (call.event !== 'terminate' && call.status) {
+      names['#st'] = 'statusEvents';
+      values[':st'] = new Set([`${call.timestamp}#${call.status}`]);
+      added.push('#st :st');
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: callKeys.summary(call.id),
+        UpdateExpression: `SET ${sets.join(', ')}${other ? ' REMOVE #rx' : ''}${added.length > 0 ? ` ADD ${added.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
     return outcome;
   }
 
@@ -240,6 +372,23 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     }
   }
 
+  /**
+   * Two identifiers of one person (docs/data-model.md "identity link"): one item under each,
+   * `IDENTITY#<id>` / `LINK#<other id>`, so a Query on either finds the other (subject requests,
+   * holds). Written only if absent: retries and replays write nothing new; the first reason seen
+   * for a pair stays.
+   */
+  private async saveIdentityLink(link: Extract<NormalizedRecord, { kind: 'identity_link' }>, context: ProjectionContext): Promise<keyof SaveOutcome> {
+    if (link.from === link.to) return 'duplicates';
+    const { kind, ...fields } = link;
+    const item = { entity: kind, ...fields, rawKey: context.rawKey, seenAt: context.receivedAt ?? new Date().toISOString(), ...context.expiry?.(link) };
+    const outcomes = await Promise.all([
+      this.putOnce({ pk: `IDENTITY#${link.from}`, sk: `LINK#${link.to}`, ...item }),
+      this.putOnce({ pk: `IDENTITY#${link.to}`, sk: `LINK#${link.from}`, ...item }),
+    ]);
+    return outcomes.includes('created') ? 'created' : 'duplicates';
+  }
+
   private async putOnce(item: Record<string, unknown>): Promise<keyof SaveOutcome> {
     try {
       await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -253,17 +402,100 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
   /** One message as listed, or undefined when it has not arrived (or only a stub exists). */
   async getMessage(id: string): Promise<MessageView | undefined> {
     const response = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.message(id), ConsistentRead: true }));
-    return response.Item?.contentHash ? toMessageView(response.Item) : undefined;
+    return response.Item?.contentHash ? this.withReceipts(response.Item, true) : undefined;
   }
 
-  /** The compliance checks' results, kept on the message whether or not they raised alerts. */
+  /**
+   * The view of a message, with its group receipts: the message's `STATUS#` items are read (one
+   * Query on its partition) only when a participant's status was saved (`hasReceipts`).
+   */
+  private async withReceipts(item: Record<string, any>, consistent = false): Promise<MessageView> {
+    const view = toMessageView(item);
+    if (item.hasReceipts) view.receipts = await this.receipts(String(item.id), consistent);
+    else if (item.groupId) view.receipts = [];
+    return view;
+  }
+
+  private async receipts(messageId: string, consistent: boolean): Promise<MessageReceipt[]> {
+    const items = await allPages((startKey) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :status)',
+          ExpressionAttributeValues: { ':pk': keys.message(messageId).pk, ':status': 'STATUS#' },
+          ConsistentRead: consistent,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    return items
+      .flatMap((item) => {
+        const participant = receiptParticipant(item as StatusRecord);
+        return participant ? [{ participant, status: String(item.status), timestamp: String(item.timestamp) }] : [];
+      })
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.participant.localeCompare(b.participant) || (STATUS_RANK[a.status] ?? 0) - (STATUS_RANK[b.status] ?? 0));
+  }
+
+  /**
+   * Calls, oldest first. With a line: a Query on `byLine` (partition `CALLS#<line>`, beside the
+   * line's messages' `LINE#<line>`); without: a Scan for the call summaries (like `listMessages`
+   * without a filter). A contact filter matches the phone number or the BSUID.
+   */
+  async listCalls(filter: CallFilter = {}): Promise<CallView[]> {
+    const items = filter.lineId
+      ? await this.queryIndex('byLine', 'linePk', callKeys.linePk(filter.lineId), 'lineSk')
+      : await allPages((startKey) =>
+          this.db.send(
+            new ScanCommand({
+              TableName: this.table,
+              FilterExpression: 'sk = :sk AND #entity = :call',
+              ExpressionAttributeNames: { '#entity': 'entity' },
+              ExpressionAttributeValues: { ':sk': CALL_SK, ':call': 'call' },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+    return items
+      .filter((item) => item.sk === CALL_SK && (!filter.contactId || item.contactId === filter.contactId || item.contactUserId === filter.contactId))
+      .map((item) => ({ view: toCallView(item), at: callTime(item) }))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.view.id.localeCompare(b.view.id))
+      .map(({ view }) => view);
+  }
+
+  /** The compliance checks' results, kept on the message whether or not they raised alerts; the message leaves the re-drive's list. */
   async recordCompliance(messageId: string, results: unknown, at: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.message(messageId),
-        UpdateExpression: 'SET compliance = :results, complianceAt = :at',
-        ExpressionAttributeValues: { ':results': JSON.parse(JSON.stringify(results)), ':at': at },
+        UpdateExpression: 'SET compliance = :results, complianceAt = :at, checkState = :checked REMOVE pendingPk, pendingSk',
+        ExpressionAttributeValues: { ':results': JSON.parse(JSON.stringify(results)), ':at': at, ':checked': 'checked' },
+      }),
+    );
+  }
+
+  async checkedMessageIds(messageIds: string[]): Promise<Set<string>> {
+    const items = await batchGetItems(this.db, this.table, [...new Set(messageIds)].map(keys.message), { consistent: true, projection: ['id', 'complianceAt'] });
+    return new Set(items.filter((item) => item.complianceAt !== undefined).map((item) => String(item.id)));
+  }
+
+  async pendingChecks(before: string): Promise<PendingCheck[]> {
+    const entries = (await Promise.all(pendingKeys.checkPartitions().map((partition) => pendingIndexEntries(this.db, this.table, partition, before)))).flat();
+    const items = await batchGetItems(this.db, this.table, entries, { consistent: true, projection: ['id', 'complianceAt', 'firstSeenAt', 'checkRedrives'] });
+    return items
+      .filter((item) => item.complianceAt === undefined)
+      .map((item) => ({ messageId: String(item.id), since: String(item.firstSeenAt), redrives: Number(item.checkRedrives ?? 0) }))
+      .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  }
+
+  async markCheckRedriven(messageId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.message(messageId),
+        UpdateExpression: 'ADD checkRedrives :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
       }),
     );
   }
@@ -317,10 +549,19 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
 
   async listMessages(filter: MessageFilter): Promise<MessageView[]> {
     const items = await this.queryMessages(filter);
-    return items
+    const listed = items
       .filter((item) => item.contentHash && (!filter.lineId || item.lineId === filter.lineId) && (!filter.since || item.timestamp >= filter.since))
-      .sort((a, b) => (a.timestamp === b.timestamp ? String(a.id).localeCompare(String(b.id)) : a.timestamp < b.timestamp ? -1 : 1))
-      .map(toMessageView);
+      .sort((a, b) => (a.timestamp === b.timestamp ? String(a.id).localeCompare(String(b.id)) : a.timestamp < b.timestamp ? -1 : 1));
+    const views: MessageView[] = new Array(listed.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < listed.length) {
+        const i = next++;
+        views[i] = await this.withReceipts(listed[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, listed.length) }, worker));
+    return views;
   }
 
   private async queryMessages(filter: MessageFilter): Promise<Record<string, any>[]> {
@@ -354,23 +595,6 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     return batchGetItems(this.db, this.table, entries.map((entry) => ({ pk: entry.pk, sk: entry.sk })));
   }
 
-  /** Live messages whose compliance checks never completed (a crash mid-flow locally). */
-  async uncheckedMessageIds(): Promise<string[]> {
-    const items = await allPages((startKey) =>
-      this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :sk AND attribute_exists(contentHash) AND attribute_not_exists(complianceAt) AND #source <> :history',
-          ExpressionAttributeNames: { '#source': 'source', '#text': 'text' },
-          ExpressionAttributeValues: { ':sk': MESSAGE_SK, ':history': 'history' },
-          ProjectionExpression: 'id, #source, #text, media',
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    return items.filter((item) => item.text !== undefined || item.media !== undefined).map((item) => String(item.id));
-  }
-
   private scanMessages(): Promise<Record<string, any>[]> {
     return allPages((startKey) =>
       this.db.send(
@@ -385,12 +609,30 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
   }
 }
 
-/** The items with these keys, in the order of the keys (missing ones left out): BatchGetItem, 100 keys a call, unprocessed keys retried. */
-export async function batchGetItems(db: DynamoDBDocumentClient, table: string, itemKeys: { pk: string; sk: string }[]): Promise<Record<string, any>[]> {
+/**
+ * The items with these keys, in the order of the keys (missing ones left out): BatchGetItem, 100
+ * keys a call, unprocessed keys retried. `consistent` reads what was written a moment before;
+ * `projection` names the attributes wanted (the keys are always read).
+ */
+export async function batchGetItems(
+  db: DynamoDBDocumentClient,
+  table: string,
+  itemKeys: { pk: string; sk: string }[],
+  options: { consistent?: boolean; projection?: string[] } = {},
+): Promise<Record<string, any>[]> {
   const found = new Map<string, Record<string, any>>();
   const id = (key: { pk: string; sk: string }) => `${key.pk}\u0000${key.sk}`;
+  const projection = options.projection
+    ? {
+        ProjectionExpression: ['pk', 'sk', ...options.projection].map((_, i) => `#p${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(['pk', 'sk', ...options.projection].map((name, i) => [`#p${i}`, name])),
+      }
+    : {};
   for (let start = 0; start < itemKeys.length; start += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table]: { Keys: itemKeys.slice(start, start + 100) } };
+    const keysOnly = itemKeys.slice(start, start + 100).map((key) => ({ pk: key.pk, sk: key.sk }));
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [table]: { Keys: keysOnly, ...(options.consistent ? { ConsistentRead: true } : {}), ...projection },
+    };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1000, 25 * 2 ** attempt)));
       const response = await db.send(new BatchGetCommand({ RequestItems: request }));
@@ -477,6 +719,47 @@ function* daysFrom(startDay: string, until: Date): Generator<string> {
   for (let day = new Date(`${startDay}T00:00:00Z`); day.toISOString().slice(0, 10) <= end; day.setUTCDate(day.getUTCDate() + 1)) {
     yield day.toISOString().slice(0, 10);
   }
+}
+
+const CALL_SK = 'CALL';
+const CALL_STATUS_RANK: Record<string, number> = { RINGING: 1, ACCEPTED: 2, REJECTED: 2 };
+
+/** Calling API items (docs/data-model.md "Calls"). */
+export const callKeys = {
+  summary: (callId: string) => ({ pk: `CALL#${callId}`, sk: CALL_SK }),
+  event: (call: CallRecord) => ({ pk: `CALL#${call.id}`, sk: `EVENT#${call.timestamp}#${call.event ?? ''}#${call.status ?? ''}` }),
+  /** The `byLine` partition of a line's calls (its messages are under `LINE#<line>`). */
+  linePk: (lineId: string) => `CALLS#${lineId}`,
+};
+
+/** The group participant a status is about (phone number, else BSUID); undefined for one-to-one sends. */
+function receiptParticipant(status: Pick<StatusRecord, 'recipientParticipantId' | 'recipientParticipantUserId'>): string | undefined {
+  return status.recipientParticipantId || status.recipientParticipantUserId || undefined;
+}
+
+/** When a call began as far as its events tell: started, else its first status (a call still ringing), else ended. */
+function callTime(item: Record<string, any>): string {
+  const firstStatus = item.statusEvents instanceof Set ? [...item.statusEvents].map((event) => String(event).slice(0, 24)).sort()[0] : undefined;
+  return item.startTime ?? item.connectedAt ?? firstStatus ?? item.endedAt ?? '';
+}
+
+function toCallView(item: Record<string, any>): CallView {
+  // `<ISO time>#<STATUS>`: the latest by time, then by how far the call got.
+  const rank = (status: string) => CALL_STATUS_RANK[status.slice(status.indexOf('#') + 1)] ?? 0;
+  const statuses = item.statusEvents instanceof Set ? [...item.statusEvents].map(String).sort((a, b) => a.slice(0, 24).localeCompare(b.slice(0, 24)) || rank(a) - rank(b)) : [];
+  const latest = statuses.at(-1);
+  return {
+    id: item.id,
+    lineId: item.lineId,
+    contactId: item.contactId,
+    contactUserId: item.contactUserId,
+    direction: item.direction,
+    status: item.terminateStatus ?? (latest === undefined ? undefined : latest.slice(latest.indexOf('#') + 1)),
+    startedAt: item.startTime ?? item.connectedAt,
+    endedAt: item.endedAt,
+    durationSeconds: item.durationSeconds === undefined ? undefined : Number(item.durationSeconds),
+    events: item.events instanceof Set ? [...item.events].map(String).sort() : [],
+  };
 }
 
 function toMessageView(item: Record<string, any>): MessageView {

@@ -6,12 +6,16 @@ import type { NormalizedRecord } from '../domain/records';
 import type { LegalHold } from '../privacy/retention';
 import { allPages, batchGetItems, keys, partitionsOf } from './dynamodb-archive-repository';
 import { mediaKey } from './dynamodb-media-repository';
+import { identityLinkKeys, identityPartition } from '../privacy/identity-links';
 
 const HOLD_PK = 'HOLD';
 const AUDIT_MONTHS_KEY = { pk: 'AUDIT', sk: 'MONTHS' };
 const ERASED_SK = 'ERASED';
-/** Attributes that name a contact, on any entity (docs/data-model.md). */
-const CONTACT_ATTRIBUTES = ['contactId', 'contactUserId', 'recipientId', 'recipientUserId', 'waId', 'userId'];
+/**
+ * Attributes that name a contact, on any entity (docs/data-model.md): calls' `contactId` /
+ * `contactUserId` included, and a group send's receipt names its participant.
+ */
+const CONTACT_ATTRIBUTES = ['contactId', 'contactUserId', 'recipientId', 'recipientUserId', 'recipientParticipantId', 'recipientParticipantUserId', 'waId', 'userId'];
 /** Bookkeeping of the privacy operations themselves: never part of a subject's data. */
 const PRIVACY_PARTITIONS = /^(AUDIT|HOLD|ERASED#)/;
 
@@ -42,13 +46,20 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
 
   async holdProjected(records: readonly NormalizedRecord[], rawKey: string): Promise<number> {
     const pks = new Set<string>();
+    /** Items held by key rather than by partition. */
+    const byKey: ItemKey[] = [];
     for (const record of records) {
-      for (const pk of partitionsOf(record, rawKey)) pks.add(pk);
+      // An identity link is two items of its own (not in the change events' partition).
+      if (record.kind === 'identity_link') byKey.push(...identityLinkKeys(record.from, record.to));
+      // A group participant's receipt is its own item: the group message and the others' receipts are not theirs.
+      else if (record.kind === 'status' && (record.recipientParticipantId || record.recipientParticipantUserId)) byKey.push(keys.status(record));
+      else for (const pk of partitionsOf(record, rawKey)) pks.add(pk);
       if (record.kind === 'message' && record.media) pks.add(mediaKey(record.media.mediaId).pk);
     }
     let moved = 0;
-    await eachLimited(await this.partitions([...pks]), 8, async (item) => {
-      if (await this.moveExpiry({ pk: String(item.pk), sk: String(item.sk) }, 'hold')) moved += 1;
+    const itemKeys: ItemKey[] = [...(await this.partitions([...pks])).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })), ...byKey];
+    await eachLimited(itemKeys, 8, async (key) => {
+      if (await this.moveExpiry(key, 'hold')) moved += 1;
     });
     return moved;
   }
@@ -84,6 +95,32 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /**
+   * Adds identifiers to a hold in force, one conditional `list_append` each (only if absent, only
+   * while the hold exists): concurrent projections of links never lose or duplicate one.
+   */
+  async extendHold(hold: LegalHold, contactIds: string[]): Promise<string[]> {
+    if (hold.scope === 'line') return [];
+    const added: string[] = [];
+    for (const id of new Set(contactIds)) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: privacyKeys.hold(hold.id),
+            UpdateExpression: 'SET contactIds = list_append(if_not_exists(contactIds, :given), :ids)',
+            ConditionExpression: 'attribute_exists(pk) AND NOT contains(contactIds, :id)',
+            ExpressionAttributeValues: { ':given': hold.contactId ? [hold.contactId] : [], ':ids': [id], ':id': id },
+          }),
+        );
+        added.push(id);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return added;
   }
 
   /** The released hold, or undefined when there was none. */
@@ -164,6 +201,27 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
     if (clauses.length === 0) throw new Error('scanSubject needs contact ids or a line');
     const items = await this.scan(clauses.join(' AND '), names, values);
     return items.filter((item) => !PRIVACY_PARTITIONS.test(String(item.pk)) && item.sk !== ERASED_SK);
+  }
+
+  /** The identity link items under these identifiers: one `Query pk = IDENTITY#<id>` each. */
+  async identityLinks(contactIds: string[]): Promise<ArchiveItem[]> {
+    const items: ArchiveItem[] = [];
+    await eachLimited([...new Set(contactIds)], 8, async (id) => {
+      items.push(
+        ...(await allPages((startKey) =>
+          this.db.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': identityPartition(id) },
+              ConsistentRead: true,
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        )),
+      );
+    });
+    return items;
   }
 
   /** Media items (other than those given) that point at one of these objects: a file shared with someone else's message. */

@@ -81,7 +81,7 @@ export const EXPORT_TABLES: Readonly<Record<ExportTableName, ExportTable>> = {
       team,
       { name: 'contact_id', type: 'string', description: "The customer: phone number (wa_id) or business-scoped user id" },
       { name: 'direction', type: 'string', description: '`inbound` (customer → business) or `outbound` (business → customer)' },
-      { name: 'source', type: 'string', description: '`cloud_api` (messages webhook), `business_app` (typed in the WhatsApp Business app) or `history` (backfill)' },
+      { name: 'source', type: 'string', description: '`cloud_api` (messages webhook), `business_app` (typed in the WhatsApp Business app), `business_agent` (a Meta Business Agent conversation: `standby`) or `history` (backfill)' },
       { name: 'type', type: 'string', description: 'WhatsApp message type as received: `text`, `image`, `document`, `reaction`, `edit`, `revoke`, `system`, `unsupported`…' },
       { name: 'sent_at', type: 'timestamp', description: "The message's timestamp (UTC)" },
       { name: 'text', type: 'string', description: 'Text body or caption. NULL unless the config sets `analytics.includeText: true`' },

@@ -19,7 +19,7 @@ export interface MediaItem {
   messageId: string;
   lineId: string;
   messageType: string;
-  /** Source of the message (cloud_api, business_app, history). */
+  /** Source of the message (cloud_api, business_app, business_agent, history). */
   source?: string;
   state: MediaState;
   /** When the webhook carrying the reference was received (ISO). */

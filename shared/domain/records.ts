@@ -11,9 +11,12 @@ export type Direction = 'inbound' | 'outbound';
  * Where a message came from:
  * - cloud_api: `messages` webhook (customer messages received through the Cloud API)
  * - business_app: `smb_message_echoes` (what the employee typed in the WhatsApp Business app)
- * - history: `history` backfill of a coexistence number
+ * - history: `history` backfill of a coexistence number (its `messages[]` media follow-ups and
+ *   `message_echoes[]` included)
+ * - business_agent: `standby` (Meta Business Agent conversations: the customer's messages and the
+ *   agent's replies while Meta's AI agent handles the chat)
  */
-export type Source = 'cloud_api' | 'business_app' | 'history';
+export type Source = 'cloud_api' | 'business_app' | 'history' | 'business_agent';
 
 export interface WhatsAppError {
   code?: number;
@@ -95,6 +98,8 @@ export interface StatusRecord {
   recipientUserId?: string;
   /** Group sends: the participant (also read from the misspelled `participant_recipient_id`). */
   recipientParticipantId?: string;
+  /** Group sends to username adopters: the participant's BSUID (`recipient_participant_user_id`). */
+  recipientParticipantUserId?: string;
   errors?: WhatsAppError[];
   pricing?: Record<string, unknown>;
   conversation?: Record<string, unknown>;
@@ -139,15 +144,62 @@ export interface ChangeEventRecord {
   payload: Record<string, unknown>;
 }
 
+/**
+ * Two identifiers of the same person: a `system` message `user_changed_user_id`
+ * (`previous_user_id` → `user_id`), `user_changed_number` (old → new `wa_id`), or a contact seen
+ * with both a phone number and a BSUID. Subject export, erasure and legal holds by either
+ * identifier cover both.
+ */
+export interface IdentityLinkRecord {
+  kind: 'identity_link';
+  lineId?: string;
+  /** The two identifiers (phone number or BSUID), the older first when the change says which. */
+  from: string;
+  to: string;
+  reason: 'user_changed_user_id' | 'user_changed_number' | 'contact_profile';
+  timestamp?: string;
+}
+
+/** A Calling API event (`calls` field): one record per call id and event. */
+export interface CallRecord {
+  kind: 'call';
+  /** The call id (`calls[].id`). */
+  id: string;
+  lineId: string;
+  /** The customer: phone number, or BSUID for username adopters. */
+  contactId?: string;
+  contactUserId?: string;
+  /** USER_INITIATED → inbound, BUSINESS_INITIATED → outbound. */
+  direction?: Direction;
+  /** `event` (connect, terminate), or `status` for a `statuses[]` item of type `call` (RINGING, ACCEPTED, REJECTED…). */
+  event?: string;
+  /** `status` (e.g. COMPLETED, FAILED) when Meta sends one. */
+  status?: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  timestamp: string;
+  /** `calls[].errors` (a failed call). */
+  errors?: WhatsAppError[];
+  payload: Record<string, unknown>;
+}
+
 export type NormalizedRecord =
   | MessageRecord
   | StatusRecord
   | ContactRecord
   | ChangeErrorRecord
-  | ChangeEventRecord;
+  | ChangeEventRecord
+  | IdentityLinkRecord
+  | CallRecord;
 
 export interface NormalizeResult {
   records: NormalizedRecord[];
   /** Human-readable notes on parts that did not match the known schemas (kept anyway). */
   issues: string[];
+  /**
+   * Webhook fields whose changes were kept only as change events (not projected into messages,
+   * statuses, contacts or calls), once per change: counted by a metric so a new Meta field is seen.
+   */
+  unprojectedFields: string[];
 }

@@ -1,4 +1,4 @@
-import type { NormalizedRecord } from '../domain/records';
+import type { MessageRecord, NormalizedRecord } from '../domain/records';
 import type { ExpiryAttributes, RecordExpiry } from '../privacy/retention';
 
 /** Where a record came from: the raw object it was projected from. */
@@ -7,6 +7,20 @@ export interface ProjectionContext {
   receivedAt?: string;
   /** Retention: the `expiresAt` (or, under a legal hold, `heldExpiresAt`) of each record. @default none */
   expiry?: RecordExpiry;
+  /**
+   * Whether a message must go through the compliance check: such a message is written `checkState:
+   * pending` and stays on the re-drive's list until its check completes. @default none is
+   */
+  needsCheck?: (message: MessageRecord) => boolean;
+}
+
+/** A message whose compliance check has not completed (README "Nothing silently dropped"). */
+export interface PendingCheck {
+  messageId: string;
+  /** When the message was first archived: the re-drive waits a grace period after it. */
+  since: string;
+  /** Flows the re-drive has started for it so far. */
+  redrives: number;
 }
 
 export interface SaveOutcome {
@@ -26,6 +40,8 @@ export interface ProjectionSummary extends SaveOutcome {
   erased?: number;
   /** The erased contacts those records were about (so a later erasure run can find this raw object). */
   erasedContacts?: string[];
+  /** Fields whose changes were kept only as change events, once per change (NormalizeResult). */
+  unprojectedFields?: string[];
 }
 
 export interface MessageFilter {
@@ -68,6 +84,43 @@ export interface MessageView {
   unsupportedType?: string;
   groupId?: string;
   conflicts: number;
+  /**
+   * Group messages: every participant's receipt (statuses with `recipient_participant_id` or
+   * `recipient_participant_user_id`), oldest first; absent for one-to-one messages.
+   */
+  receipts?: MessageReceipt[];
+}
+
+/** One group participant's status of a message. */
+export interface MessageReceipt {
+  /** Phone number, or BSUID when the status names no number. */
+  participant: string;
+  status: string;
+  timestamp: string;
+}
+
+export interface CallFilter {
+  lineId?: string;
+  /** Phone number or BSUID. */
+  contactId?: string;
+}
+
+/** A call as listed (`vigia calls --json`): its events merged, whatever order they arrived in. */
+export interface CallView {
+  id: string;
+  lineId: string;
+  /** The customer: phone number, else BSUID. */
+  contactId?: string;
+  contactUserId?: string;
+  direction?: string;
+  /** The terminate status (e.g. COMPLETED, FAILED), else the latest call status (RINGING, ACCEPTED, REJECTED). */
+  status?: string;
+  /** The terminate's `start_time`, else the connect's time. */
+  startedAt?: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  /** The events received (connect, status, terminate). */
+  events: string[];
 }
 
 export interface ArchiveRepository {
@@ -77,6 +130,15 @@ export interface ArchiveRepository {
   projectedKeys(rawKeys: string[]): Promise<Set<string>>;
   listMessages(filter: MessageFilter): Promise<MessageView[]>;
   getMessage(id: string): Promise<MessageView | undefined>;
+  /** Calling API calls, oldest first. */
+  listCalls(filter?: CallFilter): Promise<CallView[]>;
+  /** Stores the check results and marks the message checked (it leaves the re-drive's list). */
   recordCompliance(messageId: string, results: unknown, at: string): Promise<void>;
+  /** Of the given messages, those whose compliance check has completed (stored state, read consistently). */
+  checkedMessageIds(messageIds: string[]): Promise<Set<string>>;
+  /** Messages still pending a check that were archived before `before` (ISO), oldest first. */
+  pendingChecks(before: string): Promise<PendingCheck[]>;
+  /** Counts a re-drive of the message's check. */
+  markCheckRedriven(messageId: string): Promise<void>;
   recordFlowFailure(messageId: string, failure: { Error: string; Cause?: string }, at: string): Promise<void>;
 }

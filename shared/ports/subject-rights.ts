@@ -17,10 +17,18 @@ export interface ProjectionPrivacy {
   erasedMessages(messageIds: string[]): Promise<Set<string>>;
   /**
    * Suspends the expiry (`expiresAt` → `heldExpiresAt`) of every item these records were written
-   * to — their messages' partitions, media items, profiles, change events — for a legal hold placed
+   * to — their messages' and calls' partitions (of a group participant's receipt, that item only),
+   * media items, profiles, change events — for a legal hold placed
    * while they were being projected. Returns how many items it moved.
    */
   holdProjected(records: readonly NormalizedRecord[], rawKey: string): Promise<number>;
+  /**
+   * Adds identifiers to a contact or conversation hold in force (an identity link to one of its
+   * contacts was projected), each only once. The identifiers added; none when the hold was released.
+   */
+  extendHold(hold: LegalHold, contactIds: string[]): Promise<string[]>;
+  /** One erasure tombstone per identifier (overwrites an existing one). */
+  putTombstones(contactIds: string[], erasedAt: string): Promise<void>;
 }
 
 /** Re-tags an archived object (`vigia-retention=hold|expire`), e.g. a raw webhook that carries a held record. */
@@ -61,11 +69,12 @@ export interface ItemSelector {
 export interface PrivacyRepository extends ProjectionPrivacy {
   putHold(hold: LegalHold): Promise<boolean>;
   deleteHold(id: string): Promise<LegalHold | undefined>;
-  putTombstones(contactIds: string[], erasedAt: string): Promise<void>;
   putErasedMessageMarkers(messageIds: string[], erasedAt: string): Promise<void>;
   appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
   listAudit(since?: string): Promise<AuditEntry[]>;
   scanSubject(selector: ItemSelector): Promise<ArchiveItem[]>;
+  /** The identity link items stored under these identifiers (`IDENTITY#<id>`, read by key). */
+  identityLinks(contactIds: string[]): Promise<ArchiveItem[]>;
   mediaItemsWithObjects(s3Keys: string[]): Promise<ArchiveItem[]>;
   expiredItems(nowSeconds: number): Promise<ArchiveItem[]>;
   partitions(pks: string[]): Promise<ArchiveItem[]>;

@@ -98,15 +98,21 @@ function selectorOf(target: HoldTarget, contactIds: string[] | undefined): ItemS
 
 /**
  * The subject an item is judged by: its own line and contact, or — for what hangs off a message
- * (statuses, conflicts, flow failures, its media item) — the message's.
+ * (statuses, conflicts, flow failures, its media item) — the message's, and for a call's event
+ * the call's.
  */
 function ownerSubject(item: ArchiveItem, subject: SubjectItems): Subject {
   const own = itemSubject(item);
   if (own.contactIds.length > 0) return own;
-  const messagePk = String(item.pk).startsWith('MSG#') ? String(item.pk) : String(item.pk).startsWith('MEDIA#') && item.messageId ? `MSG#${item.messageId}` : undefined;
-  const message = messagePk ? [...subject.messages, ...subject.stubs].find((candidate) => candidate.pk === messagePk) : undefined;
-  const fromMessage = message ? itemSubject(message) : { contactIds: [] };
-  return { lineId: own.lineId ?? fromMessage.lineId, contactIds: fromMessage.contactIds };
+  const pk = String(item.pk);
+  const messagePk = pk.startsWith('MSG#') ? pk : pk.startsWith('MEDIA#') && item.messageId ? `MSG#${item.messageId}` : undefined;
+  const parent = messagePk
+    ? [...subject.messages, ...subject.stubs].find((candidate) => candidate.pk === messagePk)
+    : pk.startsWith('CALL#')
+      ? subject.calls.find((candidate) => candidate.pk === pk)
+      : undefined;
+  const fromParent = parent ? itemSubject(parent) : { contactIds: [] };
+  return { lineId: own.lineId ?? fromParent.lineId, contactIds: fromParent.contactIds };
 }
 
 function isCovered(item: ArchiveItem, subject: SubjectItems, holds: readonly LegalHold[]): boolean {

@@ -75,9 +75,15 @@ export function recordSubject(record: NormalizedRecord): Subject {
     case 'message':
       return { lineId: record.lineId, contactIds: present(record.contactId, record.contactUserId) };
     case 'status':
-      return { lineId: record.lineId, contactIds: present(record.recipientId, record.recipientUserId) };
+      // A group send's receipt names the group (recipient) and the participant it is about.
+      return { lineId: record.lineId, contactIds: present(record.recipientId, record.recipientUserId, record.recipientParticipantId, record.recipientParticipantUserId) };
     case 'contact':
       return { lineId: record.lineId, contactIds: present(record.contactId, record.waId, record.userId) };
+    case 'identity_link':
+      // Both identifiers: a hold on either covers the link, an erasure of either skips it.
+      return { lineId: record.lineId, contactIds: present(record.from, record.to) };
+    case 'call':
+      return { lineId: record.lineId, contactIds: present(record.contactId, record.contactUserId) };
     default:
       return { lineId: record.lineId, contactIds: [] };
   }
@@ -86,16 +92,17 @@ export function recordSubject(record: NormalizedRecord): Subject {
 /** The line and contact of a stored item (any entity of the archive table). */
 export function itemSubject(item: Record<string, unknown>): Subject {
   const lineId = [item.lineId, item.statusLineId].find((value): value is string => typeof value === 'string');
+  if (item.entity === 'identity_link') return { lineId, contactIds: present(item.from, item.to) };
   return {
     lineId,
-    contactIds: present(item.contactId, item.contactUserId, item.recipientId, item.recipientUserId, item.waId, item.userId),
+    contactIds: present(item.contactId, item.contactUserId, item.recipientId, item.recipientUserId, item.recipientParticipantId, item.recipientParticipantUserId, item.waId, item.userId),
   };
 }
 
-/** The time a record is about (message, status, profile or sync time); undefined when it has none. */
+/** The time a record is about (message, status, profile, sync or identity change time); undefined when it has none. */
 export function recordTime(record: NormalizedRecord): string | undefined {
-  if (record.kind === 'message' || record.kind === 'status') return record.timestamp === new Date(0).toISOString() ? undefined : record.timestamp;
-  if (record.kind === 'contact') return record.timestamp;
+  if (record.kind === 'message' || record.kind === 'status' || record.kind === 'call') return record.timestamp === new Date(0).toISOString() ? undefined : record.timestamp;
+  if (record.kind === 'contact' || record.kind === 'identity_link') return record.timestamp;
   return undefined;
 }
 

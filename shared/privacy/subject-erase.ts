@@ -1,6 +1,6 @@
 import type { ArchiveItem } from '../ports/subject-rights';
 import { DAY_SECONDS, holdCovers, itemSubject, type LegalHold } from './retention';
-import { aboutContact, analyticsDaysOf, findSubjectItems, itemKeys, itemTime, rawConcern, type SubjectItems } from './subject';
+import { aboutContact, analyticsDaysOf, callsOf, distinctLinks, findSubjectItems, itemKeys, itemTime, rawConcern, type SubjectItems } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';
 
 export interface SubjectEraseRequest {
@@ -18,8 +18,9 @@ export interface SubjectEraseSummary {
 }
 
 /**
- * `vigia subject erase`: deletes every record about the contact (messages, statuses, edits,
- * reactions, conflicts, profiles and contact-book items, alerts, media items) and their files —
+ * `vigia subject erase`: deletes every record about the contact (messages, statuses — their own
+ * receipts of group messages included —, edits, reactions, conflicts, profiles and contact-book
+ * items, calls with their events, alerts, media items) and their files —
  * a media file another contact's message also points at stays — the raw webhooks only about
  * them, and rewrites the analytics days they were in. Refused, changing nothing, when a legal hold
  * covers any of it or the retention basis requires keeping records that young
@@ -95,9 +96,11 @@ export async function eraseSubject(deps: SubjectRightsDependencies, request: Sub
     statuses: subject.statuses.length,
     conflicts: subject.conflicts.length,
     contacts: subject.contacts.length + subject.contactSyncs.length,
+    calls: callsOf(subject).length,
     alerts: subject.alerts.length,
     media: subject.media.length,
     events: subject.events.length,
+    identityLinks: distinctLinks(subject.identityLinks).length,
     items: items.length,
     mediaFilesDeleted: filesDeleted,
     mediaFilesShared: sharedKeys.size,
@@ -125,7 +128,7 @@ function retentionRefusal(deps: SubjectRightsDependencies, subject: SubjectItems
   const minimumDays = deps.retention?.minimumDays;
   if (minimumDays === undefined) return undefined;
   const cutoff = new Date(now.getTime() - minimumDays * DAY_SECONDS * 1000).toISOString();
-  const records: ArchiveItem[] = [...subject.messages, ...subject.statuses, ...subject.contacts, ...subject.contactSyncs];
+  const records: ArchiveItem[] = [...subject.messages, ...subject.statuses, ...subject.contacts, ...subject.contactSyncs, ...subject.callEvents];
   const young = records.map(itemTime).filter((time): time is string => time !== undefined && time > cutoff).sort();
   if (young.length === 0) return undefined;
   const newest = young.at(-1)!;

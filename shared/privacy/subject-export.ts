@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ArchiveItem } from '../ports/subject-rights';
-import { aboutContact, findSubjectItems, publicItem, rawConcern } from './subject';
+import { aboutContact, callsOf, distinctLinks, findSubjectItems, publicItem, rawConcern } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';
 import { ZipFileWriter, type ZippedFile } from './zip-writer';
 
@@ -30,16 +30,22 @@ const README = `Vigia — data subject access export
 
 This archive holds every record Vigia keeps about one WhatsApp contact (identifiers in
 manifest.json): messages sent and received (edits, deletions and reactions are messages of their
-own), delivery statuses, contact profiles and address-book entries, compliance alerts about their
-messages, media files, and the original webhooks Meta sent that concern only this contact.
+own), delivery statuses (their read receipts of group messages included), calls, contact
+profiles and address-book entries, compliance alerts about their messages, media files, and the
+original webhooks Meta sent that concern only this contact.
 
   messages.json     messages (payload = the message exactly as WhatsApp delivered it)
-  statuses.json     delivery and read statuses
+  statuses.json     delivery and read statuses (of messages to the contact, and the contact's own
+                    receipts of group messages)
   conflicts.json    other contents seen under the id of one of the messages
   contacts.json     profiles (name, WhatsApp id) and contact-book entries
+  calls.json        WhatsApp calls: direction, status, start, end, duration, and every event of
+                    each call as Meta reported it
   alerts.json       compliance alerts raised on these messages, with their handling history
   media.json        media file records (type, size, sha256, download state)
   events.json       other webhook notifications that name the contact
+  identities.json   the contact's identifiers known to be the same person (a changed number or
+                    user id, a profile with both phone number and user id), with why and when
   media/            the files, named <media id>.<extension>
   raw/              original webhooks (verbatim bytes; signature in manifest.json)
   manifest.json     every file with its sha256 and size, and what was left out and why
@@ -76,9 +82,12 @@ export async function exportSubject(deps: SubjectRightsDependencies, request: Su
     await zip.addBuffer('statuses.json', json([...subject.statuses].sort(byTime)));
     await zip.addBuffer('conflicts.json', json(subject.conflicts));
     await zip.addBuffer('contacts.json', json([...subject.contacts, ...subject.contactSyncs]));
+    const calls = callsOf(subject);
+    await zip.addBuffer('calls.json', `${JSON.stringify(calls, null, 2)}\n`);
     await zip.addBuffer('alerts.json', json([...subject.alerts].sort(byTime)));
     await zip.addBuffer('media.json', json([...subject.media].sort(byTime)));
     await zip.addBuffer('events.json', json(subject.events));
+    await zip.addBuffer('identities.json', json(distinctLinks(subject.identityLinks)));
 
     for (const item of [...subject.media].sort(byTime)) {
       if (item.state !== 'stored' || typeof item.s3Key !== 'string') {
@@ -111,10 +120,12 @@ export async function exportSubject(deps: SubjectRightsDependencies, request: Su
       statuses: subject.statuses.length,
       conflicts: subject.conflicts.length,
       contacts: subject.contacts.length + subject.contactSyncs.length,
+      calls: calls.length,
       alerts: subject.alerts.length,
       media: subject.media.length,
       mediaFiles: zip.files.filter((file) => file.path.startsWith('media/')).length,
       events: subject.events.length,
+      identityLinks: distinctLinks(subject.identityLinks).length,
       rawWebhooks: rawIncluded.length,
     };
     const manifest = {

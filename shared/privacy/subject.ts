@@ -17,6 +17,7 @@ export interface SubjectItems {
   messages: ArchiveItem[];
   /** Message items without content: statuses or links arrived, the message never did (or was sent through the Cloud API). */
   stubs: ArchiveItem[];
+  /** Statuses of their messages, and their own receipts of group messages the business sent (`recipientParticipantId`/`UserId`). */
   statuses: ArchiveItem[];
   conflicts: ArchiveItem[];
   flowFailures: ArchiveItem[];
@@ -25,23 +26,44 @@ export interface SubjectItems {
   events: ArchiveItem[];
   media: ArchiveItem[];
   alerts: ArchiveItem[];
+  /** Call summaries (`CALL#<id>` / `CALL`). */
+  calls: ArchiveItem[];
+  /** Call event items (`CALL#<id>` / `EVENT#…`): connect, terminate, call statuses. */
+  callEvents: ArchiveItem[];
+  /** Identity link items (`IDENTITY#<id>`): two identifiers of this person, both directions. */
+  identityLinks: ArchiveItem[];
   /** Projection markers of raw webhooks whose records about an erased contact were skipped. */
   rawMarkers: ArchiveItem[];
   /** Raw webhooks the records came from. */
   rawKeys: string[];
 }
 
-const CONTACT_ENTITIES = new Set(['message', 'status', 'contact', 'contact_sync', 'alert']);
+const CONTACT_ENTITIES = new Set(['message', 'status', 'contact', 'contact_sync', 'alert', 'call', 'call_event']);
 
 /**
- * Scans for the selector, follows the contact's other identifiers (a phone number leads to the
- * BSUID and back, through messages, statuses and profiles), then reads what hangs off the
- * messages found: their partitions (statuses, conflicts, flow failures), media and alert items.
+ * Follows the contact's identity links by key (transitively: A→B→C), scans for the selector,
+ * follows the other identifiers the items give (a phone number leads to the BSUID and back,
+ * through messages, statuses, profiles and calls) and their links, then reads what hangs off the
+ * messages found — their partitions (statuses, conflicts, flow failures), media and alert items —
+ * and the whole partition of every call found (summary and events). A group participant's receipt
+ * is theirs, but the group message it is about is not: its partition is not read for them.
  */
 export async function findSubjectItems(repository: PrivacyRepository, selector: ItemSelector): Promise<SubjectItems> {
   const ids = new Set(selector.contactIds ?? []);
+  const links = new Map<string, ArchiveItem>();
+  const followed = new Set<string>();
+  const followLinks = async () => {
+    for (let next = [...ids].filter((id) => !followed.has(id)); next.length > 0; next = [...ids].filter((id) => !followed.has(id))) {
+      next.forEach((id) => followed.add(id));
+      for (const link of await repository.identityLinks(next)) {
+        links.set(`${link.pk}\u0000${link.sk}`, link);
+        for (const id of [link.from, link.to]) if (typeof id === 'string' && id !== '') ids.add(id);
+      }
+    }
+  };
   let scanned: ArchiveItem[] = [];
   for (let round = 0; round < 3; round++) {
+    await followLinks();
     scanned = await repository.scanSubject({ lineId: selector.lineId, contactIds: [...ids] });
     if (ids.size === 0) break;
     const before = ids.size;
@@ -51,10 +73,14 @@ export async function findSubjectItems(repository: PrivacyRepository, selector: 
     }
     if (ids.size === before) break;
   }
+  await followLinks();
   const byKey = new Map<string, ArchiveItem>();
   const add = (item: ArchiveItem) => byKey.set(`${item.pk}\u0000${item.sk}`, item);
   scanned.forEach(add);
-  (await repository.partitions(scanned.filter((item) => String(item.pk).startsWith('MSG#')).map((item) => String(item.pk)))).forEach(add);
+  // The links are the person's wherever seen; a conversation (one line) keeps those of its line or of none.
+  [...links.values()].filter((link) => selector.lineId === undefined || link.lineId === undefined || link.lineId === selector.lineId).forEach(add);
+  const owned = (item: ArchiveItem) => String(item.pk).startsWith('CALL#') || (String(item.pk).startsWith('MSG#') && !onlyAsParticipant(item, ids));
+  (await repository.partitions(scanned.filter(owned).map((item) => String(item.pk)))).forEach(add);
   const messageItems = [...byKey.values()].filter((item) => item.sk === 'MSG');
   const extra: ItemKey[] = [
     ...messageItems.flatMap((item) => (item.media?.mediaId ? [{ pk: `MEDIA#${item.media.mediaId}`, sk: 'MEDIA' }] : [])),
@@ -64,11 +90,24 @@ export async function findSubjectItems(repository: PrivacyRepository, selector: 
   return group([...byKey.values()], [...ids]);
 }
 
-/** The identifiers one item gives for the same person: a message's contact and BSUID, a status's recipient, a profile's wa_id and user id. */
+/** A group send's receipt: its recipient is the group, its participant the person. */
+const isReceipt = (item: ArchiveItem) => item.entity === 'status' && (present(item.recipientParticipantId) || present(item.recipientParticipantUserId));
+const present = (value: unknown) => typeof value === 'string' && value !== '';
+
+/** A receipt found for its participant, not for its recipient (the group): the message is someone else's. */
+function onlyAsParticipant(item: ArchiveItem, ids: ReadonlySet<string>): boolean {
+  return isReceipt(item) && ![item.recipientId, item.recipientUserId].some((id) => typeof id === 'string' && ids.has(id));
+}
+
+/**
+ * The identifiers one item gives for the same person: a message's or call's contact and BSUID, a
+ * status's recipient (a group receipt's participant: its recipient is the group), a profile's
+ * wa_id and user id.
+ */
 function aliasesOf(item: ArchiveItem): string[] {
   const pairs = [
     [item.contactId, item.contactUserId],
-    [item.recipientId, item.recipientUserId],
+    isReceipt(item) ? [item.recipientParticipantId, item.recipientParticipantUserId] : [item.recipientId, item.recipientUserId],
     [item.contactId, item.waId, item.userId],
   ];
   return pairs.flat().filter((value): value is string => typeof value === 'string' && value !== '');
@@ -91,11 +130,65 @@ function group(items: ArchiveItem[], contactIds: string[]): SubjectItems {
     events: of((item) => pk(item).startsWith('EVENT#')),
     media: of((item) => pk(item).startsWith('MEDIA#')),
     alerts: of((item) => pk(item).startsWith('ALERT#')),
+    calls: of((item) => pk(item).startsWith('CALL#') && sk(item) === 'CALL'),
+    callEvents: of((item) => pk(item).startsWith('CALL#') && sk(item).startsWith('EVENT#')),
+    identityLinks: of((item) => pk(item).startsWith('IDENTITY#')),
     rawMarkers: of((item) => pk(item).startsWith('RAW#')),
     rawKeys: [],
   };
   result.rawKeys = [...new Set(items.map((item) => item.rawKey).filter((key): key is string => typeof key === 'string'))].sort();
   return result;
+}
+
+/** A link is stored under each of its identifiers: the data subject gets it once. */
+export function distinctLinks(items: ArchiveItem[]): ArchiveItem[] {
+  const seen = new Map<string, ArchiveItem>();
+  for (const item of [...items].sort((a, b) => String(a.pk).localeCompare(String(b.pk)))) {
+    const key = [item.from, item.to].map(String).sort().join('\u0000');
+    if (!seen.has(key)) seen.set(key, item);
+  }
+  return [...seen.values()].sort((a, b) => String(a.timestamp ?? a.seenAt ?? '').localeCompare(String(b.timestamp ?? b.seenAt ?? '')));
+}
+
+/** How far a call got, for ordering its statuses at the same second (as `vigia calls` shows them). */
+const CALL_STATUS_RANK: Record<string, number> = { RINGING: 1, ACCEPTED: 2, REJECTED: 2 };
+
+/**
+ * The contact's calls, one entry each (oldest first), as the export gives them: the summary
+ * (direction, status, start, end, duration — as `vigia calls` shows it) and every event item of the
+ * call. A call whose summary is missing still gets an entry from its events.
+ */
+export function callsOf(subject: Pick<SubjectItems, 'calls' | 'callEvents'>): Record<string, unknown>[] {
+  const byCall = new Map<string, { summary?: ArchiveItem; events: ArchiveItem[] }>();
+  const entry = (pk: unknown) => {
+    const key = String(pk);
+    if (!byCall.has(key)) byCall.set(key, { events: [] });
+    return byCall.get(key)!;
+  };
+  for (const item of subject.calls) entry(item.pk).summary = item;
+  for (const item of subject.callEvents) entry(item.pk).events.push(item);
+  const entries = [...byCall].map(([pk, { summary = {}, events }]) => {
+    events.sort((a, b) => String(a.timestamp ?? '').localeCompare(String(b.timestamp ?? '')) || String(a.sk).localeCompare(String(b.sk)));
+    const first = events[0] ?? {};
+    // `<ISO time>#<STATUS>`: the latest by time, then by how far the call got.
+    const rank = (status: string) => CALL_STATUS_RANK[status.slice(status.indexOf('#') + 1)] ?? 0;
+    const statuses = summary.statusEvents instanceof Set ? [...summary.statusEvents].map(String).sort((a, b) => a.slice(0, 24).localeCompare(b.slice(0, 24)) || rank(a) - rank(b)) : [];
+    const latest = statuses.at(-1);
+    return {
+      id: summary.id ?? first.id ?? pk.slice('CALL#'.length),
+      lineId: summary.lineId ?? first.lineId,
+      contactId: summary.contactId ?? first.contactId,
+      contactUserId: summary.contactUserId ?? first.contactUserId,
+      direction: summary.direction ?? first.direction,
+      status: summary.terminateStatus ?? (latest === undefined ? undefined : latest.slice(latest.indexOf('#') + 1)),
+      startedAt: summary.startTime ?? summary.connectedAt,
+      endedAt: summary.endedAt,
+      durationSeconds: summary.durationSeconds === undefined ? undefined : Number(summary.durationSeconds),
+      events: events.map(publicItem),
+    };
+  });
+  const when = (call: Record<string, unknown>) => String(call.startedAt ?? (call.events as Record<string, unknown>[])[0]?.timestamp ?? '');
+  return entries.sort((a, b) => when(a).localeCompare(when(b)) || String(a.id).localeCompare(String(b.id)));
 }
 
 /** Days (UTC) an item counts in for the analytics export: message time, alert and media creation. */

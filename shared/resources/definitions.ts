@@ -31,9 +31,11 @@ export interface TableDefinition {
  * - `MSG#<wamid>` / `STATUS#…`          one item per status event
  * - `MSG#<wamid>` / `CONFLICT#<sha256>` same id seen with different content
  * - `CONTACT#<line>#<contact>` / `PROFILE` and `SYNC#…`
+ * - `IDENTITY#<id>` / `LINK#<other id>`  two identifiers of one person (both directions)
+ * - `CALL#<call id>` / `CALL` and `EVENT#…` a Calling API call: summary, one item per event
  * - `RAW#<key>` / `RAW`                 projection marker of a raw webhook
  * - `MEDIA#<media id>` / `MEDIA`        a media file: download state, hashes, sniffed type
- * - `ALERT#<alert id>` / `ALERT`        a compliance alert with its audit trail
+ * - `ALERT#<alert id>` / `ALERT`        a compliance alert with its audit trail and deliveries
  * - `NOTICE#<line>` / `POLICY#<version>` the usage-policy notice of a line's employee, and its acknowledgement
  * - `DISCLOSURE#<line>#<contact>` / `LATEST` and `SENT#…`  the first-contact disclosure: claim, evidence
  * - `EVENT#<raw key>` / `<n>`           change-level errors and other fields
@@ -56,6 +58,10 @@ export const ARCHIVE_TABLE: TableDefinition = {
     { indexName: 'byMediaState', partitionKey: { name: 'mediaStatePk', type: 'S' }, sortKey: { name: 'mediaStateSk', type: 'S' }, projection: 'ALL' },
     // compliance alerts by status (open, acknowledged, resolved), oldest first
     { indexName: 'byAlertStatus', partitionKey: { name: 'alertStatusPk', type: 'S' }, sortKey: { name: 'alertStatusSk', type: 'S' }, projection: 'ALL' },
+    // Sparse: work handed off but not yet done, oldest first — messages whose compliance check has
+    // not completed (`CHECK#<shard>`) and alerts not yet delivered to every matching subscription
+    // (`NOTIFY`). The item leaves the index when the work is done; the re-drive reads what stays.
+    { indexName: 'byPending', partitionKey: { name: 'pendingPk', type: 'S' }, sortKey: { name: 'pendingSk', type: 'S' }, projection: 'KEYS_ONLY' },
   ],
 };
 
@@ -63,7 +69,7 @@ export const ARCHIVE_TABLE: TableDefinition = {
 export const ARCHIVE_PREFIXES = {
   /** Raw webhook bodies, verbatim, content-addressed. Writing here triggers ingest. */
   raw: 'raw/',
-  /** Signed bodies that were not valid JSON / not a WhatsApp envelope (400), kept for inspection. */
+  /** Signed bodies that were not valid JSON / not a WhatsApp envelope (answered 200, counted, alarmed), kept for inspection. */
   rejected: 'rejected/',
   /** Media files (issue: media capture). */
   media: 'media/',

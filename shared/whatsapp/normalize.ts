@@ -12,10 +12,12 @@
  */
 import * as z from 'zod';
 import type {
+  CallRecord,
   ChangeErrorRecord,
   ChangeEventRecord,
   ContactRecord,
   Direction,
+  IdentityLinkRecord,
   MediaReference,
   MessageRecord,
   NormalizedRecord,
@@ -26,6 +28,8 @@ import type {
 } from '../domain/records';
 import { checkEnvelope } from './envelope';
 import {
+  CallSchema,
+  CallStatusSchema,
   HistoryMetadataSchema,
   KNOWN_FIELDS,
   MetadataSchema,
@@ -103,7 +107,9 @@ const contentShape = {
   ),
   button: tolerant(z.looseObject({ text: str })),
   order: tolerant(z.looseObject({ text: str })),
-  system: tolerant(z.looseObject({ body: str })),
+  system: tolerant(
+    z.looseObject({ body: str, type: str, wa_id: str, new_wa_id: str, user_id: str, previous_user_id: str, customer: str }),
+  ),
   reaction: tolerant(z.looseObject({ message_id: str, emoji: str })),
   revoke: tolerant(z.looseObject({ original_message_id: str })),
 };
@@ -120,6 +126,9 @@ const MessageReader = z.looseObject({
   from_parent_user_id: str,
   to: str,
   to_user_id: str,
+  /** Seen on some `user_changed_user_id` samples instead of `system.user_id` / `system.previous_user_id`. */
+  user_id: str,
+  previous_user_id: str,
   referral: anyRecord,
   errors: errorList,
   history_context: tolerant(z.looseObject({ status: str })),
@@ -135,6 +144,7 @@ const StatusReader = z.looseObject({
   recipient_user_id: str,
   recipient_participant_id: str,
   participant_recipient_id: str,
+  recipient_participant_user_id: str,
   errors: errorList,
   pricing: anyRecord,
   conversation: anyRecord,
@@ -147,6 +157,34 @@ const ContactReader = z.looseObject({
   profile: tolerant(z.looseObject({ name: str, username: str, country_code: str })),
 });
 type ContactRead = z.infer<typeof ContactReader>;
+
+/** Durations are seconds: a number, or a digit string. */
+const seconds = tolerant(z.union([z.number().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]));
+
+const CallReader = z.looseObject({
+  id: z.string().min(1),
+  event: str,
+  timestamp,
+  direction: str,
+  from: str,
+  from_user_id: str,
+  to: str,
+  to_user_id: str,
+  status: str,
+  start_time: timestamp,
+  end_time: timestamp,
+  duration: seconds,
+  errors: errorList,
+});
+
+const CallStatusReader = z.looseObject({
+  id: z.string().min(1),
+  status: str,
+  timestamp,
+  recipient_id: str,
+  recipient_user_id: str,
+  errors: errorList,
+});
 
 const StateSyncReader = z.looseObject({
   type: str,
@@ -259,6 +297,8 @@ function contentText(c: ContentRead): string | undefined {
 interface Output {
   records: NormalizedRecord[];
   issues: string[];
+  /** Identity links already emitted in this webhook (reason, line, from, to): one record each. */
+  links: Set<string>;
 }
 
 /** What every item of one change shares. */
@@ -291,25 +331,29 @@ function changeEvent(field: string, lineId: string | undefined, payload: unknown
 
 export function normalizeWebhook(envelope: unknown): NormalizeResult {
   const checked = checkEnvelope(envelope);
-  if (!checked.ok) return { records: [], issues: [`envelope rejected: ${checked.reason}`] };
+  if (!checked.ok) return { records: [], issues: [`envelope rejected: ${checked.reason}`], unprojectedFields: [] };
 
-  const out: Output = { records: [], issues: [] };
+  const out: Output = { records: [], issues: [], links: new Set() };
+  const unprojectedFields: string[] = [];
   checked.envelope.entry.forEach((entry, i) => {
     const wabaId = typeof entry.id === 'string' ? entry.id : undefined;
     entry.changes.forEach((change, j) => {
       const where = `entry[${i}].changes[${j}]`;
       const before = out.records.length;
+      const linksBefore = new Set(out.links);
       try {
         normalizeChange(change.field, change.value, wabaId, where, out);
       } catch (err) {
         // Safety net: a bug in the mapping must not cost Meta's data. Keep the change whole.
         out.records.length = before;
+        out.links = linksBefore;
         out.records.push(changeEvent(change.field, undefined, change.value));
         out.issues.push(`${where}: normalization failed (${String(err)}); kept as a change event`);
       }
+      if (out.records.slice(before).every((record) => record.kind === 'change_event')) unprojectedFields.push(change.field);
     });
   });
-  return out;
+  return { records: out.records, issues: out.issues, unprojectedFields };
 }
 
 function normalizeChange(field: string, value: unknown, wabaId: string | undefined, where: string, out: Output) {
@@ -359,15 +403,28 @@ function normalizeChange(field: string, value: unknown, wabaId: string | undefin
       list('statuses').forEach((s, k) => statusItem(change, s, `${where}.value.statuses[${k}]`));
       break;
     case 'smb_message_echoes':
-      list('message_echoes').forEach((m, k) => echoMessage(change, m, `${where}.value.message_echoes[${k}]`));
+      list('message_echoes').forEach((m, k) => echoMessage(change, m, `${where}.value.message_echoes[${k}]`, 'business_app'));
       break;
     case 'history':
       list('history').forEach((h, k) => historyChunk(change, h, `${where}.value.history[${k}]`));
-      // Media follow-up of a backfill: media ids for placeholders of the last 14 days.
+      // Media follow-up of a backfill: media ids for placeholders of the last 14 days, the
+      // customer's (`messages`) and the business's (`message_echoes`).
       list('messages').forEach((m, k) => inboundMessage(change, m, `${where}.value.messages[${k}]`, 'history'));
+      list('message_echoes').forEach((m, k) => echoMessage(change, m, `${where}.value.message_echoes[${k}]`, 'history'));
       break;
     case 'smb_app_state_sync':
       list('state_sync').forEach((s, k) => stateSyncItem(change, s, `${where}.value.state_sync[${k}]`));
+      break;
+    case 'standby':
+      standbyChange(change, value, where, list);
+      break;
+    case 'calls':
+      list('calls').forEach((c, k) => callItem(change, c, `${where}.value.calls[${k}]`));
+      list('statuses').forEach((s, k) => {
+        if (isRecord(s) && s.type === 'call') callStatusItem(change, s, `${where}.value.statuses[${k}]`);
+        else statusItem(change, s, `${where}.value.statuses[${k}]`);
+      });
+      keepOtherKeys(change, value, ['calls', 'statuses']);
       break;
   }
   changeErrors(change, list('errors'), `${where}.value.errors`);
@@ -377,6 +434,66 @@ function normalizeChange(field: string, value: unknown, wabaId: string | undefin
     if (!unreadable) out.issues.push(`${where}: "${field}" change carried nothing recognisable; kept as a change event`);
     out.records.push(changeEvent(field, lineId, value));
   }
+}
+
+/** Keys of a value every field shares (handled above, or metadata only). */
+const COMMON_VALUE_KEYS = new Set(['messaging_product', 'metadata', 'contacts', 'errors']);
+
+/** Anything else a new-style value carries is kept as a change event rather than dropped. */
+function keepOtherKeys(change: Change, value: Json, handled: string[]) {
+  const other = Object.entries(value).filter(([key]) => !COMMON_VALUE_KEYS.has(key) && !handled.includes(key));
+  if (other.length > 0) change.out.records.push(changeEvent(change.field, change.lineId, Object.fromEntries(other)));
+}
+
+/**
+ * `standby`: the conversation while Meta Business Agent holds it. The customer's messages are
+ * inbound, the agent's replies (`message_echoes`) outbound, both with source `business_agent`.
+ * Accepted in a `standby` object, a list of them, or directly on the value; control changes
+ * (`messaging_handovers`) are kept as change events.
+ */
+function standbyChange(change: Change, value: Json, where: string, list: (key: string) => unknown[]) {
+  const containers: { at: string; content: Json }[] = [{ at: `${where}.value`, content: value }];
+  const standby = value.standby;
+  if (isRecord(standby)) containers.push({ at: `${where}.value.standby`, content: standby });
+  else if (Array.isArray(standby)) {
+    standby.forEach((item, k) => {
+      if (isRecord(item)) containers.push({ at: `${where}.value.standby[${k}]`, content: item });
+      else {
+        change.out.issues.push(`${where}.value.standby[${k}] is not an object; kept as a change event`);
+        change.out.records.push(changeEvent(change.field, change.lineId, item));
+      }
+    });
+  } else if (standby !== undefined) {
+    change.out.issues.push(`${where}.value.standby is not an object; kept as a change event`);
+    change.out.records.push(changeEvent(change.field, change.lineId, { standby }));
+  }
+  for (const { at, content } of containers) {
+    const items = (key: string): unknown[] => {
+      if (content === value) return list(key);
+      const v = content[key];
+      if (v === undefined) return [];
+      if (Array.isArray(v)) return v;
+      change.out.issues.push(`${at}.${key} is not an array; kept as a change event`);
+      change.out.records.push(changeEvent(change.field, change.lineId, { [key]: v }));
+      return [];
+    };
+    if (content !== value && Array.isArray(content.contacts)) {
+      content.contacts.forEach((c, k) => {
+        contactItem(change, c, `${at}.contacts[${k}]`);
+        const r = ContactReader.safeParse(c);
+        if (r.success) change.contacts.push(r.data);
+      });
+    }
+    items('messages').forEach((m, k) => inboundMessage(change, m, `${at}.messages[${k}]`, 'business_agent'));
+    items('message_echoes').forEach((m, k) => echoMessage(change, m, `${at}.message_echoes[${k}]`, 'business_agent'));
+    items('statuses').forEach((s, k) => statusItem(change, s, `${at}.statuses[${k}]`));
+    items('messaging_handovers').forEach((h) => change.out.records.push(changeEvent('messaging_handovers', change.lineId, h)));
+    if (content !== value) {
+      if (Array.isArray(content.errors)) changeErrors(change, content.errors, `${at}.errors`);
+      keepOtherKeys(change, content, ['messages', 'message_echoes', 'statuses', 'messaging_handovers']);
+    }
+  }
+  keepOtherKeys(change, value, ['standby', 'messages', 'message_echoes', 'statuses', 'messaging_handovers']);
 }
 
 function changeErrors(change: Change, list: unknown[], where: string) {
@@ -418,6 +535,18 @@ function contactItem(change: Change, raw: unknown, where: string) {
       origin: 'webhook',
     }),
   );
+  // The same person under a phone number and a BSUID: dated with the contact (dateWebhookContacts).
+  const waId = present(c.wa_id);
+  const userId = present(c.user_id);
+  if (waId !== undefined && userId !== undefined && waId !== userId) identityLink(change, waId, userId, 'contact_profile');
+}
+
+/** One `identity_link` record per (reason, line, from, to) in a webhook. */
+function identityLink(change: Change, from: string, to: string, reason: IdentityLinkRecord['reason'], timestamp?: string) {
+  const key = JSON.stringify([reason, change.lineId, from, to]);
+  if (change.out.links.has(key)) return;
+  change.out.links.add(key);
+  change.out.records.push(compact<IdentityLinkRecord>({ kind: 'identity_link', lineId: change.lineId, from, to, reason, timestamp }));
 }
 
 /** Validates a message strictly (issues only) and reads it tolerantly; undefined when it has no id. */
@@ -448,9 +577,41 @@ function senderContact(change: Change, m: MessageRead): ContactRead | undefined 
   return only && (from === undefined || present(only.wa_id) === undefined) ? only : undefined;
 }
 
+/**
+ * `system` messages that change the customer's identifier: `user_changed_user_id` (previous BSUID
+ * → new BSUID; the message is the new BSUID's) and `user_changed_number` (old → new phone number).
+ * Returns the identifiers the message should be recorded under, when they differ from the sender's.
+ */
+function systemIdentity(change: Change, m: MessageRead): { contactId: string; contactUserId?: string } | undefined {
+  if (m.type !== 'system' || !m.system) return undefined;
+  const system = m.system;
+  const timestamp = toIso(m.timestamp);
+  if (system.type === 'user_changed_user_id') {
+    const newId = present(system.user_id) ?? present(m.user_id);
+    const previous = [present(system.previous_user_id), present(m.previous_user_id), present(m.from_user_id)].find(
+      (id) => id !== undefined && id !== newId,
+    );
+    if (newId === undefined) return undefined;
+    if (previous !== undefined) identityLink(change, previous, newId, 'user_changed_user_id', timestamp);
+    return { contactId: newId, contactUserId: newId };
+  }
+  if (system.type === 'user_changed_number') {
+    const newNumber = present(system.wa_id) ?? present(system.new_wa_id);
+    // Legacy payloads name the old number in `customer`; `from` is the old number otherwise.
+    const old = [present(m.from), present(system.customer)].find((id) => id !== undefined && id !== newNumber);
+    if (newNumber !== undefined && old !== undefined) identityLink(change, old, newNumber, 'user_changed_number', timestamp);
+  }
+  return undefined;
+}
+
 function inboundMessage(change: Change, raw: unknown, where: string, source: Source) {
   const m = readMessage(change, raw, where);
   if (!m) return;
+  const changed = systemIdentity(change, m);
+  if (changed) {
+    emitMessage(change, m, raw as Json, where, { direction: 'inbound', source, ...changed });
+    return;
+  }
   // A history media follow-up can be either side of the conversation.
   if (source === 'history' && m.from !== undefined && m.from === change.lineDisplayNumber) {
     emitMessage(change, m, raw as Json, where, {
@@ -473,7 +634,8 @@ function inboundMessage(change: Change, raw: unknown, where: string, source: Sou
   });
 }
 
-function echoMessage(change: Change, raw: unknown, where: string) {
+/** Business → customer: `from` is the business, `to`/`to_user_id` the customer. */
+function echoMessage(change: Change, raw: unknown, where: string, source: Source) {
   const m = readMessage(change, raw, where);
   if (!m) return;
   let contactId = present(m.to) ?? present(m.to_user_id);
@@ -484,22 +646,34 @@ function echoMessage(change: Change, raw: unknown, where: string) {
     contactId = m.from;
   }
   const profile = change.contacts.find((c) => contactId !== undefined && c.wa_id === contactId);
+  if (contactId === undefined) change.out.issues.push(`${where} (${m.id}): customer unknown (no to or to_user_id)`);
   emitMessage(change, m, raw as Json, where, {
     direction: 'outbound',
-    source: 'business_app',
+    source,
     contactId,
     contactUserId: present(m.to_user_id) ?? present(profile?.user_id),
   });
 }
 
-function historyDirection(m: MessageRead, threadId: string | undefined, business: string | undefined): Direction {
+/** The customer a history thread is about: `threads[].id` (phone number) and/or `threads[].context.user_id` (BSUID). */
+interface ThreadCustomer {
+  id?: string;
+  userId?: string;
+}
+
+function historyDirection(m: MessageRead, thread: ThreadCustomer, business: string | undefined): Direction {
   const from = present(m.from);
   const to = present(m.to);
+  const fromUserId = present(m.from_user_id);
+  const toUserId = present(m.to_user_id);
   if (from !== undefined && from === business) return 'outbound';
-  if (from !== undefined && from === threadId) return 'inbound';
-  if (to !== undefined && to === threadId) return 'outbound';
+  if ((from !== undefined && from === thread.id) || (fromUserId !== undefined && fromUserId === thread.userId)) return 'inbound';
+  if ((to !== undefined && to === thread.id) || (toUserId !== undefined && toUserId === thread.userId)) return 'outbound';
+  // Only customers have BSUIDs: a BSUID sender is the customer, a BSUID recipient too.
+  if (fromUserId !== undefined) return 'inbound';
+  if (toUserId !== undefined) return 'outbound';
   // The thread is named after the customer: a sender other than the customer is the business.
-  if (from !== undefined && threadId !== undefined) return 'outbound';
+  if (from !== undefined && thread.id !== undefined) return 'outbound';
   return 'inbound';
 }
 
@@ -522,18 +696,24 @@ function historyChunk(change: Change, raw: unknown, where: string) {
       out.records.push(changeEvent(change.field, change.lineId, thread));
       return;
     }
-    const threadId = typeof thread.id === 'string' ? present(thread.id) : undefined;
-    if (threadId === undefined) out.issues.push(`${tWhere}: thread without an id`);
+    const customer: ThreadCustomer = {
+      id: typeof thread.id === 'string' ? present(thread.id) : undefined,
+      userId: isRecord(thread.context) && typeof thread.context.user_id === 'string' ? present(thread.context.user_id) : undefined,
+    };
+    if (customer.id === undefined && customer.userId === undefined) out.issues.push(`${tWhere}: thread without an id or context.user_id`);
     thread.messages.forEach((rawMessage, k) => {
       const mWhere = `${tWhere}.messages[${k}]`;
       const m = readMessage(change, rawMessage, mWhere);
       if (!m) return;
-      const direction = historyDirection(m, threadId, change.lineDisplayNumber);
+      const direction = historyDirection(m, customer, change.lineDisplayNumber);
+      const [phone, userId] = direction === 'inbound' ? [present(m.from), present(m.from_user_id)] : [present(m.to), present(m.to_user_id)];
+      const contactId = customer.id ?? customer.userId ?? phone ?? userId;
+      if (contactId === undefined) out.issues.push(`${mWhere} (${m.id}): customer unknown (no thread id, context.user_id, from or to)`);
       emitMessage(change, m, rawMessage as Json, mWhere, {
         direction,
         source: 'history',
-        contactId: threadId ?? (direction === 'inbound' ? present(m.from) : present(m.to)),
-        contactUserId: direction === 'inbound' ? present(m.from_user_id) : present(m.to_user_id),
+        contactId,
+        contactUserId: userId ?? customer.userId,
       });
     });
   });
@@ -549,15 +729,20 @@ function dateWebhookContacts(records: NormalizedRecord[]) {
   const latest = new Map<string, string>();
   let newestInChange: string | undefined;
   for (const record of records) {
-    const at = record.kind === 'message' || record.kind === 'status' ? record.timestamp : undefined;
+    const at = record.kind === 'message' || record.kind === 'status' || record.kind === 'call' ? record.timestamp : undefined;
     if (!at || at === UNKNOWN_TIME) continue;
-    const contact = record.kind === 'message' ? record.contactId : record.kind === 'status' ? record.recipientId : undefined;
+    const contact =
+      record.kind === 'message' || record.kind === 'call' ? record.contactId : record.kind === 'status' ? record.recipientId : undefined;
     if (contact && (latest.get(contact) ?? '') < at) latest.set(contact, at);
     if ((newestInChange ?? '') < at) newestInChange = at;
   }
   for (const record of records) {
     if (record.kind === 'contact' && record.origin === 'webhook' && !record.timestamp) {
       const at = latest.get(record.contactId) ?? (record.userId ? latest.get(record.userId) : undefined) ?? newestInChange;
+      if (at) record.timestamp = at;
+    }
+    if (record.kind === 'identity_link' && record.reason === 'contact_profile' && !record.timestamp) {
+      const at = latest.get(record.from) ?? latest.get(record.to) ?? newestInChange;
       if (at) record.timestamp = at;
     }
   }
@@ -606,20 +791,35 @@ function emitMessage(change: Change, m: MessageRead, payload: Json, where: strin
   );
 }
 
-function statusItem(change: Change, raw: unknown, where: string) {
+/**
+ * An object keyed by its `id` (a status, a call event): checked against its contract schema, read
+ * leniently, or kept as a change event when it has no id to key it by. Its timestamp as ISO.
+ */
+function readKeyed<R extends z.ZodType<{ id: string; timestamp?: string | number }>>(
+  change: Change,
+  raw: unknown,
+  where: string,
+  contract: { schema: z.ZodType; reader: R; what: string },
+): { data: z.output<R>; label: string; timestamp: string | undefined } | undefined {
   const { out } = change;
   const label = isRecord(raw) && typeof raw.id === 'string' ? `${where} (${raw.id})` : where;
-  check(StatusSchema, raw, label, out.issues);
-
-  const r = StatusReader.safeParse(raw);
+  check(contract.schema, raw, label, out.issues);
+  const r = contract.reader.safeParse(raw);
   if (!r.success) {
-    out.issues.push(`${where}: status without an id cannot be keyed; kept as a change event`);
+    out.issues.push(`${where}: ${contract.what} without an id cannot be keyed; kept as a change event`);
     out.records.push(changeEvent(change.field, change.lineId, raw));
-    return;
+    return undefined;
   }
-  const s = r.data;
-  const timestamp = toIso(s.timestamp);
+  const timestamp = toIso(r.data.timestamp);
   if (timestamp === undefined) out.issues.push(`${label}: no readable timestamp; using ${UNKNOWN_TIME}`);
+  return { data: r.data, label, timestamp };
+}
+
+function statusItem(change: Change, raw: unknown, where: string) {
+  const { out } = change;
+  const read = readKeyed(change, raw, where, { schema: StatusSchema, reader: StatusReader, what: 'status' });
+  if (!read) return;
+  const { data: s, timestamp } = read;
   out.records.push(
     compact<StatusRecord>({
       kind: 'status',
@@ -629,11 +829,80 @@ function statusItem(change: Change, raw: unknown, where: string) {
       timestamp: timestamp ?? UNKNOWN_TIME,
       recipientId: s.recipient_id,
       recipientUserId: s.recipient_user_id,
-      recipientParticipantId: s.recipient_participant_id ?? s.participant_recipient_id,
+      recipientParticipantId: present(s.recipient_participant_id) ?? present(s.participant_recipient_id),
+      recipientParticipantUserId: present(s.recipient_participant_user_id),
       errors: toErrors(s.errors),
       pricing: s.pricing,
       conversation: s.conversation,
       payload: raw as Json,
+    }),
+  );
+}
+
+/**
+ * A Calling API event (`calls[]`): connect or terminate. The customer is the caller of a
+ * USER_INITIATED call and the callee of a BUSINESS_INITIATED one (phone number, else BSUID).
+ */
+function callItem(change: Change, raw: unknown, where: string) {
+  const { out } = change;
+  const read = readKeyed(change, raw, where, { schema: CallSchema, reader: CallReader, what: 'call' });
+  if (!read) return;
+  const { data: c, label, timestamp } = read;
+  const business = change.lineDisplayNumber;
+  const direction: Direction | undefined =
+    c.direction === 'USER_INITIATED'
+      ? 'inbound'
+      : c.direction === 'BUSINESS_INITIATED'
+        ? 'outbound'
+        : business !== undefined && c.from === business
+          ? 'outbound'
+          : business !== undefined && c.to === business
+            ? 'inbound'
+            : undefined;
+  if (direction === undefined) out.issues.push(`${label}: call direction unknown (direction "${c.direction ?? ''}")`);
+  const [phone, userId] =
+    direction === 'outbound' ? [present(c.to), present(c.to_user_id)] : [present(c.from), present(c.from_user_id)];
+  const event = present(c.event);
+  out.records.push(
+    compact<CallRecord>({
+      kind: 'call',
+      id: c.id,
+      lineId: change.lineId,
+      contactId: phone ?? userId,
+      contactUserId: userId,
+      direction,
+      event,
+      status: present(c.status),
+      startedAt: toIso(c.start_time) ?? (event === 'connect' ? timestamp : undefined),
+      endedAt: toIso(c.end_time) ?? (event === 'terminate' ? timestamp : undefined),
+      durationSeconds: c.duration,
+      timestamp: timestamp ?? UNKNOWN_TIME,
+      errors: toErrors(c.errors),
+      payload: raw as Json,
+    }),
+  );
+}
+
+/** `statuses[]` with `type: "call"` on the calls field: how a business-initiated call progresses (RINGING, ACCEPTED, REJECTED…). */
+function callStatusItem(change: Change, raw: Json, where: string) {
+  const { out } = change;
+  const read = readKeyed(change, raw, where, { schema: CallStatusSchema, reader: CallStatusReader, what: 'call status' });
+  if (!read) return;
+  const { data: s, timestamp } = read;
+  out.records.push(
+    compact<CallRecord>({
+      kind: 'call',
+      id: s.id,
+      lineId: change.lineId,
+      contactId: present(s.recipient_id) ?? present(s.recipient_user_id),
+      contactUserId: present(s.recipient_user_id),
+      // Only business-initiated calls report their progress this way.
+      direction: 'outbound',
+      event: 'status',
+      status: present(s.status),
+      timestamp: timestamp ?? UNKNOWN_TIME,
+      errors: toErrors(s.errors),
+      payload: raw,
     }),
   );
 }

@@ -291,9 +291,13 @@ export const SystemSchema = z.looseObject({
   body: z.string(),
   /** user_changed_number | customer_identity_changed | user_changed_user_id */
   type: z.string(),
+  /** user_changed_number: the new phone number (`new_wa_id` in some samples). */
   wa_id: z.string().optional(),
+  new_wa_id: z.string().optional(),
+  /** user_changed_user_id: the new BSUID (and, when given, the previous one). */
   user_id: z.string().optional(),
-  /** Legacy payloads. */
+  previous_user_id: z.string().optional(),
+  /** Legacy payloads: the old phone number. */
   customer: z.string().optional(),
 });
 
@@ -524,8 +528,9 @@ export const HistoryMetadataSchema = z.looseObject({
 export type HistoryMetadata = z.infer<typeof HistoryMetadataSchema>;
 
 export const HistoryThreadSchema = z.looseObject({
-  /** The customer's phone number. */
-  id: z.string(),
+  /** The customer's phone number. Absent for username adopters: then `context.user_id` names the customer. */
+  id: z.string().optional(),
+  context: z.looseObject({ user_id: z.string().optional(), username: z.string().optional() }).optional(),
   messages: z.array(WebhookMessageSchema),
 });
 export type HistoryThread = z.infer<typeof HistoryThreadSchema>;
@@ -580,11 +585,15 @@ export const SmbMessageEchoesValueSchema = z.looseObject({
 });
 export type SmbMessageEchoesValue = z.infer<typeof SmbMessageEchoesValueSchema>;
 
-/** Either a backfill (`history[]`) or a media follow-up (`messages[]`). */
+/**
+ * Either a backfill (`history[]`) or a media follow-up: `messages[]` (media the customer sent) and
+ * `message_echoes[]` (media the business sent, `from` = business, `to`/`to_user_id` = customer).
+ */
 export const HistoryValueSchema = z.looseObject({
   ...valueBaseShape,
   history: z.array(HistoryChunkSchema).optional(),
   messages: z.array(WebhookMessageSchema).optional(),
+  message_echoes: z.array(MessageEchoSchema).optional(),
 });
 export type HistoryValue = z.infer<typeof HistoryValueSchema>;
 
@@ -593,6 +602,75 @@ export const SmbAppStateSyncValueSchema = z.looseObject({
   state_sync: z.array(StateSyncItemSchema),
 });
 export type SmbAppStateSyncValue = z.infer<typeof SmbAppStateSyncValueSchema>;
+
+/**
+ * `standby` (Meta Business Agent holds the conversation): the customer's `messages[]`, the agent's
+ * replies as `message_echoes[]` and their `statuses[]`, in a `standby` object (or a list of them),
+ * or directly on the value.
+ */
+export const StandbyContentSchema = z.looseObject({
+  messages: z.array(WebhookMessageSchema).optional(),
+  message_echoes: z.array(MessageEchoSchema).optional(),
+  statuses: z.array(StatusSchema).optional(),
+});
+export const StandbyValueSchema = z.looseObject({
+  ...valueBaseShape,
+  standby: z.union([StandbyContentSchema, z.array(StandbyContentSchema)]).optional(),
+  messages: z.array(WebhookMessageSchema).optional(),
+  message_echoes: z.array(MessageEchoSchema).optional(),
+  statuses: z.array(StatusSchema).optional(),
+  /** Control changes between the agent and the app, kept as they are. */
+  messaging_handovers: z.array(z.unknown()).optional(),
+  errors: z.array(WebhookErrorSchema).optional(),
+});
+export type StandbyValue = z.infer<typeof StandbyValueSchema>;
+
+/** Calling API: one call event (`calls[]`). */
+export const CallSchema = z.looseObject({
+  /** The call id (`wacid.…`). */
+  id: z.string(),
+  /** connect | terminate */
+  event: z.string(),
+  timestamp: TimestampSchema,
+  /** USER_INITIATED | BUSINESS_INITIATED */
+  direction: z.string().optional(),
+  from: z.string().optional(),
+  from_user_id: z.string().optional(),
+  to: z.string().optional(),
+  to_user_id: z.string().optional(),
+  /** terminate: COMPLETED | FAILED (case varies between samples). */
+  status: z.string().optional(),
+  start_time: TimestampSchema.optional(),
+  end_time: TimestampSchema.optional(),
+  /** Seconds. */
+  duration: z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]).optional(),
+  /** connect: the SDP offer or answer. */
+  session: z.looseObject({ sdp_type: z.string().optional(), sdp: z.string().optional() }).optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  errors: z.array(WebhookErrorSchema).optional(),
+});
+export type Call = z.infer<typeof CallSchema>;
+
+/** Business-initiated calls: RINGING, ACCEPTED, REJECTED… in `statuses[]` with `type: "call"`. */
+export const CallStatusSchema = z.looseObject({
+  /** The call id. */
+  id: z.string(),
+  type: z.literal('call'),
+  status: z.string(),
+  timestamp: TimestampSchema,
+  recipient_id: z.string().optional(),
+  recipient_user_id: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  errors: z.array(WebhookErrorSchema).optional(),
+});
+
+export const CallsValueSchema = z.looseObject({
+  ...valueBaseShape,
+  calls: z.array(CallSchema).optional(),
+  statuses: z.array(z.union([CallStatusSchema, StatusSchema])).optional(),
+  errors: z.array(WebhookErrorSchema).optional(),
+});
+export type CallsValue = z.infer<typeof CallsValueSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Changes and envelope
@@ -608,15 +686,19 @@ export const SmbAppStateSyncChangeSchema = z.looseObject({
   field: z.literal('smb_app_state_sync'),
   value: SmbAppStateSyncValueSchema,
 });
+export const StandbyChangeSchema = z.looseObject({ field: z.literal('standby'), value: StandbyValueSchema });
+export const CallsChangeSchema = z.looseObject({ field: z.literal('calls'), value: CallsValueSchema });
 
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'messages',
   'smb_message_echoes',
   'history',
   'smb_app_state_sync',
+  'standby',
+  'calls',
 ]);
 
-/** user_preferences, calls, account_update, template updates…: passed through untouched. */
+/** user_preferences, messaging_handovers, account_update, template updates…: passed through untouched. */
 export const OtherChangeSchema = z.looseObject({
   field: z.string().refine((f) => !KNOWN_FIELDS.has(f), { message: 'a known field must match its own schema' }),
   value: z.unknown(),
@@ -628,6 +710,8 @@ export const WebhookChangeSchema = z.union([
     SmbMessageEchoesChangeSchema,
     HistoryChangeSchema,
     SmbAppStateSyncChangeSchema,
+    StandbyChangeSchema,
+    CallsChangeSchema,
   ]),
   OtherChangeSchema,
 ]);

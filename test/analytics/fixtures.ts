@@ -16,7 +16,7 @@ export interface MessageRow {
   team: string | null;
   contact_id: string | null;
   direction: 'inbound' | 'outbound';
-  source: 'cloud_api' | 'business_app' | 'history';
+  source: 'cloud_api' | 'business_app' | 'business_agent' | 'history';
   type: string;
   sent_at: string;
   edit_of?: string | null;

@@ -14,7 +14,7 @@ function isConversationMessage(row: { type: string; edit_of?: string | null; rev
   return !NOT_CONVERSATION_TYPES.has(row.type) && !row.edit_of && !row.revokes && !row.reaction_to;
 }
 
-const isLive = (row: MessageRow) => row.source === 'cloud_api' || row.source === 'business_app';
+const isLive = (row: MessageRow) => row.source === 'cloud_api' || row.source === 'business_app' || row.source === 'business_agent';
 const employeeOf = (row: { employee: string | null; line_id: string }) => row.employee ?? row.line_id;
 const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 

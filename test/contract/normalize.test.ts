@@ -736,6 +736,7 @@ describe('normalizeWebhook: damaged input', () => {
     expect(normalizeWebhook({ object: 'page', entry: [] })).toEqual({
       records: [],
       issues: ['envelope rejected: "object" must be "whatsapp_business_account"'],
+      unprojectedFields: [],
     });
   });
 

@@ -2,11 +2,11 @@
 -- @param since date default 1970-01-01 only customer turns that started on or after this day (UTC)
 --
 -- thread: one customer on one corporate line, (line_id, contact_id).
--- Conversation messages: live messages (source cloud_api or business_app; the history backfill
+-- Conversation messages: live messages (source cloud_api, business_app or business_agent; the history backfill
 -- is not counted) that are not reactions, edits, deletes (revokes) or system notices.
 -- Customer turn: one or more consecutive inbound messages of a thread; it starts at the first.
--- Reply: the next outbound message of the thread, sent through the Cloud API or typed in the
--- WhatsApp Business app (echo). Messages of the same second are ordered inbound first, so a reply
+-- Reply: the next outbound message of the thread, sent through the Cloud API, typed in the
+-- WhatsApp Business app (echo) or by Meta Business Agent. Messages of the same second are ordered inbound first, so a reply
 -- in the same second counts (0 s).
 -- Response time: reply sent_at minus turn start, in seconds. Turns with no reply yet are not
 -- counted here (see unanswered_conversations).
@@ -32,7 +32,7 @@ thread AS (
       ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING
     ) AS reply_at
   FROM messages m
-  WHERE m.source IN ('cloud_api', 'business_app')
+  WHERE m.source IN ('cloud_api', 'business_app', 'business_agent')
     AND m.contact_id IS NOT NULL
     AND m.type NOT IN ('reaction', 'edit', 'revoke', 'system')
     AND m.reaction_to IS NULL

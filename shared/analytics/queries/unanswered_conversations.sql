@@ -3,12 +3,12 @@
 -- @param as_of timestamp default now the moment to measure at (UTC); later messages are ignored
 --
 -- thread: one customer on one corporate line, (line_id, contact_id).
--- Conversation messages: live messages (source cloud_api or business_app; the history backfill,
+-- Conversation messages: live messages (source cloud_api, business_app or business_agent; the history backfill,
 -- which replays old conversations, is not counted) that are not reactions, edits, deletes
 -- (revokes) or system notices, sent at or before as_of.
 -- A thread is unanswered when its latest conversation message is inbound (messages of the same
 -- second are ordered inbound first: a reply in the same second answers). A reply is any outbound
--- message (Cloud API or Business app echo).
+-- message (Cloud API, Business app echo or Meta Business Agent).
 -- employee: the line's employee, or the line id when the line has none.
 -- last_inbound_at: when the customer last wrote. hours_waiting: hours from then to as_of, rounded
 -- to 0.1; only threads with hours_waiting >= hours are listed, longest wait first.
@@ -27,7 +27,7 @@ thread AS (
     ) AS recency
   FROM messages m
   CROSS JOIN params p
-  WHERE m.source IN ('cloud_api', 'business_app')
+  WHERE m.source IN ('cloud_api', 'business_app', 'business_agent')
     AND m.contact_id IS NOT NULL
     AND m.type NOT IN ('reaction', 'edit', 'revoke', 'system')
     AND m.reaction_to IS NULL
