@@ -5,6 +5,7 @@ import { getMedia, listMedia, retryMedia } from './commands/media';
 import { policiesCheck } from './commands/policies';
 import { loadVigiaConfig, ConfigFileError } from '../shared/config/vigia-config';
 import { listMessages } from './commands/messages';
+import { listCalls } from './commands/calls';
 import { exportCommand } from './commands/export';
 import { replay } from './commands/replay';
 import { listQueries, runQuery } from './commands/query';
@@ -25,6 +26,11 @@ Commands:
                --contact ID     only this contact (phone number or business-scoped user id)
                --since ISO      only messages at or after this time (e.g. 2026-11-01 or 2026-11-01T12:00:00Z)
                --json           one JSON object per line
+  calls      List Calling API calls (connect and terminate merged), oldest first
+               --line ID        only this corporate line (phone_number_id)
+               --contact ID     only this contact (phone number or business-scoped user id)
+               --json           one JSON object per line: id, lineId, contactId, direction,
+                                status, startedAt, endedAt, durationSeconds (null when unknown)
   replay     Rebuild all records from the raw webhook archive (idempotent)
                --since DAY      only raw webhooks received on or after DAY (YYYY-MM-DD)
   media      List media files and their download state, oldest first
@@ -37,6 +43,7 @@ Commands:
   alerts     List compliance alerts, oldest first
                --status S       open, acknowledged or resolved
                --team T         only this team's alerts
+               --backfill       alerts of history backfill instead (recorded, never notified)
                --json           one JSON object per line
   alerts ack|resolve ID --by NAME [--note TEXT]
              Acknowledge or resolve an alert (kept in its audit trail)
@@ -111,6 +118,11 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
       }
       return 0;
     }
+    case 'calls': {
+      const { values } = parse(rest, { ...common, line: { type: 'string' }, contact: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) return (out(HELP), 0);
+      return withTarget(values.stage, async (target) => (await listCalls(target, { lineId: values.line, contactId: values.contact, json: Boolean(values.json) }, out), 0));
+    }
     case 'replay': {
       const { values } = parse(rest, { ...common, since: { type: 'string' } });
       if (values.help) return (out(HELP), 0);
@@ -153,9 +165,9 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
         if (positionals.length !== 1 || !values.by) throw new UsageError(`usage: vigia alerts ${sub} ID --by NAME [--note TEXT]`);
         return withTarget(values.stage, async (target) => (out(await transitionAlert(target, sub, positionals[0], values.by!, values.note)), 0));
       }
-      const { values } = parse(rest, { ...common, status: { type: 'string' }, team: { type: 'string' }, json: { type: 'boolean' } });
+      const { values } = parse(rest, { ...common, status: { type: 'string' }, team: { type: 'string' }, backfill: { type: 'boolean' }, json: { type: 'boolean' } });
       if (values.help) return (out(HELP), 0);
-      return withTarget(values.stage, async (target) => (await listAlerts(target, { status: values.status, team: values.team, json: Boolean(values.json) }, out), 0));
+      return withTarget(values.stage, async (target) => (await listAlerts(target, { status: values.status, team: values.team, backfill: Boolean(values.backfill), json: Boolean(values.json) }, out), 0));
     }
     case 'lines': {
       const [sub, ...args] = rest;

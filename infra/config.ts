@@ -95,7 +95,8 @@ export const MEDIA_SWEEPER_FUNCTION = {
  * A message without media: 120 s. When the flow's timeout does cut a run (no RecordFailure then:
  * ComplianceFlowTimedOutAlarm is the trace), the message is checked again when its media is
  * stored or by a re-run. Not counted:
- * RecordFailure after a failed task (30 s, retried twice at 2 s and 4 s: up to 96 s), and a
+ * RecordFailure after a failed task (30 s, retried twice at 2 s and 4 s: up to 96 s), Notify's
+ * retries of throttling errors (fast failures, at most 7 s of waits; COMPLIANCE_NOTIFY_RETRY), and a
  * SentimentCheck that throws a Comprehend throttling error after nearly 30 s on every attempt
  * (5 attempts and up to 30 s of jittered waits: up to 180 s).
  */
@@ -127,8 +128,37 @@ export const COMPLIANCE_FUNCTIONS = {
   sentimentCheck: { memorySize: 256, timeout: Duration.seconds(30) },
   /** Writes the check results and the alerts (one conditional write per alert). */
   record: { memorySize: 256, timeout: Duration.seconds(30) },
-  /** One SNS publish per new alert, then marks it notified. */
+  /** One SNS publish per alert and matching subscription, each recorded on the alert. */
   notify: { memorySize: 256, timeout: Duration.seconds(30) },
+} as const;
+
+/**
+ * `Notify`'s retry of throttling, KMS and 5xx errors (NOTIFY_RETRYABLE_ERRORS: errors that come
+ * back fast, not timeouts): three more attempts after at most 1, 2 and 4 s of jittered waits. What
+ * still fails is delivered by the re-drive (REDRIVE_FUNCTION).
+ */
+export const COMPLIANCE_NOTIFY_RETRY = {
+  maxAttempts: 3,
+  interval: Duration.seconds(1),
+  backoffRate: 2,
+} as const;
+
+/**
+ * The re-drive (functions/redrive): starts the compliance flow again for messages whose check has
+ * not completed `checkGrace` after they were archived, and delivers alerts still undelivered
+ * `notifyGrace` after they were raised. Hourly; a message is re-driven at most `maxCheckRedrives`
+ * times (then it stays counted by `UncheckedMessages` and alarmed on, for a person to look at).
+ */
+export const REDRIVE_FUNCTION = {
+  memorySize: 256,
+  timeout: Duration.minutes(5),
+  scheduleRate: Duration.hours(1),
+  /** A flow takes at most 4 min 30 s (COMPLIANCE_FLOW): one still running is not started again. */
+  checkGrace: Duration.minutes(15),
+  notifyGrace: Duration.minutes(15),
+  /** Messages unchecked this long after they were archived are counted (`UncheckedMessages`, alarmed). */
+  uncheckedAlarmAfter: Duration.hours(1),
+  maxCheckRedrives: 24,
 } as const;
 
 /** `FetchMedia`'s retry of a failed task (a Lambda timeout included): once, after 5 s. */

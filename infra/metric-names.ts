@@ -44,4 +44,29 @@ export const VIGIA_METRICS = {
   lineEventsReceived: 'LineEventsReceived',
   /** The extra dimension of `lineEventsReceived`. */
   lineDimension: 'LineId',
+  /**
+   * Published by the webhook function: a body Meta signed that is not a usable WhatsApp webhook
+   * (not JSON, not a WhatsApp Business Account envelope), kept under `rejected/` and answered 200
+   * so Meta does not resend it for 7 days (a count; alarmed).
+   */
+  webhookRejected: 'Webhook_rejected_archived',
+  /**
+   * Published by the ingest function, one metric per webhook field (`UnprojectedChanges_<field>`):
+   * changes kept only as change events, not projected into messages, statuses, contacts or calls.
+   */
+  unprojectedChangesPrefix: 'UnprojectedChanges_',
+  /**
+   * Published by the re-drive every run (0 included): messages whose compliance check has not
+   * completed an hour after they were archived (a gauge; alarmed).
+   */
+  uncheckedMessages: 'UncheckedMessages',
+  /** Published by the re-drive: flows it started again for unchecked messages (a count). */
+  checksRedriven: 'ChecksRedriven',
+  /**
+   * Published by the re-drive every run (0 included): alerts not delivered to every matching
+   * subscription after the grace period, found by the re-drive (a count; alarmed).
+   */
+  unnotifiedAlerts: 'UnnotifiedAlerts',
+  /** Published by the re-drive: alerts it could not deliver either (a count; the next run retries). */
+  alertDeliveryFailed: 'AlertDeliveryFailed',
 } as const;

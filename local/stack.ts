@@ -97,6 +97,8 @@ export interface LocalStack {
   sendNotices(): Promise<unknown>;
   /** Runs the media sweeper now (it also runs every VIGIA_MEDIA_SWEEP_SECONDS). */
   sweepMedia(): Promise<unknown>;
+  /** Runs the re-drive now (it also runs at start and every VIGIA_REDRIVE_SECONDS); `graceSeconds` overrides the grace. */
+  redrive(graceSeconds?: number): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -168,6 +170,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     NOTICE_MAILER: 'local://outbox',
     VIGIA_NOTICE_SIGNING_KEY: secrets.noticeSigningKey,
     ...(disclosureEnabled ? { DISCLOSURE_FUNCTION: 'local://disclosure' } : {}),
+    COMPLIANCE_HISTORY: config.compliance.history,
+    // The re-drive (README "Nothing silently dropped"): minutes here where AWS waits a quarter of an hour.
+    REDRIVE_CHECK_GRACE_SECONDS: env.VIGIA_REDRIVE_GRACE_SECONDS ?? '60',
+    REDRIVE_NOTIFY_GRACE_SECONDS: env.VIGIA_REDRIVE_GRACE_SECONDS ?? '60',
     // Retention: records get `expiresAt`; dynalite has no TTL, so the sweep below deletes what expired.
     ...(config.retention ? { RETENTION_DAYS: String(config.retention.days) } : {}),
     // Nothing leaves the machine locally: sentiment is decided by the offline analyzer.
@@ -184,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ingest = metered('ingest', (await import('../functions/ingest/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>);
   const mediaFetch = metered('mediaFetch', (await import('../functions/media-fetch/handler')).handler as unknown as Handler<SQSEvent, SQSBatchResponse>);
   const mediaSweeper = metered('mediaSweeper', (await import('../functions/media-sweeper/handler')).handler as unknown as Handler<unknown, unknown>);
+  const redriveHandler = metered('redrive', (await import('../functions/redrive/handler')).handler as unknown as Handler<{ graceSeconds?: number }, unknown>);
   const tasks: Record<string, string> = {
     prepare: 'compliancePrepare',
     fetchMedia: 'complianceFetchMedia',
@@ -334,9 +341,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (batch.length >= 500) await flush();
   }
   await flush();
-  // Live messages whose compliance run was cut short: run it again (alerts are idempotent).
-  const unchecked = await repository.uncheckedMessageIds();
-  if (unchecked.length > 0) await compliance.send(unchecked.map((messageId) => JSON.stringify({ messageId })));
+  // The re-drive: messages whose check was cut short and alerts not delivered, from stored state.
+  // At start with no grace (nothing of the previous process runs any more), then on a timer.
+  const redrive = (graceSeconds?: number) =>
+    redriveHandler(graceSeconds === undefined ? {} : { graceSeconds }, lambdaContext('vigia-redrive')).catch((error: Error) => {
+      console.error(`vigia: re-drive failed: ${error.message}`);
+      return { error: error.message };
+    });
+  // Not awaited: the stack answers webhooks meanwhile; drained() waits for it.
+  const startRedrive = redrive(0);
+  const redriveTimer = setInterval(() => void redrive(), Number(env.VIGIA_REDRIVE_SECONDS ?? 120) * 1000);
+  redriveTimer.unref();
   for (const key of unprojected) {
     enqueue({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: LOCAL_BUCKET }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } } }] });
   }
@@ -371,6 +386,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     recovered: unprojected.length,
     fakeGraphApiUrl: fakeGraph?.url,
     drained: async () => {
+      await startRedrive;
       // Ingest feeds the media queue and the compliance flow, which feed each other: wait until all are quiet.
       while (queue.size + mediaQueue.size + compliance.queue.size + disclosureQueue.size > 0) {
         await queue.drained();
@@ -386,6 +402,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     outboxFile,
     config,
     sweepMedia: sweep,
+    redrive,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -393,6 +410,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       server.closeIdleConnections();
       await closed;
       clearInterval(sweepTimer);
+      clearInterval(redriveTimer);
       await queue.drained();
       await mediaQueue.drained();
       queue.close();

@@ -6,15 +6,18 @@ import type { Alert, AlertStatus } from '../../shared/domain/compliance';
 import { CliError, UsageError } from '../errors';
 import type { Target } from '../target';
 
-/** `vigia alerts [--status S] [--team T] [--json]`: alerts, oldest first. */
-export async function listAlerts(target: Target, options: { status?: string; team?: string; json: boolean }, out: (line: string) => void): Promise<void> {
+/**
+ * `vigia alerts [--status S] [--team T] [--backfill] [--json]`: alerts, oldest first — those of live
+ * traffic, or with `--backfill` those raised on history backfill (never notified).
+ */
+export async function listAlerts(target: Target, options: { status?: string; team?: string; backfill?: boolean; json: boolean }, out: (line: string) => void): Promise<void> {
   if (options.status !== undefined && !ALERT_STATUSES.includes(options.status as AlertStatus)) {
     throw new UsageError(`--status must be one of ${ALERT_STATUSES.join(', ')}, got "${options.status}"`);
   }
   const statuses = options.status ? [options.status as AlertStatus] : ALERT_STATUSES;
   const alerts = (await Promise.all(statuses.map((status) => target.alerts.listByStatus(status))))
     .flat()
-    .filter((alert) => !options.team || alert.team === options.team)
+    .filter((alert) => (!options.team || alert.team === options.team) && Boolean(alert.backfill) === Boolean(options.backfill))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   for (const alert of alerts) out(options.json ? JSON.stringify(alertJson(alert)) : alertLine(alert));
 }
@@ -33,7 +36,9 @@ function alertJson(alert: Alert): Record<string, unknown> {
     lineId: alert.lineId,
     employee: alert.employee ?? null,
     contactId: alert.contactId ?? null,
+    backfill: Boolean(alert.backfill),
     notifiedAt: alert.notifiedAt ?? null,
+    deliveredTo: alert.deliveredTo ?? [],
     history: alert.history,
   };
 }

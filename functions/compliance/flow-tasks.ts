@@ -7,9 +7,8 @@ import { appliesTo, lineOf } from '../../shared/config/vigia-config';
 import { compileKeywordPolicies, type KeywordEngine } from '../../shared/compliance/keyword-engine';
 import { checkFile } from '../../shared/compliance/file-rules';
 import { alertsFrom, sentimentHits } from '../../shared/compliance/alerts';
-import { notificationAttributes, renderNotification } from '../../shared/compliance/notifications';
+import { deliverAlert, type AlertDeliveryDependencies, type DeliveryOutcome } from '../../shared/compliance/alert-delivery';
 import type { SentimentAnalyzer } from '../../shared/compliance/sentiment';
-import type { AlertPublisher } from '../../shared/adapters/alert-publishers';
 
 /**
  * The compliance flow's tasks as plain functions over ports. Each receives the flow state and
@@ -102,11 +101,14 @@ export async function sentimentCheck(state: FlowState, deps: { analyzer: Sentime
 
 export interface AlertStore {
   create(alert: Alert): Promise<boolean>;
-  get(id: string): Promise<Alert | undefined>;
-  markNotified(id: string, at: string): Promise<boolean>;
 }
 
-/** Record: results on the message, one alert per (message, policy), the ids of those new now. */
+/**
+ * Record: one alert per (message, policy), then the results on the message, which marks it
+ * checked — in that order, so a crash in between leaves the message unchecked and a re-run
+ * creates what is missing. Passes on every alert of the check (new or not): Notify decides from
+ * each alert's stored deliveries. Alerts of `history` backfill are marked `backfill` (never notified).
+ */
 export async function record(
   state: FlowState,
   deps: { archive: ArchiveRepository; alerts: AlertStore; now?: () => Date },
@@ -127,28 +129,18 @@ export async function record(
   }
   if (state.mediaError) errors.media = state.mediaError.Error;
   if (Object.keys(errors).length > 0) results.errors = errors;
-  await deps.archive.recordCompliance(state.messageId, results, now);
 
-  const newAlertIds: string[] = [];
-  for (const alert of alertsFrom(context, results, now)) {
-    if (await deps.alerts.create(alert)) newAlertIds.push(alert.id);
-  }
-  return { ...state, newAlertIds };
+  const alerts = alertsFrom(context, results, now).map((alert) => (context.source === 'history' ? { ...alert, backfill: true } : alert));
+  for (const alert of alerts) await deps.alerts.create(alert);
+  await deps.archive.recordCompliance(state.messageId, results, now);
+  return { ...state, alertIds: alerts.map((alert) => alert.id) };
 }
 
-/** Notify: each new alert once to the managers whose subscription filter matches it. */
-export async function notify(state: FlowState, deps: { alerts: AlertStore; publisher: AlertPublisher; now?: () => Date }): Promise<FlowState> {
-  const context = requireContext(state);
-  for (const id of state.newAlertIds ?? []) {
-    const alert = await deps.alerts.get(id);
-    if (!alert || alert.notifiedAt) continue;
-    const excerpt = typeof alert.evidence.excerpt === 'string' ? alert.evidence.excerpt : undefined;
-    const message = renderNotification(alert, { employee: context.employee, contactId: context.contactId, excerpt });
-    // At least once: published before it is marked, so a crash in between re-sends rather than loses.
-    await deps.publisher.publish(alert, message, notificationAttributes(alert));
-    await deps.alerts.markNotified(id, (deps.now?.() ?? new Date()).toISOString());
-  }
-  return state;
+/** Notify: every alert of the check to each matching subscription that does not have it yet. */
+export async function notify(state: FlowState, deps: AlertDeliveryDependencies): Promise<FlowState & { deliveries: DeliveryOutcome[] }> {
+  const deliveries: DeliveryOutcome[] = [];
+  for (const id of state.alertIds ?? []) deliveries.push(await deliverAlert(id, deps));
+  return { ...state, deliveries };
 }
 
 function requireContext(state: FlowState): MessageContext {

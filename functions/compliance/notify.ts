@@ -9,7 +9,8 @@ import { flowTask } from './task-handler';
 const env = loadEnv(ArchiveTableEnv.extend({ ALERTS_TOPIC_ARN: required() }));
 const deps = {
   alerts: new DynamoDbAlertRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  publisher: alertPublisherFor(env.ALERTS_TOPIC_ARN, configFromEnvironment()),
+  publisher: alertPublisherFor(env.ALERTS_TOPIC_ARN),
+  config: configFromEnvironment(),
 };
 
 export const handler = flowTask('Notify', (state) => notify(state, deps));

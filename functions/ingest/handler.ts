@@ -16,6 +16,7 @@ import { S3ArchiveObjects } from '../../shared/adapters/s3-archive-objects';
 import { dynamoDbClient, s3Client } from '../../shared/clients';
 import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { logger, metrics } from '../../shared/powertools';
+import { VIGIA_METRICS } from '../../infra/metric-names';
 import { projectRawWebhook } from './project-raw-webhook';
 import { rawKeysFromNotification } from './s3-event';
 
@@ -27,6 +28,8 @@ const env = loadEnv(
     DISCLOSURE_FUNCTION: required().optional(),
     /** `retention.days` of the config: records get `expiresAt` (README "Privacy and LGPD"); unset: nothing expires. */
     RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+    /** `compliance.history` of the config: whether history backfill is checked. */
+    COMPLIANCE_HISTORY: z.enum(['check', 'skip'], { error: 'must be check or skip' }).default('check'),
   }),
 );
 const dependencies = {
@@ -38,6 +41,7 @@ const dependencies = {
   rawTagger: new S3ArchiveObjects(s3Client(), env.ARCHIVE_BUCKET),
   media: { repository: new DynamoDbMediaRepository(dynamoDbClient(), env.ARCHIVE_TABLE), queue: messageQueueFor(env.MEDIA_QUEUE_URL) },
   compliance: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
+  checkHistory: env.COMPLIANCE_HISTORY === 'check',
   disclosure: env.DISCLOSURE_FUNCTION ? disclosureStarterFor(env.DISCLOSURE_FUNCTION) : undefined,
 };
 const processor = new BatchProcessor(EventType.SQS);
@@ -49,10 +53,25 @@ async function processRecord(record: SQSRecord): Promise<void> {
     metrics.addMetric('RecordsProjected', MetricUnit.Count, summary.created);
     metrics.addMetric('DuplicateRecords', MetricUnit.Count, summary.duplicates);
     if (summary.conflicts > 0) metrics.addMetric('ConflictingRecords', MetricUnit.Count, summary.conflicts);
+    // A field Vigia keeps only as a change event (a new Meta field, or one not yet projected): seen, not silently parked.
+    for (const [field, count] of countBy(summary.unprojectedFields ?? [])) {
+      metrics.addMetric(`${VIGIA_METRICS.unprojectedChangesPrefix}${metricSafe(field)}`, MetricUnit.Count, count);
+    }
     if (summary.issues.length > 0 || summary.error) {
       logger.warn('raw webhook projected with issues', { rawKey, issues: summary.issues.slice(0, 5), error: summary.error });
     }
   }
+}
+
+function countBy(values: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** A Meta field name as part of a metric name (CloudWatch allows letters, digits and a few symbols). */
+function metricSafe(field: string): string {
+  return field.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100) || 'unnamed';
 }
 
 /** SQS (S3 notifications for raw/) → projection; failed objects are reported individually for retry. */

@@ -10,18 +10,26 @@ import { normalizeWebhook } from '../../shared/whatsapp/normalize';
 import type { ObjectRetentionTagger, ProjectionPrivacy } from '../../shared/ports/subject-rights';
 import { isErased, recordContactIds, recordMessageIds } from '../../shared/privacy/erasure';
 import { coveringHold, expiryAt, recordExpiry, recordSubject, type LegalHold } from '../../shared/privacy/retention';
+import { extendHoldsToLinks, propagateErasureToLinks } from '../../shared/privacy/identity-links';
 
 export interface IngestDependencies {
   archive: RawArchive;
   repository: ArchiveRepository;
   /** Media capture: files referenced by messages are registered and queued for download. */
   media?: { repository: MediaRepository; queue: MessageQueue };
-  /** Compliance: every new live message (not history backfill) runs the flow, which fetches its media first. */
-  compliance?: ComplianceFlowStarter;
   /**
-   * First-contact disclosure (README "Privacy and LGPD"): new inbound Cloud API messages still inside
-   * the 24-hour customer service window are handed over; the disclosure function decides whether the
-   * contact must be told. Absent when `privacy.disclosure` is not enabled.
+   * Compliance: every message with text or media runs the flow (which fetches its media first)
+   * until its record says it was checked — history backfill too unless `checkHistory` is false.
+   */
+  compliance?: ComplianceFlowStarter;
+  /** `compliance.history` of the config: `check` (true) or `skip` (false). @default true */
+  checkHistory?: boolean;
+  /**
+   * First-contact disclosure (README "Privacy and LGPD"): inbound Cloud API messages still inside
+   * the 24-hour customer service window are handed over, on every projection of their webhook; the
+   * disclosure function's (line, contact) claim decides whether the contact must be told, so a
+   * retried webhook hands them over again and nothing is sent twice. Absent when
+   * `privacy.disclosure` is not enabled.
    */
   disclosure?: DisclosureStarter;
   /** Parallel writes per webhook (a history chunk can carry thousands of messages). */
@@ -41,6 +49,11 @@ export interface IngestDependencies {
  * Projects one archived raw webhook into normalized records. Idempotent: running it again on
  * the same object (S3 event redelivery, `vigia replay`) writes nothing new. Any write error
  * propagates so the queue retries the object and, after the last try, keeps it in the DLQ.
+ *
+ * Hand-offs are decided from stored state, not from whether a record was new: a retry after a
+ * failure part-way (a throttled write, a throttled StartExecution, a timeout) starts the flow of
+ * every message of the webhook whose record is not marked checked, and hands the disclosure
+ * candidates over again. What a retry never comes for is found by the re-drive (functions/redrive).
  */
 export async function projectRawWebhook(rawKey: string, deps: IngestDependencies): Promise<ProjectionSummary> {
   const raw = await deps.archive.getRaw(rawKey);
@@ -58,21 +71,32 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
   const normalized = normalizeWebhook(envelope);
   summary.records = normalized.records.length;
   summary.issues = normalized.issues;
+  summary.unprojectedFields = normalized.unprojectedFields;
   const records = await withoutErased(normalized.records, deps.privacy, summary);
-  const holds: LegalHold[] = deps.retentionDays !== undefined && deps.privacy ? await deps.privacy.activeHolds() : [];
+  // A hold on one identifier of a person covers the identifiers this webhook links to it.
+  const holds: LegalHold[] = deps.retentionDays !== undefined && deps.privacy ? await extendHoldsToLinks(records, deps.privacy, await deps.privacy.activeHolds()) : [];
   let held = holds.length > 0 && records.some((record) => coveringHold(holds, recordSubject(record)) !== undefined);
-  const context = { rawKey, receivedAt: raw.metadata.receivedAt, expiry: deps.retentionDays === undefined ? undefined : recordExpiry(deps.retentionDays, holds, raw.metadata.receivedAt) };
+  const needsCheck = (message: MessageRecord) =>
+    Boolean(deps.compliance) && (message.text !== undefined || message.media !== undefined) && (message.source !== 'history' || deps.checkHistory !== false);
+  const context = {
+    rawKey,
+    receivedAt: raw.metadata.receivedAt,
+    expiry: deps.retentionDays === undefined ? undefined : recordExpiry(deps.retentionDays, holds, raw.metadata.receivedAt),
+    needsCheck,
+  };
   const mediaJobs: string[] = [];
   const flows: string[] = [];
+  /** Messages seen before (a retry, a replay): their stored check state decides. */
+  const seenBefore: string[] = [];
   const disclosures: string[] = [];
   await forEachLimited(records, deps.concurrency ?? 8, async (record, index) => {
     const outcome: keyof SaveOutcome = await deps.repository.save(record, context, index);
     summary[outcome] += 1;
-    if (record.kind !== 'message' || outcome === 'conflicts') return;
-    const runsFlow = Boolean(deps.compliance) && record.source !== 'history' && (record.text !== undefined || record.media !== undefined);
-    if (runsFlow && outcome === 'created') flows.push(record.id);
-    // Only the first projection of a message: a retried webhook (a duplicate) never hands it over again.
-    if (deps.disclosure && outcome === 'created' && isDisclosureCandidate(record) && insideServiceWindow(record.timestamp, new Date())) disclosures.push(record.id);
+    if (record.kind !== 'message') return;
+    const runsFlow = needsCheck(record);
+    if (runsFlow) (outcome === 'created' ? flows : seenBefore).push(record.id);
+    if (deps.disclosure && outcome !== 'conflicts' && isDisclosureCandidate(record) && insideServiceWindow(record.timestamp, new Date())) disclosures.push(record.id);
+    if (outcome === 'conflicts') return;
     if (deps.media && record.media) {
       const item = await deps.media.repository.register({ ...mediaItemOf(record, context.receivedAt), ...context.expiry?.(record) });
       // The flow downloads its message's file first; other files (history) go to the media queue.
@@ -80,6 +104,10 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
     }
   });
   if (deps.retentionDays !== undefined && deps.privacy && (await holdForLateHolds(records, holds, rawKey, deps.privacy))) held = true;
+  if (seenBefore.length > 0) {
+    const checked = await deps.repository.checkedMessageIds(seenBefore);
+    flows.push(...seenBefore.filter((id) => !checked.has(id)));
+  }
   // Sent before the marker: if this fails, the whole object is retried and the work sent again.
   if (mediaJobs.length > 0) await deps.media!.queue.send(mediaJobs);
   if (flows.length > 0) await deps.compliance!.start(flows);
@@ -98,7 +126,7 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
  */
 async function holdForLateHolds(records: NormalizedRecord[], holdsAtStart: LegalHold[], rawKey: string, privacy: ProjectionPrivacy): Promise<boolean> {
   const known = new Set(holdsAtStart.map((hold) => hold.id));
-  const late = (await privacy.activeHolds()).filter((hold) => !known.has(hold.id));
+  const late = await extendHoldsToLinks(records, privacy, (await privacy.activeHolds()).filter((hold) => !known.has(hold.id)));
   if (late.length === 0) return false;
   const covered = records.filter((record) => coveringHold(late, recordSubject(record)) !== undefined);
   if (covered.length === 0) return false;
@@ -113,6 +141,8 @@ async function withoutErased(records: NormalizedRecord[], privacy: ProjectionPri
   if (contactIds.length === 0) return records;
   const tombstones = await privacy.tombstones(contactIds);
   if (tombstones.size === 0) return records;
+  // An erased person's other identifiers linked by this webhook are erased with them (shared/privacy/identity-links.ts).
+  for (const [id, erasedAt] of await propagateErasureToLinks(records, privacy, tombstones)) tombstones.set(id, erasedAt);
   const aboutErased = records.filter((record) => recordSubject(record).contactIds.some((id) => tombstones.has(id)));
   const erasedMessageIds = await privacy.erasedMessages([...new Set(aboutErased.flatMap(recordMessageIds))]);
   const kept = records.filter((record) => !isErased(record, tombstones, erasedMessageIds));

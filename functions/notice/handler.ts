@@ -29,8 +29,17 @@ const dependencies = {
   publicUrl: env.VIGIA_PUBLIC_URL,
 };
 
-/** `{}` (after a deploy, the daily schedule, `npm start`) or `{ "lineId": "…" }` (`vigia lines notify LINE --stage`). */
-const Event = z.object({ lineId: z.string().min(1).optional() });
+/**
+ * `{}` (after a deploy, the daily schedule, `npm start`) or `{ "lineId": "…" }` (`vigia lines notify
+ * LINE --stage`). EventBridge schedules deliver their own event object: its fields are not ours,
+ * so only `lineId` is read, and it must be a non-empty string when present.
+ */
+const Event = z.looseObject({ lineId: z.string({ error: 'lineId must be a string' }).min(1, { error: 'lineId must not be empty' }).optional() });
+
+/** The event could not be read: the invocation fails with this, it never falls back to "send everything". */
+export class NoticeEventError extends Error {
+  override readonly name = 'NoticeEventError';
+}
 
 function count(results: NoticeSendResult[]): void {
   // Published every run (0 included), like the media sweeper's gauge.
@@ -46,7 +55,8 @@ function count(results: NoticeSendResult[]): void {
 /** Sends the employee notices that are due, or re-sends one line's. Never logs addresses or links. */
 export const handler = middy(async (event: unknown) => {
   const parsed = Event.safeParse(event ?? {});
-  const lineId = parsed.success ? parsed.data.lineId : undefined;
+  if (!parsed.success) throw new NoticeEventError(`unreadable notice event: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`).join('; ')}`);
+  const lineId = parsed.data.lineId;
   if (lineId) {
     try {
       const result = await resendNotice(lineId, dependencies);

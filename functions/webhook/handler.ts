@@ -33,9 +33,11 @@ async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   // The signature covers the exact bytes Meta sent: never parse before verifying.
   const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   const { response, outcome, lineEvents } = await receiveWebhook({ body, signature: event.headers['x-hub-signature-256'] }, dependencies);
-  metrics.addMetric(outcome === 'bad_signature' ? VIGIA_METRICS.webhookBadSignature : `Webhook_${outcome}`, MetricUnit.Count, 1);
+  const metric = outcome === 'bad_signature' ? VIGIA_METRICS.webhookBadSignature : outcome === 'rejected_archived' ? VIGIA_METRICS.webhookRejected : `Webhook_${outcome}`;
+  metrics.addMetric(metric, MetricUnit.Count, 1);
   if (lineEvents) publishLineEvents(lineEvents);
-  if (outcome !== 'archived') logger.warn('webhook not acknowledged', { outcome, statusCode: response.statusCode, bytes: body.length });
+  if (outcome === 'rejected_archived') logger.warn('signed webhook body kept under rejected/ and acknowledged', { outcome, bytes: body.length });
+  else if (outcome !== 'archived') logger.warn('webhook not acknowledged', { outcome, statusCode: response.statusCode, bytes: body.length });
   return response;
 }
 

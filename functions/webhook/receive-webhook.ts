@@ -41,7 +41,8 @@ export async function verifySubscription(
 
 /**
  * `POST /webhook`. Order matters: size, then signature (nothing unsigned is stored), then the
- * raw bytes are made durable, and only then does Meta get its 200. Parsing and projection
+ * raw bytes are made durable, and only then does Meta get its 200 (a signed body that is not a
+ * usable webhook too, once kept under rejected/). Parsing and projection
  * happen after the ack, driven by the archived object.
  */
 export async function receiveWebhook(
@@ -64,9 +65,11 @@ export async function receiveWebhook(
   const metadata = { signature: request.signature!, receivedAt };
   const { reason, parsed } = checkBody(request.body);
   if (reason) {
-    // Signed by Meta but unusable: answer 400 so it is visible, and keep the bytes anyway.
+    // Signed by Meta but unusable: the bytes are kept under rejected/, so the delivery is done.
+    // A non-200 would make Meta resend the same bytes for 7 days (archived again each time);
+    // the Webhook_rejected_archived metric and its alarm make it visible instead.
     await deps.archive.putRejected(request.body, { ...metadata, reason });
-    return { outcome: 'rejected_archived', response: problem(400, 'invalid_payload', reason) };
+    return { outcome: 'rejected_archived', response: json(200, { received: true, rejected: reason }) };
   }
   const key = await deps.archive.putRaw(request.body, metadata);
   return {

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { FLOW_STATES } from '../../shared/domain/compliance';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
-import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, logRetentionOf } from '../config';
+import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_NOTIFY_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, logRetentionOf } from '../config';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { PipelineFunction } from './pipeline-function';
 
@@ -25,6 +25,28 @@ export const COMPREHEND_RETRYABLE_ERRORS = [
   'TooManyRequestsException',
   'InternalServerException',
   'ServiceUnavailableException',
+] as const;
+
+/**
+ * Errors worth retrying in `Notify`: SNS and KMS throttling and service faults (SNS encrypts with
+ * the customer-managed key, so KMS's errors reach the publisher), and DynamoDB throttling when the
+ * delivery is recorded. The retries resend only what the alert's record says is missing; what still
+ * fails is delivered by the re-drive (functions/redrive).
+ */
+export const NOTIFY_RETRYABLE_ERRORS = [
+  'ThrottledException',
+  'ThrottlingException',
+  'InternalErrorException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'KMSThrottlingException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+  'KMSAccessDeniedException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
 ] as const;
 
 /** Payload of the `RecordFailure` task: the message and the error caught, nothing else. */
@@ -72,7 +94,10 @@ export interface ComplianceFlowProps {
  * 3. `Checks` runs `RuleChecks` (keywords, files) and `SentimentCheck` (Comprehend, retried on
  *    throttling; a lasting failure becomes `{ sentimentError }` via `SentimentFailed` instead of
  *    failing the message) in parallel, into `$.checks`.
- * 4. `Record` stores the results and alerts, `Notify` publishes the new alerts: `Done`.
+ * 4. `Record` stores the alerts, then the results (which mark the message checked); `Notify`
+ *    delivers every alert of the message to each matching subscription that lacks it (retried on
+ *    throttling, KMS and 5xx errors with backoff): `Done`. Whatever is still undelivered, or a
+ *    message whose check never completed, is taken up by the scheduled re-drive.
  * 5. Any other failure is caught into `$.failure`, recorded on the message by `RecordFailure`
  *    (the record function again, with only the message ID and the error), then `Failed`.
  *
@@ -96,7 +121,7 @@ export class ComplianceFlow extends Construct {
   public readonly sentimentCheckFunction: PipelineFunction;
   /** `Record` and `RecordFailure`: writes results, alerts and failures. Table read/write. */
   public readonly recordFunction: PipelineFunction;
-  /** `Notify`: publishes new alerts to the alerts topic and marks them notified. */
+  /** `Notify`: publishes alerts to the alerts topic, one publish per subscription, and records the deliveries. */
   public readonly notifyFunction: PipelineFunction;
 
   public constructor(scope: Construct, id: string, props: ComplianceFlowProps) {
@@ -164,7 +189,7 @@ export class ComplianceFlow extends Construct {
       define: configDefine,
     })
       .bindTopicPublisher(alertsTopic, FUNCTION_ENV.alertsTopicArn)
-      // Marks each alert notified (notifiedAt), so a re-run does not notify twice.
+      // Records each delivery on the alert (deliveredTo, notifiedAt), so a re-run sends only what is missing.
       .bindArchiveTable(archiveTable, 'readWrite');
 
     // --- States -------------------------------------------------------------------------------
@@ -199,7 +224,8 @@ export class ComplianceFlow extends Construct {
     const ruleChecks = invoke(FLOW_STATES.ruleChecks, this.ruleChecksFunction, 'Keyword and file rules');
     const sentimentCheck = invoke(FLOW_STATES.sentimentCheck, this.sentimentCheckFunction, 'Sentiment of the text (Comprehend)');
     const record = invoke(FLOW_STATES.record, this.recordFunction, 'Stores check results and alerts');
-    const notify = invoke(FLOW_STATES.notify, this.notifyFunction, 'Publishes new alerts');
+    const notify = invoke(FLOW_STATES.notify, this.notifyFunction, 'Delivers the alerts to the subscriptions that lack them');
+    notify.addRetry({ errors: [...NOTIFY_RETRYABLE_ERRORS], ...COMPLIANCE_NOTIFY_RETRY, jitterStrategy: sfn.JitterType.FULL });
 
     // A sentiment that cannot be computed is reported, not fatal: the branch outputs
     // { sentimentError } instead of { sentiment }.

@@ -23,6 +23,7 @@ import {
   logRetentionOf,
   MEDIA_FETCH_FUNCTION,
   MEDIA_SWEEPER_FUNCTION,
+  REDRIVE_FUNCTION,
   OTHER_STAGE_DEFAULTS,
   WEBHOOK_FUNCTION,
   WEBHOOK_ALARMS,
@@ -33,7 +34,7 @@ import { ContactDisclosure } from '../constructs/contact-disclosure';
 import { EmployeeNotice } from '../constructs/employee-notice';
 import { notifyOnAlarm } from '../constructs/ops-notifications';
 import { PipelineFunction } from '../constructs/pipeline-function';
-import { FUNCTION_ENV } from '../function-env';
+import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { VIGIA_METRICS } from '../metric-names';
 
 export interface PipelineStackProps extends StackProps {
@@ -104,6 +105,19 @@ export class PipelineStack extends Stack {
   public readonly mediaSweeperFunction: PipelineFunction;
   /** Runs the media sweeper every `MEDIA_SWEEPER_FUNCTION.scheduleRate`. */
   public readonly mediaSweeperSchedule: events.Rule;
+  /**
+   * The re-drive: starts the compliance flow again for messages whose check has not completed, and
+   * delivers alerts not yet delivered to every matching subscription (functions/redrive).
+   */
+  public readonly redriveFunction: PipelineFunction;
+  /** Runs the re-drive every `REDRIVE_FUNCTION.scheduleRate`. */
+  public readonly redriveSchedule: events.Rule;
+  /** Messages still unchecked an hour after they were archived. */
+  public readonly uncheckedMessagesAlarm: cloudwatch.Alarm;
+  /** Alerts the flow did not deliver to every matching subscription within the grace period. */
+  public readonly unnotifiedAlertsAlarm: cloudwatch.Alarm;
+  /** Signed webhook bodies that were not usable (kept under rejected/, answered 200). */
+  public readonly webhookRejectedAlarm: cloudwatch.Alarm;
   /** Media not stored 24 h after its webhook (from the sweeper's `MediaOverdue` metric). */
   public readonly mediaOverdueAlarm: cloudwatch.Alarm;
   /** A downloaded file did not match the SHA-256 announced in the webhook. */
@@ -199,8 +213,12 @@ export class PipelineStack extends Stack {
       encryptionKey: key,
       memorySize: INGEST_FUNCTION.memorySize,
       timeout: INGEST_FUNCTION.timeout,
-      // Retention (README "Privacy and LGPD"): records are written with `expiresAt` (the table's TTL attribute).
-      environment: props.config.retention ? { RETENTION_DAYS: String(props.config.retention.days) } : undefined,
+      environment: {
+        // Retention (README "Privacy and LGPD"): records are written with `expiresAt` (the table's TTL attribute).
+        ...(props.config.retention ? { RETENTION_DAYS: String(props.config.retention.days) } : {}),
+        // Whether history backfill goes through the compliance checks (alerts marked backfill, never notified).
+        COMPLIANCE_HISTORY: props.config.compliance.history,
+      },
     })
       .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.raw, 'read')
       // A raw webhook carrying a record under a legal hold is re-tagged `hold`, out of the lifecycle's reach.
@@ -282,6 +300,9 @@ export class PipelineStack extends Stack {
         protocol: subscription.protocol === 'email' ? sns.SubscriptionProtocol.EMAIL : sns.SubscriptionProtocol.SMS,
         endpoint: subscription.endpoint,
         filterPolicy: {
+          // Each publish names the one subscription it is for (shared/compliance/alert-delivery.ts);
+          // team and severity are checked as well, so no bug can reach another team's managers.
+          subscription: sns.SubscriptionFilter.stringFilter({ allowlist: [subscription.id] }),
           team: sns.SubscriptionFilter.stringFilter({ allowlist: [...subscription.filterPolicy.team] }),
           severityRank: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: minimum.numeric[1] }),
         },
@@ -303,6 +324,38 @@ export class PipelineStack extends Stack {
     // New messages (ingest) and newly stored files (media fetch, queue path) start the flow.
     this.ingestFunction.bindStateMachine(this.complianceFlow.stateMachine, undefined, this.complianceFlow.encryptionKey);
     this.mediaFetchFunction.bindStateMachine(this.complianceFlow.stateMachine, undefined, this.complianceFlow.encryptionKey);
+
+    // The safety net of the compliance chain: reads the byPending index, starts flows again for
+    // unchecked messages, delivers undelivered alerts (the subscriptions come from the config).
+    this.redriveFunction = new PipelineFunction(this, 'RedriveFunction', {
+      entry: 'functions/redrive/handler.ts',
+      description: 'Re-drives unchecked messages and undelivered alerts',
+      encryptionKey: key,
+      memorySize: REDRIVE_FUNCTION.memorySize,
+      timeout: REDRIVE_FUNCTION.timeout,
+      define: { [FUNCTION_DEFINES.vigiaConfigJson]: JSON.stringify(JSON.stringify(props.config)) },
+      environment: {
+        REDRIVE_CHECK_GRACE_SECONDS: String(REDRIVE_FUNCTION.checkGrace.toSeconds()),
+        REDRIVE_NOTIFY_GRACE_SECONDS: String(REDRIVE_FUNCTION.notifyGrace.toSeconds()),
+        REDRIVE_UNCHECKED_ALARM_SECONDS: String(REDRIVE_FUNCTION.uncheckedAlarmAfter.toSeconds()),
+        REDRIVE_MAX_CHECK_REDRIVES: String(REDRIVE_FUNCTION.maxCheckRedrives),
+      },
+    })
+      .bindArchiveTable(archiveTable, 'readWrite')
+      .bindStateMachine(this.complianceFlow.stateMachine, undefined, this.complianceFlow.encryptionKey)
+      .bindTopicPublisher(this.alertsTopic, FUNCTION_ENV.alertsTopicArn);
+    this.redriveSchedule = new events.Rule(this, 'RedriveSchedule', {
+      description: `Vigia (${props.stage}): re-drives unchecked messages and undelivered alerts`,
+      schedule: events.Schedule.rate(REDRIVE_FUNCTION.scheduleRate),
+      targets: [
+        new eventsTargets.LambdaFunction(this.redriveFunction, {
+          // The next run does the same work from stored state: retrying beyond it is no use.
+          deadLetterQueue: this.asyncDeadLetterQueue.queue,
+          retryAttempts: 2,
+          maxEventAge: REDRIVE_FUNCTION.scheduleRate,
+        }),
+      ],
+    });
 
     // Media alarms. The custom metrics come from Powertools EMF logs, so they carry the
     // `service` dimension (see VIGIA_METRICS). Missing data (no media, no runs) is not a breach.
@@ -357,6 +410,24 @@ export class PipelineStack extends Stack {
       ...atLeastOnce,
       alarmDescription:
         'Amazon Comprehend throttled the sentiment check: messages may lose their sentiment check. Raise the DetectSentiment quota (Service Quotas) or use sentiment.analyzer: screened',
+    });
+    // The chain's safety net: a message unchecked an hour after it arrived, an alert the flow did
+    // not deliver (the re-drive delivers it, but managers were told late), a signed body kept
+    // under rejected/ instead of being projected.
+    this.uncheckedMessagesAlarm = customMetric(VIGIA_METRICS.uncheckedMessages, cloudwatch.Stats.MAXIMUM).createAlarm(this, 'UncheckedMessagesAlarm', {
+      ...atLeastOnce,
+      alarmDescription:
+        'Messages whose compliance check has not completed an hour after they were archived: the re-drive starts them again; check the flow failures and the state machine logs',
+    });
+    this.unnotifiedAlertsAlarm = customMetric(VIGIA_METRICS.unnotifiedAlerts, cloudwatch.Stats.MAXIMUM).createAlarm(this, 'UnnotifiedAlertsAlarm', {
+      ...atLeastOnce,
+      alarmDescription:
+        'Alerts not delivered to every matching manager by the compliance flow: the re-drive delivers them (AlertDeliveryFailed counts what still fails); check the notify and re-drive logs, SNS and KMS',
+    });
+    this.webhookRejectedAlarm = customMetric(VIGIA_METRICS.webhookRejected, cloudwatch.Stats.SUM).createAlarm(this, 'WebhookRejectedAlarm', {
+      ...atLeastOnce,
+      alarmDescription:
+        'Meta sent a signed body that is not a usable WhatsApp webhook: it is kept under rejected/ (answered 200, not projected); inspect it there',
     });
     // Capture gap: one alarm per configured line that normally talks. The webhook function publishes
     // LineEventsReceived (with the line's phone number ID as the LineId dimension) for every webhook

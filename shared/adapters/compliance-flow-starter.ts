@@ -1,18 +1,24 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { inProcessQueues } from './message-queues';
 
-/** Starts the compliance flow for new messages: Step Functions on AWS, the local runner locally. */
+/**
+ * Starts the compliance flow for messages: Step Functions on AWS, the local runner locally. A
+ * failure part-way throws (the caller retries; flows are idempotent, a second start is harmless).
+ */
 export interface ComplianceFlowStarter {
   start(messageIds: string[]): Promise<void>;
 }
 
 let sfn: SFNClient | undefined;
 
+/** StartExecution calls in flight at once (a history chunk can carry thousands of messages). */
+const STARTS_IN_PARALLEL = 8;
+
 /**
  * `arn:aws:states:…` → StartExecution (Express, asynchronous); `local://<name>` → the local
  * stack's in-process runner of the same definition.
  */
-export function complianceFlowStarterFor(target: string): ComplianceFlowStarter {
+export function complianceFlowStarterFor(target: string, client?: SFNClient): ComplianceFlowStarter {
   if (target.startsWith('local://')) {
     const name = target.slice('local://'.length);
     return {
@@ -23,12 +29,20 @@ export function complianceFlowStarterFor(target: string): ComplianceFlowStarter 
       },
     };
   }
-  sfn ??= new SFNClient({});
+  const stepFunctions = client ?? (sfn ??= new SFNClient({}));
   return {
     start: async (messageIds) => {
-      for (const messageId of messageIds) {
-        await sfn!.send(new StartExecutionCommand({ stateMachineArn: target, input: JSON.stringify({ messageId }) }));
-      }
+      let next = 0;
+      const starter = async () => {
+        while (next < messageIds.length) {
+          const messageId = messageIds[next++];
+          await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: target, input: JSON.stringify({ messageId }) }));
+        }
+      };
+      // Every start is attempted even when one fails, then the first failure is thrown.
+      const outcomes = await Promise.allSettled(Array.from({ length: Math.min(STARTS_IN_PARALLEL, messageIds.length) }, starter));
+      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failure) throw (failure as PromiseRejectedResult).reason;
     },
   };
 }

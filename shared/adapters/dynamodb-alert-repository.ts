@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AlertEvent, AlertStatus } from '../domain/compliance';
-import { allPages, keys as archiveKeys } from './dynamodb-archive-repository';
+import { allPages, batchGetItems, keys as archiveKeys, pendingIndexEntries, pendingKeys } from './dynamodb-archive-repository';
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 
@@ -18,7 +18,12 @@ const statusKeys = (status: AlertStatus, alert: Pick<Alert, 'createdAt' | 'id'>)
   alertStatusSk: `${alert.createdAt}#${alert.id}`,
 });
 
-/** Alerts in the archive table: one per (message, policy), created once, then an append-only trail. */
+/**
+ * Alerts in the archive table: one per (message, policy), created once, then an append-only trail.
+ * An alert to notify is on the `byPending` index (`NOTIFY`) until it has been delivered to every
+ * matching subscription; the deliveries are kept on it (`deliveredTo`), so a retry sends only what
+ * is missing.
+ */
 export class DynamoDbAlertRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -31,7 +36,13 @@ export class DynamoDbAlertRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...alertKey(alert.id), entity: 'alert', ...alert, ...statusKeys(alert.status, alert) },
+          Item: {
+            ...alertKey(alert.id),
+            entity: 'alert',
+            ...alert,
+            ...statusKeys(alert.status, alert),
+            ...(alert.backfill || alert.notifiedAt ? {} : pendingKeys.notify(alert.createdAt, alert.id)),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -108,14 +119,27 @@ export class DynamoDbAlertRepository {
     return (await this.get(id))!;
   }
 
-  /** Records that the notification went out; false when it already had (a retried Notify). */
+  /** Records one delivery (idempotent: a string-set ADD). */
+  async markDelivered(id: string, subscriptionId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: alertKey(id),
+        UpdateExpression: 'ADD deliveredTo :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':s': new Set([subscriptionId]) },
+      }),
+    );
+  }
+
+  /** Every matching subscription has it: the alert leaves the re-drive's list. False when it already had. */
   async markNotified(id: string, at: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: alertKey(id),
-          UpdateExpression: 'SET notifiedAt = :at',
+          UpdateExpression: 'SET notifiedAt = :at REMOVE pendingPk, pendingSk',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(notifiedAt)',
           ExpressionAttributeValues: { ':at': at },
         }),
@@ -126,9 +150,16 @@ export class DynamoDbAlertRepository {
       throw error;
     }
   }
+
+  /** Alerts created before `before` (ISO) not yet delivered to every matching subscription, oldest first. */
+  async pendingNotifications(before: string): Promise<Alert[]> {
+    const entries = await pendingIndexEntries(this.db, this.table, pendingKeys.notify('', '').pendingPk, before);
+    const items = await batchGetItems(this.db, this.table, entries, { consistent: true });
+    return items.map(toAlert).filter((alert) => !alert.notifiedAt && !alert.backfill);
+  }
 }
 
 function toAlert(item: Record<string, any>): Alert {
-  const { pk: _pk, sk: _sk, entity: _entity, alertStatusPk: _a, alertStatusSk: _b, ...alert } = item;
-  return alert as Alert;
+  const { pk: _pk, sk: _sk, entity: _entity, alertStatusPk: _a, alertStatusSk: _b, pendingPk: _c, pendingSk: _d, deliveredTo, ...alert } = item;
+  return { ...alert, ...(deliveredTo instanceof Set ? { deliveredTo: [...deliveredTo].map(String).sort() } : {}) } as Alert;
 }

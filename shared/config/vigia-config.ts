@@ -393,10 +393,20 @@ export const StageSettingsSchema = z.strictObject({
     .optional(),
 });
 
+/** How the compliance checks treat what is not live traffic. */
+export const ComplianceSettingsSchema = z.strictObject({
+  /**
+   * `history` backfill (up to 180 days before onboarding): `check` runs the policies over it and
+   * records the alerts (marked backfill, status open) without notifying anyone; `skip` leaves it unchecked.
+   */
+  history: z.enum(['check', 'skip'], { error: 'must be check or skip' }).default('check'),
+});
+
 export const VigiaConfigSchema = z.strictObject({
   lines: z.array(LineSchema).default([]),
   teams: z.array(TeamSchema).default([]),
   policies: z.array(PolicySchema).default([]),
+  compliance: ComplianceSettingsSchema.default({ history: 'check' }),
   sentiment: SentimentSettingsSchema.default({ analyzer: 'screened', minLetters: 12 }),
   analytics: AnalyticsSettingsSchema.default({ includeText: false, scheduleHours: 1, lookbackDays: 2, firstDay: '2022-01-01' }),
   retention: RetentionSettingsSchema.optional(),
@@ -424,6 +434,7 @@ export type KeywordPolicy = Extract<Policy, { kind: 'keyword' }>;
 export type FilePolicy = Extract<Policy, { kind: 'file' }>;
 export type SentimentPolicy = Extract<Policy, { kind: 'sentiment' }>;
 export type SentimentSettings = VigiaConfig['sentiment'];
+export type ComplianceSettings = VigiaConfig['compliance'];
 export type AnalyticsSettings = VigiaConfig['analytics'];
 export type RetentionSettings = NonNullable<VigiaConfig['retention']>;
 export type PrivacySettings = NonNullable<VigiaConfig['privacy']>;

@@ -104,6 +104,14 @@ export interface Alert {
   /** Append-only audit trail: open, then acknowledgements and resolutions. */
   history: AlertEvent[];
   createdAt: string;
+  /**
+   * A `history` backfill message raised it: kept for review (status open), never notified —
+   * nobody is told about a conversation months old (`vigia alerts --backfill`).
+   */
+  backfill?: boolean;
+  /** The subscriptions (ids, see subscriptionsFromConfig) it has been delivered to, one publish each. */
+  deliveredTo?: string[];
+  /** Set once it has been delivered to every subscription that matched it (none may have). */
   notifiedAt?: string;
 }
 
@@ -125,8 +133,11 @@ export interface FlowState {
   mediaError?: { Error: string; Cause?: string };
   /** Outputs of the Checks branches: `{ keyword, file }` from RuleChecks, `{ sentiment }` or `{ sentimentError }` from SentimentCheck. */
   checks?: Array<Partial<CheckResults> & { sentimentError?: { Error: string; Cause?: string } }>;
-  /** Set by Record: alerts created by this run (not those already existing). */
-  newAlertIds?: string[];
+  /**
+   * Set by Record: every alert of the message's checks, created by this run or an earlier one —
+   * Notify decides from each alert's stored deliveries what is still to send.
+   */
+  alertIds?: string[];
   /** Set by a Catch before RecordFailure. */
   failure?: { Error: string; Cause?: string };
 }

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand, type DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARCHIVE_TABLE, type TableDefinition } from './definitions';
 
@@ -27,13 +27,23 @@ export function createTableInput(tableName: string, definition: TableDefinition 
   };
 }
 
-/** Creates the table if it is missing (local stack only; on AWS CloudFormation owns it). */
+/**
+ * Creates the table if it is missing, and the indexes a newer version added to a table an older
+ * one created (local stack only; on AWS CloudFormation owns it).
+ */
 export async function ensureTable(db: { send(command: any): Promise<unknown> }, tableName: string): Promise<void> {
+  let existing: DescribeTableCommandOutput;
   try {
-    await db.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = (await db.send(new DescribeTableCommand({ TableName: tableName }))) as DescribeTableCommandOutput;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await db.send(new CreateTableCommand(createTableInput(tableName)));
+    return;
+  }
+  const present = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const input = createTableInput(tableName);
+  for (const index of input.GlobalSecondaryIndexes.filter((candidate) => !present.has(candidate.IndexName))) {
+    await db.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
   }
 }
 

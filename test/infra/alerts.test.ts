@@ -69,12 +69,17 @@ describe('alerts', () => {
         ['email', 'carla@example.com'],
         ['sms', '+5511999990000'],
       ]);
+      const ids = subscriptionsFromConfig(config).filter((subscription) => subscription.team === 'ventas');
       for (const subscription of ventas) {
         expect(subscription.TopicArn).toEqual(ref(id.topic));
-        expect(subscription.FilterPolicy).toEqual({ team: ['ventas'], severityRank: [{ numeric: ['>=', 2] }] });
-        // Matched against the message attributes the notify function sets (team, severityRank).
+        // One publish per subscription (shared/compliance/alert-delivery.ts): the filter names the
+        // subscription and checks team and severity too.
+        const own = ids.find((candidate) => candidate.endpoint === subscription.Endpoint)!;
+        expect(subscription.FilterPolicy).toEqual({ subscription: [own.id], team: ['ventas'], severityRank: [{ numeric: ['>=', 2] }] });
+        // Matched against the message attributes the notify function sets (subscription, team, severityRank).
         expect(subscription.FilterPolicyScope ?? 'MessageAttributes').toBe('MessageAttributes');
       }
+      expect(new Set(ventas.map((subscription) => subscription.FilterPolicy.subscription[0])).size).toBe(ventas.length);
     });
 
     it('does not subscribe a manager of another team to the ventas alerts', () => {
@@ -83,7 +88,7 @@ describe('alerts', () => {
         expect.objectContaining({
           Protocol: 'email',
           Endpoint: 'diego@example.com',
-          FilterPolicy: { team: ['soporte'], severityRank: [{ numeric: ['>=', 3] }] },
+          FilterPolicy: { subscription: ['soporte-diego-ruiz-email'], team: ['soporte'], severityRank: [{ numeric: ['>=', 3] }] },
         }),
       ]);
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { complianceFlowAsl, localLambdaArn } from '../../infra/compliance-asl';
 import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, MEDIA_FETCH_FUNCTION } from '../../infra/config';
-import { COMPREHEND_RETRYABLE_ERRORS } from '../../infra/constructs/compliance-flow';
+import { COMPREHEND_RETRYABLE_ERRORS, NOTIFY_RETRYABLE_ERRORS } from '../../infra/constructs/compliance-flow';
 import type { PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { FUNCTION_DEFINES } from '../../infra/function-env';
 import { FLOW_STATES } from '../../shared/domain/compliance';
@@ -190,6 +190,19 @@ describe('ComplianceFlow', () => {
       expect(states[FLOW_STATES.record].Next).toBe(FLOW_STATES.notify);
       expect(states[FLOW_STATES.notify].Next).toBe(FLOW_STATES.done);
       expect(states[FLOW_STATES.done]).toEqual({ Type: 'Succeed' });
+    });
+
+    it('Notify retries SNS, KMS and DynamoDB throttling and 5xx with jittered backoff, never a timeout or any error', () => {
+      expect(states[FLOW_STATES.notify].Retry).toEqual([
+        LAMBDA_SERVICE_RETRY,
+        { ErrorEquals: [...NOTIFY_RETRYABLE_ERRORS], MaxAttempts: 3, IntervalSeconds: 1, BackoffRate: 2, JitterStrategy: 'FULL' },
+      ]);
+      for (const error of ['KMSThrottlingException', 'ThrottledException', 'InternalErrorException', 'ProvisionedThroughputExceededException']) {
+        expect(NOTIFY_RETRYABLE_ERRORS, error).toContain(error);
+      }
+      for (const error of ['States.ALL', 'States.TaskFailed', 'States.Timeout', 'AuthorizationErrorException', 'InvalidParameterException']) {
+        expect(NOTIFY_RETRYABLE_ERRORS, error).not.toContain(error);
+      }
     });
 
     it.each([FLOW_STATES.prepare, FLOW_STATES.checks, FLOW_STATES.record, FLOW_STATES.notify])(
@@ -439,7 +452,11 @@ describe('ComplianceFlow', () => {
         const publishing = allStatements(template).filter(
           ({ statement }) => allows([statement], 'sns:Publish').length > 0 && JSON.stringify(statement.Resource) === JSON.stringify(ref(id.topic)),
         );
-        expect(publishing.map(({ resource }) => resource)).toEqual([expect.stringMatching(/^ComplianceFlowComplianceNotifyFunctionServiceRoleDefaultPolicy/)]);
+        expect(publishing.map(({ resource }) => resource).sort()).toEqual([
+          expect.stringMatching(/^ComplianceFlowComplianceNotifyFunctionServiceRoleDefaultPolicy/),
+          // The re-drive delivers what Notify could not.
+          expect.stringMatching(/^RedriveFunctionServiceRoleDefaultPolicy/),
+        ]);
       });
     });
 
@@ -468,8 +485,8 @@ describe('ComplianceFlow', () => {
   });
 
   describe('starting the flow', () => {
-    it('the ingest and media-fetch functions get its ARN and may start executions of it only', () => {
-      for (const fn of [pipeline.ingestFunction, pipeline.mediaFetchFunction]) {
+    it('the ingest, media-fetch and re-drive functions get its ARN and may start executions of it only', () => {
+      for (const fn of [pipeline.ingestFunction, pipeline.mediaFetchFunction, pipeline.redriveFunction]) {
         expect(functionProperties(fn).Environment.Variables.COMPLIANCE_STATE_MACHINE_ARN, fn.node.id).toEqual(ref(id.stateMachine));
         const statements = statementsOf(fn);
         expect(allows(statements, 'states:StartExecution'), fn.node.id).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: ref(id.stateMachine) }]);
@@ -484,6 +501,7 @@ describe('ComplianceFlow', () => {
       expect(starting.map(({ resource }) => resource).sort()).toEqual([
         expect.stringMatching(/^IngestFunctionServiceRoleDefaultPolicy/),
         expect.stringMatching(/^MediaFetchFunctionServiceRoleDefaultPolicy/),
+        expect.stringMatching(/^RedriveFunctionServiceRoleDefaultPolicy/),
       ]);
       for (const fn of [pipeline.webhookFunction, pipeline.mediaSweeperFunction]) {
         expect(functionProperties(fn).Environment.Variables.COMPLIANCE_STATE_MACHINE_ARN).toBeUndefined();

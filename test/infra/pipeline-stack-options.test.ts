@@ -42,8 +42,9 @@ describe('PipelineStack options', () => {
     it('is notified when any alarm of the stack goes into ALARM', () => {
       const { stateful, pipeline, alarmTopic, template } = synthWith({ withAlarmTopic: true });
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      // Media (3), compliance flow (2), Comprehend, webhook API (3), dead-letter queue, one capture gap per line (1).
-      expect(alarms).toHaveLength(11);
+      // Media (3), compliance flow (2), Comprehend, webhook API (3), rejected bodies, unchecked messages,
+      // unnotified alerts, dead-letter queue, one capture gap per line (1).
+      expect(alarms).toHaveLength(14);
       expect(alarms.map((alarm) => alarm.Properties.MetricName)).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut']));
       for (const alarm of [pipeline.complianceFlowFailedAlarm, pipeline.complianceFlowTimedOutAlarm]) {
         expect(template.findResources('AWS::CloudWatch::Alarm')[logicalIdOf(pipeline, alarm)]!.Properties.AlarmActions).toEqual([
@@ -65,7 +66,7 @@ describe('PipelineStack options', () => {
         expect(functions[id]!.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBe('https://graph.facebook.com/v26.0');
       }
       const others = Object.entries(functions).filter(([id]) => !fetchers.includes(id));
-      expect(others).toHaveLength(8);
+      expect(others).toHaveLength(9);
       for (const [, fn] of others) expect(fn.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBeUndefined();
     });
 

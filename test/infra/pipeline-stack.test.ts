@@ -12,6 +12,7 @@ import {
   ref,
   roleStatements,
   synthVigia,
+  testConfig,
 } from './helpers';
 
 const { stateful, pipeline, statefulTemplate, pipelineTemplate: template, rawPipelineTemplate } = synthVigia();
@@ -33,6 +34,11 @@ const id = {
   sweeper: logicalIdOf(pipeline, pipeline.mediaSweeperFunction),
   sweeperRole: logicalIdOf(pipeline, pipeline.mediaSweeperFunction.role!),
   sweeperSchedule: logicalIdOf(pipeline, pipeline.mediaSweeperSchedule),
+  redrive: logicalIdOf(pipeline, pipeline.redriveFunction),
+  redriveRole: logicalIdOf(pipeline, pipeline.redriveFunction.role!),
+  redriveSchedule: logicalIdOf(pipeline, pipeline.redriveSchedule),
+  topic: logicalIdOf(pipeline, pipeline.alertsTopic),
+  stateMachine: logicalIdOf(pipeline, pipeline.complianceFlow.stateMachine),
   complianceFunctions: [
     pipeline.complianceFlow.prepareFunction,
     pipeline.complianceFlow.fetchMediaFunction,
@@ -55,6 +61,7 @@ const webhookStatements = roleStatements(template, id.webhookRole);
 const ingestStatements = roleStatements(template, id.ingestRole);
 const mediaFetchStatements = roleStatements(template, id.mediaFetchRole);
 const sweeperStatements = roleStatements(template, id.sweeperRole);
+const redriveStatements = roleStatements(template, id.redriveRole);
 const s3StatementsOf = (statements: typeof webhookStatements) =>
   statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('s3:')));
 const viaService = (service: string) => ({
@@ -66,8 +73,8 @@ describe('PipelineStack', () => {
   describe('every function', () => {
     const functions = template.findResources('AWS::Lambda::Function');
 
-    it('are exactly the webhook, ingest, media-fetch and media-sweeper functions, and the six compliance flow functions', () => {
-      expect(Object.keys(functions).sort()).toEqual([id.ingest, id.webhook, id.mediaFetch, id.sweeper, ...id.complianceFunctions].sort());
+    it('are exactly the webhook, ingest, media-fetch, media-sweeper and re-drive functions, and the six compliance flow functions', () => {
+      expect(Object.keys(functions).sort()).toEqual([id.ingest, id.webhook, id.mediaFetch, id.sweeper, id.redrive, ...id.complianceFunctions].sort());
     });
 
     it('runs Node.js 22 on ARM64 with active tracing', () => {
@@ -97,7 +104,7 @@ describe('PipelineStack', () => {
     });
 
     it('has no managed policy (its own role: its log group and dead-letter queue are its baseline)', () => {
-      for (const roleId of [id.webhookRole, id.ingestRole, id.mediaFetchRole, id.sweeperRole, ...id.complianceRoles]) {
+      for (const roleId of [id.webhookRole, id.ingestRole, id.mediaFetchRole, id.sweeperRole, id.redriveRole, ...id.complianceRoles]) {
         expect(managedPolicyArnsOf(template, roleId)).toEqual([]);
       }
     });
@@ -376,7 +383,7 @@ describe('PipelineStack', () => {
     it('runs every hour from an EventBridge schedule that targets only the sweeper', () => {
       expect(pipeline.mediaSweeperSchedule.node.id).toBe('MediaSweeperSchedule');
       const rules = template.findResources('AWS::Events::Rule');
-      expect(Object.keys(rules)).toEqual([id.sweeperSchedule]);
+      expect(Object.keys(rules).sort()).toEqual([id.sweeperSchedule, id.redriveSchedule].sort());
       expect(rules[id.sweeperSchedule]!.Properties).toMatchObject({
         ScheduleExpression: 'rate(1 hour)',
         State: 'ENABLED',
@@ -389,8 +396,12 @@ describe('PipelineStack', () => {
       const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
         (permission) => permission.Properties.Principal === 'events.amazonaws.com',
       );
-      expect(permissions.map((permission) => permission.Properties)).toEqual([
+      expect(permissions.map((permission) => permission.Properties).filter((permission) => JSON.stringify(permission.FunctionName) === JSON.stringify(arnOf(id.sweeper)))).toEqual([
         { Action: 'lambda:InvokeFunction', FunctionName: arnOf(id.sweeper), Principal: 'events.amazonaws.com', SourceArn: arnOf(id.sweeperSchedule) },
+      ]);
+      // The only other function EventBridge may invoke is the re-drive, from its own rule.
+      expect(permissions.map((permission) => permission.Properties).filter((permission) => JSON.stringify(permission.FunctionName) !== JSON.stringify(arnOf(id.sweeper)))).toEqual([
+        { Action: 'lambda:InvokeFunction', FunctionName: arnOf(id.redrive), Principal: 'events.amazonaws.com', SourceArn: arnOf(id.redriveSchedule) },
       ]);
     });
 
@@ -398,6 +409,74 @@ describe('PipelineStack', () => {
       const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
       expect(mappings.map((mapping) => mapping.Properties.FunctionName)).not.toContainEqual(ref(id.sweeper));
       expect(mappings).toHaveLength(2);
+    });
+  });
+
+  describe('re-drive function (README "Nothing silently dropped")', () => {
+    const variables = () => resources[id.redrive].Properties.Environment.Variables;
+
+    it('has 256 MB and 5 min, and the grace periods and limit of REDRIVE_FUNCTION', () => {
+      expect(resources[id.redrive].Properties).toMatchObject({ MemorySize: 256, Timeout: 300 });
+      expect(variables()).toMatchObject({
+        ARCHIVE_TABLE: ref(id.table),
+        COMPLIANCE_STATE_MACHINE_ARN: ref(id.stateMachine),
+        ALERTS_TOPIC_ARN: ref(id.topic),
+        REDRIVE_CHECK_GRACE_SECONDS: '900',
+        REDRIVE_NOTIFY_GRACE_SECONDS: '900',
+        REDRIVE_UNCHECKED_ALARM_SECONDS: '3600',
+        REDRIVE_MAX_CHECK_REDRIVES: '24',
+      });
+      expect(variables().ARCHIVE_BUCKET).toBeUndefined();
+      expect(variables().WHATSAPP_SECRET_ARN).toBeUndefined();
+    });
+
+    it('inlines the config (the subscriptions it delivers to), not in its environment', () => {
+      expect(JSON.parse(JSON.parse(pipeline.redriveFunction.bundlingDefine['process.env.VIGIA_CONFIG_JSON']!) as string)).toEqual(testConfig());
+      expect(JSON.stringify(variables())).not.toContain('confidential-terms');
+    });
+
+    it('may start executions of the compliance state machine only, publish to the alerts topic only, and use the table', () => {
+      expect(allows(redriveStatements, 'states:StartExecution')).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: ref(id.stateMachine) }]);
+      expect(allows(redriveStatements, 'sns:Publish')).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: ref(id.topic) }]);
+      for (const action of ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem']) {
+        expect(allows(redriveStatements, action)[0]!.Resource, action).toEqual([arnOf(id.table), arnWithSuffix(id.table, '/index/*')]);
+      }
+      const actions = redriveStatements.flatMap((statement) => asArray(statement.Action));
+      expect(actions.filter((action) => /^(s3|secretsmanager|sqs|lambda|comprehend):/.test(action))).toEqual([]);
+      for (const action of ['states:StopExecution', 'states:StartSyncExecution', 'dynamodb:DeleteTable', 'dynamodb:CreateTable']) {
+        expect(allows(redriveStatements, action), action).toEqual([]);
+      }
+    });
+
+    it('runs every hour from its own EventBridge rule, retried twice into the async dead-letter queue', () => {
+      expect(pipeline.redriveSchedule.node.id).toBe('RedriveSchedule');
+      expect(resources[id.redriveSchedule].Properties).toMatchObject({
+        ScheduleExpression: 'rate(1 hour)',
+        State: 'ENABLED',
+        Targets: [{ Arn: arnOf(id.redrive), RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 }, DeadLetterConfig: { Arn: expect.anything() } }],
+      });
+    });
+  });
+
+  describe('reliability alarms', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    const alarmOf = (alarm: { node: { defaultChild?: unknown } }) => alarms[logicalIdOf(pipeline, alarm as never)]!.Properties as Record<string, unknown>;
+    const atLeastOnce = { ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
+
+    it.each([
+      ['UncheckedMessagesAlarm', () => pipeline.uncheckedMessagesAlarm, 'UncheckedMessages', 'Maximum'],
+      ['UnnotifiedAlertsAlarm', () => pipeline.unnotifiedAlertsAlarm, 'UnnotifiedAlerts', 'Maximum'],
+      ['WebhookRejectedAlarm', () => pipeline.webhookRejectedAlarm, 'Webhook_rejected_archived', 'Sum'],
+    ] as const)('%s watches Vigia/%s (service=vigia) over 1 hour: ≥ 1 goes off', (constructId, alarm, metric, statistic) => {
+      expect(alarm().node.id).toBe(constructId);
+      expect(alarmOf(alarm())).toMatchObject({
+        ...atLeastOnce,
+        Namespace: 'Vigia',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'vigia' }],
+        Statistic: statistic,
+        Period: 3600,
+      });
     });
   });
 
@@ -424,6 +503,9 @@ describe('PipelineStack', () => {
           pipeline.webhookServerErrorRateAlarm,
           pipeline.webhookSignatureFailureAlarm,
           pipeline.comprehendThrottledAlarm,
+          pipeline.uncheckedMessagesAlarm,
+          pipeline.unnotifiedAlertsAlarm,
+          pipeline.webhookRejectedAlarm,
           pipeline.asyncDeadLetterQueue.alarm,
           ...Object.values(pipeline.captureGapAlarms),
         ]

@@ -190,8 +190,8 @@ describe('StatefulStack', () => {
           Projection: { ProjectionType: index.projection },
         })),
       );
-      expect(indexes.map((index: { Projection: { ProjectionType: string } }) => index.Projection.ProjectionType)).toEqual(['KEYS_ONLY', 'KEYS_ONLY', 'KEYS_ONLY', 'ALL', 'ALL']);
-      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus']);
+      expect(indexes.map((index: { Projection: { ProjectionType: string } }) => index.Projection.ProjectionType)).toEqual(['KEYS_ONLY', 'KEYS_ONLY', 'KEYS_ONLY', 'ALL', 'ALL', 'KEYS_ONLY']);
+      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus', 'byPending']);
     });
 
     it('has the byMediaState GSI (media items by download state, oldest first)', () => {

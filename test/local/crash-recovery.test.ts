@@ -14,20 +14,22 @@ const dataDir = mkdtempSync(join(tmpdir(), 'vigia-crash-'));
 const secret = 'crash-test-secret';
 const children: ChildProcess[] = [];
 
+const dirs = [dataDir];
+
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** `npm start` as a separate process, so it can be killed with SIGKILL like a crashed machine. */
-async function startStackProcess(previousPid?: number): Promise<{ child: ChildProcess; info: LocalStackInfo }> {
+async function startStackProcess(previousPid?: number, dir = dataDir): Promise<{ child: ChildProcess; info: LocalStackInfo }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'local/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, VIGIA_DATA_DIR: dataDir, PORT: '0', WHATSAPP_APP_SECRET: secret, WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR', VIGIA_FAKE_GRAPH_API: '1' },
+    env: { ...process.env, VIGIA_DATA_DIR: dir, PORT: '0', WHATSAPP_APP_SECRET: secret, WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR', VIGIA_FAKE_GRAPH_API: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
-  const file = join(dataDir, 'stack.json');
+  const file = join(dir, 'stack.json');
   for (let i = 0; i < 300; i++) {
     if (existsSync(file)) {
       const info = JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo;
@@ -90,6 +92,91 @@ it('kill -9 of the local stack loses no acknowledged message', async () => {
   expect(lost).toEqual([]);
   second.child.kill('SIGTERM');
 }, 120_000);
+
+/** One signed webhook per message on a `ventas` line, each hitting the `confidential-terms` policy. */
+function keywordBurst(count: number): { id: string; body: string }[] {
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, n) => {
+    const id = `wamid.BURST${String(n).padStart(4, '0')}`;
+    const contact = `55119876${String(n % 50).padStart(5, '0')}`;
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'waba-burst',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '5511940000001', phone_number_id: '106540352242922' },
+                contacts: [{ profile: { name: `Cliente ${n}` }, wa_id: contact }],
+                messages: [{ from: contact, id, timestamp: String(now - 120 + (n % 60)), type: 'text', text: { body: `mando a planilha confidencial número ${n}` } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    return { id, body };
+  });
+}
+
+it('kill -9 right after a burst of 300 keyword hits is acknowledged: after the restart 300 alerts, each delivered once per subscription', async () => {
+  const burst = keywordBurst(300);
+  // A data dir of its own: the previous test's stack may still be closing its database.
+  const burstDir = mkdtempSync(join(tmpdir(), 'vigia-burst-'));
+  dirs.push(burstDir);
+  const first = await startStackProcess(undefined, burstDir);
+  let next = 0;
+  const acknowledged = new Set<string>();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < burst.length) {
+        const message = burst[next++];
+        const response = await fetch(`${first.info.url}/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(message.body, secret) },
+          body: message.body,
+        });
+        if (response.status === 200) acknowledged.add(message.id);
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  first.child.kill('SIGKILL');
+  expect(acknowledged.size).toBe(300);
+  if (first.child.exitCode === null && first.child.signalCode === null) await new Promise((resolve) => first.child.once('exit', resolve));
+
+  const second = await startStackProcess(first.info.pid, burstDir);
+  process.env.VIGIA_DATA_DIR = burstDir;
+  const burstAlerts = async () => {
+    const lines: string[] = [];
+    await main(['alerts', '--json'], (line) => lines.push(line));
+    return lines.map((line) => JSON.parse(line) as { id: string; messageId: string; notifiedAt: string | null }).filter((alert) => alert.messageId.startsWith('wamid.BURST'));
+  };
+  const outbox = () =>
+    readFileSync(second.info.outboxFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { alertId?: string; subscriptionId?: string });
+  // Waits on the condition (every alert notified), not on a sleep.
+  let alerts = await burstAlerts();
+  for (let i = 0; i < 600 && !(alerts.length === 300 && alerts.every((alert) => alert.notifiedAt)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    alerts = await burstAlerts();
+  }
+  await waitUntilProjected(second.info.url);
+  alerts = await burstAlerts();
+  expect(new Set(alerts.map((alert) => alert.messageId))).toEqual(acknowledged);
+  expect(alerts.filter((alert) => !alert.notifiedAt)).toEqual([]);
+  const ids = new Set(alerts.map((alert) => alert.id));
+  const deliveries = outbox().filter((entry) => entry.alertId && ids.has(entry.alertId));
+  // ventas has one manager with e-mail and SMS: two subscriptions per alert, none twice.
+  expect(deliveries).toHaveLength(300 * 2);
+  expect(new Set(deliveries.map((entry) => `${entry.alertId}/${entry.subscriptionId}`)).size).toBe(600);
+  second.child.kill('SIGTERM');
+}, 180_000);
 
 it('projects at start the raw webhooks archived while nothing was ingesting', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-recover-'));

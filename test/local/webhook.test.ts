@@ -85,13 +85,13 @@ describe('POST /webhook', () => {
     expect(await objectCounts()).toEqual(before);
   });
 
-  it('answers 400 for signed truncated JSON and keeps the bytes under rejected/', async () => {
+  it('keeps signed truncated JSON under rejected/ and answers 200 (Meta would resend a non-200 for 7 days)', async () => {
     const body = validBody.slice(0, 80);
     const response = await stack.post(body);
-    expect(response.status).toBe(400);
-    const answer = (await response.json()) as { error: string; message: string };
-    expect(answer.error).toBe('invalid_payload');
-    expect(answer.message).toMatch(/^body is not valid JSON/);
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { received: boolean; rejected: string };
+    expect(answer.received).toBe(true);
+    expect(answer.rejected).toMatch(/^body is not valid JSON/);
     const after = await objectCounts();
     expect(after).toEqual({ raw: before.raw, rejected: before.rejected + 1 });
     const digest = createHash('sha256').update(body).digest('hex');
@@ -105,14 +105,14 @@ describe('POST /webhook', () => {
     ['another object type', { object: 'page', entry: [] }, /"object" must be "whatsapp_business_account"|object/],
     ['an array', [1, 2], /./],
     ['entry that is not a list', { object: 'whatsapp_business_account', entry: {} }, /entry/],
-  ])('answers 400 for a signed body with %s and keeps it', async (_case, payload, reason) => {
+  ])('keeps a signed body with %s under rejected/, says why, and answers 200', async (_case, payload, reason) => {
     const response = await stack.post(JSON.stringify(payload));
-    expect(response.status).toBe(400);
-    const answer = (await response.json()) as { error: string; message: string };
-    expect(answer.error).toBe('invalid_payload');
-    expect(answer.message).toMatch(/^not a WhatsApp Business Account webhook: /);
-    expect(answer.message).toMatch(reason);
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { received: boolean; rejected: string };
+    expect(answer.rejected).toMatch(/^not a WhatsApp Business Account webhook: /);
+    expect(answer.rejected).toMatch(reason);
     expect((await objectCounts()).rejected).toBe(before.rejected + 1);
+    expect((await objectCounts()).raw).toBe(before.raw);
   });
 
   it('answers 413 for a signed body over 3 MB and stores nothing', async () => {
