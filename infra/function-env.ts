@@ -21,6 +21,11 @@ export const FUNCTION_ENV = {
    * functions, which start one execution per new message or newly stored file).
    */
   complianceStateMachineArn: 'COMPLIANCE_STATE_MACHINE_ARN',
+  /**
+   * Which messages go through the compliance checks: `all`, `live` or `none`
+   * (shared/config/compliance-checks.ts), from the config, on the functions that start the flow.
+   */
+  complianceChecks: 'COMPLIANCE_CHECKS',
   /** ARN of the alerts topic (set by `bindTopicPublisher` on the compliance notify function). */
   alertsTopicArn: 'ALERTS_TOPIC_ARN',
   /** Name of the analytics bucket (set on the analytics-export function with its grants, infra/constructs/analytics-export.ts). */

@@ -19,7 +19,8 @@ import { quarantineIncompleteObjects } from './s3-store-repair';
 import { inProcessQueues } from '../shared/adapters/message-queues';
 import { startFakeGraphApi } from './fake-graph-api';
 import { complianceRunner } from './compliance-runner';
-import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
+import { localComplianceFlowAsl } from './compliance-asl-cache';
+import { complianceChecksOf, loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
 import type { FlowState } from '../shared/domain/compliance';
 import type { LocalMeter } from './metering';
 import { WorkQueue } from './work-queue';
@@ -170,7 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     NOTICE_MAILER: 'local://outbox',
     VIGIA_NOTICE_SIGNING_KEY: secrets.noticeSigningKey,
     ...(disclosureEnabled ? { DISCLOSURE_FUNCTION: 'local://disclosure' } : {}),
-    COMPLIANCE_HISTORY: config.compliance.history,
+    COMPLIANCE_CHECKS: complianceChecksOf(config),
     // The re-drive (README "Nothing silently dropped"): minutes here where AWS waits a quarter of an hour.
     REDRIVE_CHECK_GRACE_SECONDS: env.VIGIA_REDRIVE_GRACE_SECONDS ?? '60',
     REDRIVE_NOTIFY_GRACE_SECONDS: env.VIGIA_REDRIVE_GRACE_SECONDS ?? '60',
@@ -202,8 +203,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const task = async (module: Promise<{ handler: unknown }>, name: keyof typeof tasks) =>
     metered(tasks[name], (await module).handler as unknown as Handler<FlowState, unknown>);
   const compliance = complianceRunner(
-    // The same state machine the CDK stack deploys, synthesized in memory (no bundling).
-    (await import('../infra/compliance-asl')).complianceFlowAsl(config),
+    // The same state machine the CDK stack deploys, synthesized in memory (no bundling), cached by content.
+    await localComplianceFlowAsl(config),
     {
       prepare: await task(import('../functions/compliance/prepare'), 'prepare'),
       fetchMedia: await task(import('../functions/compliance/fetch-media'), 'fetchMedia'),

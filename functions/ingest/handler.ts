@@ -15,6 +15,7 @@ import { DynamoDbPrivacyRepository } from '../../shared/adapters/dynamodb-privac
 import { S3ArchiveObjects } from '../../shared/adapters/s3-archive-objects';
 import { dynamoDbClient, s3Client } from '../../shared/clients';
 import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
+import { COMPLIANCE_CHECKS } from '../../shared/config/compliance-checks';
 import { logger, metrics } from '../../shared/powertools';
 import { VIGIA_METRICS } from '../../infra/metric-names';
 import { projectRawWebhook } from './project-raw-webhook';
@@ -28,8 +29,8 @@ const env = loadEnv(
     DISCLOSURE_FUNCTION: required().optional(),
     /** `retention.days` of the config: records get `expiresAt` (README "Privacy and LGPD"); unset: nothing expires. */
     RETENTION_DAYS: z.coerce.number().int().positive().optional(),
-    /** `compliance.history` of the config: whether history backfill is checked. */
-    COMPLIANCE_HISTORY: z.enum(['check', 'skip'], { error: 'must be check or skip' }).default('check'),
+    /** Which messages are checked (complianceChecksOf the config): all, live (not history) or none. */
+    COMPLIANCE_CHECKS: z.enum(COMPLIANCE_CHECKS, { error: `must be one of ${COMPLIANCE_CHECKS.join(', ')}` }).default('all'),
   }),
 );
 const dependencies = {
@@ -40,8 +41,8 @@ const dependencies = {
   retentionDays: env.RETENTION_DAYS,
   rawTagger: new S3ArchiveObjects(s3Client(), env.ARCHIVE_BUCKET),
   media: { repository: new DynamoDbMediaRepository(dynamoDbClient(), env.ARCHIVE_TABLE), queue: messageQueueFor(env.MEDIA_QUEUE_URL) },
-  compliance: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
-  checkHistory: env.COMPLIANCE_HISTORY === 'check',
+  compliance: env.COMPLIANCE_CHECKS === 'none' ? undefined : complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
+  checkHistory: env.COMPLIANCE_CHECKS === 'all',
   disclosure: env.DISCLOSURE_FUNCTION ? disclosureStarterFor(env.DISCLOSURE_FUNCTION) : undefined,
 };
 const processor = new BatchProcessor(EventType.SQS);

@@ -8,12 +8,19 @@ import * as z from 'zod';
 import { VIGIA_METRICS } from '../../infra/metric-names';
 import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
 import { loadEnv, required } from '../../shared/config/env';
+import { checksSource, COMPLIANCE_CHECKS } from '../../shared/config/compliance-checks';
 import { logger, metrics } from '../../shared/powertools';
 import { mediaFetchDependencies } from './dependencies';
 import { fetchMedia } from './fetch-media';
 
 const dependencies = mediaFetchDependencies();
-const env = loadEnv(z.object({ COMPLIANCE_STATE_MACHINE_ARN: required() }));
+const env = loadEnv(
+  z.object({
+    COMPLIANCE_STATE_MACHINE_ARN: required(),
+    /** Which messages are checked (shared/config/compliance-checks.ts). */
+    COMPLIANCE_CHECKS: z.enum(COMPLIANCE_CHECKS, { error: `must be one of ${COMPLIANCE_CHECKS.join(', ')}` }).default('all'),
+  }),
+);
 const complianceFlow = complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN);
 const processor = new BatchProcessor(EventType.SQS);
 const MediaJobBody = z.object({ mediaId: z.string().min(1) });
@@ -29,7 +36,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   if (result.outcome === 'stored') {
     // A file stored on a retry was skipped by its message's compliance run: check it now.
     const item = await dependencies.media.get(mediaId);
-    if (item && item.source !== 'history') await complianceFlow.start([item.messageId]);
+    if (item && checksSource(env.COMPLIANCE_CHECKS, item.source ?? '')) await complianceFlow.start([item.messageId]);
   }
   if (result.outcome === 'failed' || result.outcome === 'expired') logger.warn('media not stored', { mediaId, outcome: result.outcome, reason: result.reason });
 }

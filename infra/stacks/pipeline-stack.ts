@@ -15,7 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { subscriptionsFromConfig } from '../../shared/compliance/notifications';
-import type { VigiaConfig } from '../../shared/config/vigia-config';
+import { complianceChecksOf, type VigiaConfig } from '../../shared/config/vigia-config';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
 import {
   INGEST_FUNCTION,
@@ -216,8 +216,8 @@ export class PipelineStack extends Stack {
       environment: {
         // Retention (README "Privacy and LGPD"): records are written with `expiresAt` (the table's TTL attribute).
         ...(props.config.retention ? { RETENTION_DAYS: String(props.config.retention.days) } : {}),
-        // Whether history backfill goes through the compliance checks (alerts marked backfill, never notified).
-        COMPLIANCE_HISTORY: props.config.compliance.history,
+        // Which messages go through the compliance checks (history backfill: alerts marked backfill, never notified).
+        [FUNCTION_ENV.complianceChecks]: complianceChecksOf(props.config),
       },
     })
       .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.raw, 'read')
@@ -324,6 +324,7 @@ export class PipelineStack extends Stack {
     // New messages (ingest) and newly stored files (media fetch, queue path) start the flow.
     this.ingestFunction.bindStateMachine(this.complianceFlow.stateMachine, undefined, this.complianceFlow.encryptionKey);
     this.mediaFetchFunction.bindStateMachine(this.complianceFlow.stateMachine, undefined, this.complianceFlow.encryptionKey);
+    this.mediaFetchFunction.addEnvironment(FUNCTION_ENV.complianceChecks, complianceChecksOf(props.config));
 
     // The safety net of the compliance chain: reads the byPending index, starts flows again for
     // unchecked messages, delivers undelivered alerts (the subscriptions come from the config).

@@ -435,6 +435,15 @@ export type FilePolicy = Extract<Policy, { kind: 'file' }>;
 export type SentimentPolicy = Extract<Policy, { kind: 'sentiment' }>;
 export type SentimentSettings = VigiaConfig['sentiment'];
 export type ComplianceSettings = VigiaConfig['compliance'];
+import type { ComplianceChecks } from './compliance-checks';
+
+export { COMPLIANCE_CHECKS, checksSource, type ComplianceChecks } from './compliance-checks';
+
+/** `COMPLIANCE_CHECKS` of the functions for this config (shared/config/compliance-checks.ts). */
+export function complianceChecksOf(config: Pick<VigiaConfig, 'policies' | 'compliance'>): ComplianceChecks {
+  if (config.policies.length === 0) return 'none';
+  return config.compliance.history === 'skip' ? 'live' : 'all';
+}
 export type AnalyticsSettings = VigiaConfig['analytics'];
 export type RetentionSettings = NonNullable<VigiaConfig['retention']>;
 export type PrivacySettings = NonNullable<VigiaConfig['privacy']>;

@@ -280,3 +280,15 @@ describe('lineOf and teamOf', () => {
     expect(teamOf(config, 'soporte')).toBeUndefined();
   });
 });
+
+describe('compliance checks (COMPLIANCE_CHECKS)', () => {
+  it('checks everything by default, only live traffic with compliance.history: skip, nothing without a policy', async () => {
+    const { complianceChecksOf, checksSource, VigiaConfigSchema } = await import('../../shared/config/vigia-config');
+    const policies = [{ id: 'p', kind: 'keyword', severity: 'high', terms: ['x'] }];
+    expect(complianceChecksOf(VigiaConfigSchema.parse({ policies }))).toBe('all');
+    expect(complianceChecksOf(VigiaConfigSchema.parse({ policies, compliance: { history: 'skip' } }))).toBe('live');
+    expect(complianceChecksOf(VigiaConfigSchema.parse({}))).toBe('none');
+    expect(() => VigiaConfigSchema.parse({ compliance: { history: 'sometimes' } })).toThrow(/check or skip/);
+    expect([checksSource('all', 'history'), checksSource('live', 'history'), checksSource('live', 'business_agent'), checksSource('none', 'cloud_api')]).toEqual([true, false, true, false]);
+  });
+});

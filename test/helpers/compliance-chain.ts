@@ -11,7 +11,7 @@ import { projectRawWebhook, type IngestDependencies } from '../../functions/inge
 import { fetchMediaForFlow, notify, prepare, record, ruleChecks, sentimentCheck } from '../../functions/compliance/flow-tasks';
 import { redrive, type RedriveSummary } from '../../functions/redrive/redrive';
 import { complianceRunner } from '../../local/compliance-runner';
-import { complianceFlowAsl } from '../../infra/compliance-asl';
+import { localComplianceFlowAsl } from '../../local/compliance-asl-cache';
 import { OutboxAlertPublisher, type OutboxEntry } from '../../shared/adapters/alert-publishers';
 import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
 import { DynamoDbAlertRepository } from '../../shared/adapters/dynamodb-alert-repository';
@@ -113,7 +113,7 @@ export async function startChain(options: { config?: VigiaConfig; publisher?: (o
   const media = new DynamoDbMediaRepository(db, table);
   const delivery = { alerts, publisher, config };
   const runner = complianceRunner(
-    complianceFlowAsl(config),
+    await localComplianceFlowAsl(config),
     {
       prepare: async (state) => prepare(state, { archive: repository, config }),
       fetchMedia: async (state) => fetchMediaForFlow(state, { media, fetch: async () => undefined }),

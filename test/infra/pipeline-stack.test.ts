@@ -184,6 +184,21 @@ describe('PipelineStack', () => {
       expect(variables.WHATSAPP_SECRET_ARN).toBeUndefined();
     });
 
+    it('is told which messages to check from the config: all, live (history skipped) or none (no policy)', () => {
+      expect(resources[id.ingest].Properties.Environment.Variables.COMPLIANCE_CHECKS).toBe('all');
+      expect(resources[id.mediaFetch].Properties.Environment.Variables.COMPLIANCE_CHECKS).toBe('all');
+      for (const [overrides, expected] of [
+        [{ compliance: { history: 'skip' } }, 'live'],
+        [{ policies: [] }, 'none'],
+      ] as const) {
+        const other = synthVigia('dev', { ...testConfig(), ...overrides } as ReturnType<typeof testConfig>);
+        for (const fn of [other.pipeline.ingestFunction, other.pipeline.mediaFetchFunction]) {
+          const properties = other.pipelineTemplate.toJSON().Resources[logicalIdOf(other.pipeline, fn)].Properties;
+          expect(properties.Environment.Variables.COMPLIANCE_CHECKS, `${fn.node.id} ${expected}`).toBe(expected);
+        }
+      }
+    });
+
     it('can read raw/ objects and decrypt them through S3, and nothing else in the bucket', () => {
       const s3Statements = ingestStatements.filter((s) => asArray(s.Action).some((action) => action.startsWith('s3:')));
       // PutObjectTagging: a raw webhook with a record under a legal hold is re-tagged `hold`.

@@ -30,14 +30,14 @@ async function startStackProcess(previousPid?: number, dir = dataDir): Promise<{
   });
   children.push(child);
   const file = join(dir, 'stack.json');
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (existsSync(file)) {
       const info = JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo;
       if (info.pid === child.pid && info.pid !== previousPid) return { child, info };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('local stack did not start in 30 s');
+  throw new Error('local stack did not start in 60 s');
 }
 
 async function waitUntilProjected(url: string): Promise<void> {
