@@ -38,13 +38,25 @@ export async function ensureTable(db: { send(command: any): Promise<unknown> }, 
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await db.send(new CreateTableCommand(createTableInput(tableName)));
+    await untilActive(db, tableName);
     return;
   }
   const present = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   const input = createTableInput(tableName);
   for (const index of input.GlobalSecondaryIndexes.filter((candidate) => !present.has(candidate.IndexName))) {
     await db.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    await untilActive(db, tableName);
   }
+}
+
+/** A table (and its indexes) is CREATING or UPDATING for a moment, even on dynalite: writes before ACTIVE fail. */
+async function untilActive(db: { send(command: any): Promise<unknown> }, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = (await db.send(new DescribeTableCommand({ TableName: tableName }))) as DescribeTableCommandOutput;
+    if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE in 5 s`);
 }
 
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {

@@ -11,9 +11,7 @@ function stateNames(asl: Asl): string[] {
 }
 
 describe('complianceFlowAsl', () => {
-  const started = performance.now();
   const asl = complianceFlowAsl(testConfig()) as Asl;
-  const elapsedMs = performance.now() - started;
 
   it('returns plain ASL: StartAt Prepare and every FLOW_STATES state, checks nested in the Parallel', () => {
     expect(asl.StartAt).toBe('Prepare');
@@ -32,10 +30,6 @@ describe('complianceFlowAsl', () => {
 
   it('is deterministic (same config, same ASL)', () => {
     expect(complianceFlowAsl(testConfig())).toEqual(asl);
-  });
-
-  it('synthesizes without bundling, in well under 5 s', () => {
-    expect(elapsedMs).toBeLessThan(5000);
   });
 });
 
