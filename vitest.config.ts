@@ -1,4 +1,22 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The files that take minutes, started first. Vitest orders files by their last duration when it
+ * has one, and by size otherwise — on a fresh clone (CI) the 10,000-webhook replay, a small file,
+ * would start last and the suite would wait minutes for it alone on one worker.
+ */
+const LONGEST_FIRST = ['test/local/replay-10k.test.ts', 'test/local/crash-recovery.test.ts'];
+
+class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = LONGEST_FIRST.findIndex((path) => file.moduleId.endsWith(path));
+      return index === -1 ? LONGEST_FIRST.length : index;
+    };
+    return (await super.sort(files)).map((file, order) => ({ file, order })).sort((a, b) => rank(a.file) - rank(b.file) || a.order - b.order).map(({ file }) => file);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -9,5 +27,6 @@ export default defineConfig({
     // Both cores: vitest's default on a 2-core machine is one worker, and most test files wait on
     // I/O between in-process servers (dynalite, s3rver) for part of their time.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
