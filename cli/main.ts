@@ -98,10 +98,32 @@ Global options:
 
 Environment: VIGIA_DATA_DIR (local data dir, default ./.vigia), VIGIA_STAGE, VIGIA_CONFIG.`;
 
+/**
+ * The help of one command and its sub-commands: the blocks of HELP whose first word is the
+ * command, with the global options; the whole HELP for a command it does not know.
+ */
+export function commandHelp(command: string): string {
+  const [head, commands = '', globals = ''] = HELP.split(/\n(?=Commands:|Global options:)/);
+  const blocks: string[][] = [];
+  for (const line of commands.split('\n').slice(1)) {
+    if (/^ {2}\S/.test(line)) blocks.push([line]);
+    else if (blocks.length > 0 && line.trim() !== '') blocks.at(-1)!.push(line);
+  }
+  const own = blocks.filter((block) => block[0]!.trim().split(/\s+/)[0] === command);
+  if (own.length === 0) return HELP;
+  return [head!.split('\n')[0], '', 'Usage:', ...own.flatMap((block) => block.map((line) => (line === block[0] ? `  vigia ${line.trim()}` : line))), '', globals.trimEnd()].join('\n');
+}
+
 export async function main(argv: string[], out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     out(HELP);
+    return 0;
+  }
+  // --help never acts: wherever it stands (after a sub-command, among other options), the
+  // command's help is printed and nothing else happens.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(commandHelp(command));
     return 0;
   }
   const common = { stage: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
