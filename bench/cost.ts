@@ -48,8 +48,13 @@ export interface CostFigure {
    * US$ per million messages (requests and duration). What the disclosure function adds is here.
    */
   lambdaPerFunction: Record<string, { invocations: number; gbSeconds: number; usdPerMillion: number }>;
-  /** Alerts the run raised per million messages (each is one SNS publish, priced above; its e-mail/SMS deliveries are not). */
+  /** Alerts the run raised per million messages. */
   alertsPerMillion: number;
+  /**
+   * SNS publishes per million messages: one per alert and matching subscription (priced above; the
+   * e-mail/SMS deliveries themselves are not).
+   */
+  snsPublishesPerMillion: number;
 }
 
 export const MESSAGES_PER_EMPLOYEE_MONTH = 3000;
@@ -109,15 +114,15 @@ export async function measureCost(options: CostOptions = {}): Promise<CostFigure
     await host.pipeline('running');
     await host.drained();
     const usage = difference(await host.usage(), before);
-    const alerts = await countAlerts(host.info.dynamodbEndpoint, host.info.table);
-    return priceUsage(usage, messages, alerts);
+    const { alerts, publishes } = await countAlerts(host.info.dynamodbEndpoint, host.info.table);
+    return priceUsage(usage, messages, alerts, publishes);
   } finally {
     await host.stop();
   }
 }
 
 /** Prices a metered run: what AWS would bill for `usage`, per million of the `messages` it carried. */
-export function priceUsage(usage: StackUsage, messages: number, alerts: number): CostFigure {
+export function priceUsage(usage: StackUsage, messages: number, alerts: number, snsPublishes = alerts): CostFigure {
   if (messages <= 0) throw new Error('cost benchmark: the traffic carried no messages');
   const perMessage = (n: number) => n / messages;
   const requests = (name: string) => usage.requests[name] ?? 0;
@@ -159,7 +164,7 @@ export function priceUsage(usage: StackUsage, messages: number, alerts: number):
     stepFunctionsGbSeconds: perMessage((usage.flowBilledMs / 1000) * price.SFN_EXPRESS_MEMORY_GB),
     comprehendRequests: perMessage(usage.comprehend.requests),
     comprehendUnits: perMessage(usage.comprehend.units),
-    snsPublishes: perMessage(alerts),
+    snsPublishes: perMessage(snsPublishes),
   };
   const million = 1_000_000;
   const breakdown: Record<string, number> = {
@@ -183,7 +188,8 @@ export function priceUsage(usage: StackUsage, messages: number, alerts: number):
     lambdaPerFunction: Object.fromEntries(
       Object.entries(lambdaPerFunction).map(([name, figure]) => [name, { invocations: round(figure.invocations, 6), gbSeconds: round(figure.gbSeconds, 6), usdPerMillion: round(figure.usdPerMillion, 4) }]),
     ),
-    alertsPerMillion: Math.round(quantities.snsPublishes * million),
+    alertsPerMillion: Math.round(perMessage(alerts) * million),
+    snsPublishesPerMillion: Math.round(quantities.snsPublishes * million),
   };
 }
 
@@ -203,13 +209,20 @@ export function messagesIn(body: string): number {
   return total;
 }
 
-async function countAlerts(endpoint: string, table: string): Promise<number> {
+/** The alerts of the run, and the SNS publishes they took (one per alert and subscription delivered to). */
+async function countAlerts(endpoint: string, table: string): Promise<{ alerts: number; publishes: number }> {
   const db = createDynamoDbClient(endpoint);
   try {
-    const alerts = new DynamoDbAlertRepository(db, table);
-    let total = 0;
-    for (const status of ['open', 'acknowledged', 'resolved'] as const) total += (await alerts.listByStatus(status)).length;
-    return total;
+    const repository = new DynamoDbAlertRepository(db, table);
+    let alerts = 0;
+    let publishes = 0;
+    for (const status of ['open', 'acknowledged', 'resolved'] as const) {
+      for (const alert of await repository.listByStatus(status)) {
+        alerts += 1;
+        publishes += alert.deliveredTo?.length ?? 0;
+      }
+    }
+    return { alerts, publishes };
   } finally {
     db.destroy();
   }

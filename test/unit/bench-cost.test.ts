@@ -56,6 +56,15 @@ describe('priceUsage (bench/cost.ts)', () => {
     expect(figure.usdPerMillion).toBeCloseTo(total, 1);
     expect(figure.usdPerEmployeeMonth).toBeCloseTo((figure.usdPerMillion * 3000) / 1e6, 4);
     expect(figure.alertsPerMillion).toBe(10_000);
+    expect(figure.snsPublishesPerMillion).toBe(10_000);
+  });
+
+  it('prices one SNS publish per alert and subscription delivered to', () => {
+    // 10 alerts, each delivered to 3 subscriptions (manager × channel): 30 publishes.
+    const figure = priceUsage(emptyUsage(), 1000, 10, 30);
+    expect(figure.alertsPerMillion).toBe(10_000);
+    expect(figure.snsPublishesPerMillion).toBe(30_000);
+    expect(figure.breakdown.sns).toBeCloseTo(0.03 * price.SNS_PUBLISH_PER_MILLION, 6);
   });
 
   it('bills an asynchronously invoked function per Invoke call, not per local handler call, and keeps its duration', () => {
