@@ -11,6 +11,7 @@ import { replay } from './commands/replay';
 import { listQueries, runQuery } from './commands/query';
 import { writeReport } from './commands/report';
 import { openQueryEngine } from './analytics';
+import { dayArgument, instantArgument, monthArgument } from './arguments';
 import { CliError, UsageError } from './errors';
 import { resolveTarget } from './target';
 import { auditList, checkContact, checkOutFile, holdAdd, holdList, holdRemove, parseHoldTarget, requester, retentionSweep, subjectErase, subjectExport, targetConfig } from './commands/privacy';
@@ -131,7 +132,7 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
     case 'messages': {
       const { values } = parse(rest, { ...common, line: { type: 'string' }, contact: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } });
       if (values.help) return (out(HELP), 0);
-      const since = values.since === undefined ? undefined : isoInstant(values.since, '--since');
+      const since = values.since === undefined ? undefined : instantArgument(values.since, '--since');
       const target = await resolveTarget({ stage: values.stage });
       try {
         await listMessages(target, { lineId: values.line, contactId: values.contact, since, json: Boolean(values.json) }, out);
@@ -148,7 +149,7 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
     case 'replay': {
       const { values } = parse(rest, { ...common, since: { type: 'string' } });
       if (values.help) return (out(HELP), 0);
-      if (values.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) throw new UsageError(`--since must be a day like 2026-11-01, got "${values.since}"`);
+      if (values.since !== undefined) dayArgument(values.since, '--since');
       const target = await resolveTarget({ stage: values.stage });
       try {
         const summary = await replay(target, { sinceDay: values.since, retentionDays: replayRetentionDays(target) });
@@ -284,7 +285,7 @@ export async function main(argv: string[], out: (line: string) => void = (line) 
     case 'audit': {
       const { values } = parse(rest, { ...common, since: { type: 'string' }, json: { type: 'boolean' } });
       if (values.help) return (out(HELP), 0);
-      if (values.since !== undefined && !/^\d{4}-\d{2}$/.test(values.since)) throw new UsageError(`--since must be a month like 2026-11, got "${values.since}"`);
+      if (values.since !== undefined) monthArgument(values.since, '--since');
       return withTarget(values.stage, async (target) => (await auditList(target, { json: Boolean(values.json), since: values.since }, out), 0));
     }
     case 'retention': {
@@ -324,12 +325,6 @@ function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: 
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-}
-
-function isoInstant(value: string, flag: string): string {
-  const time = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) throw new UsageError(`${flag} must be an ISO 8601 date or time, got "${value}"`);
-  return new Date(time).toISOString();
 }
 
 // Run when executed as the CLI (bin/vigia.mjs imports this module).

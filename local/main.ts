@@ -1,3 +1,4 @@
+import './node-version';
 import { startLocalStack } from './stack';
 
 /** `npm start`: the local stack in the foreground until Ctrl-C. */

@@ -1,3 +1,4 @@
+import './node-version';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,12 @@ if (!url) {
     process.exit(1);
   }
   url = `${(JSON.parse(readFileSync(stackFile, 'utf8')) as LocalStackInfo).url}/webhook`;
+}
+// The secret the stack verifies with: the environment's, or the local stack's development secret
+// (never a new one: a secret made up here could not sign anything the stack accepts).
+if (!process.env.WHATSAPP_APP_SECRET && !existsSync(join(dataDir, 'dev-secrets.json'))) {
+  console.error(`simulate: no app secret: set WHATSAPP_APP_SECRET to the one the stack at ${url} verifies with, or run it from the data dir of a local stack (VIGIA_DATA_DIR, now ${dataDir})`);
+  process.exit(1);
 }
 const appSecret = process.env.WHATSAPP_APP_SECRET ?? loadLocalSecrets(dataDir).appSecret;
 

@@ -11,6 +11,7 @@ import { eraseSubject } from '../../shared/privacy/subject-erase';
 import { exportSubject } from '../../shared/privacy/subject-export';
 import { objectLockEnabled, SubjectRequestError, type SubjectRightsDependencies } from '../../shared/privacy/subject-rights';
 import type { AuditEntry } from '../../shared/ports/subject-rights';
+import { monthArgument } from '../arguments';
 import { CliError, UsageError } from '../errors';
 import type { Target } from '../target';
 
@@ -137,7 +138,7 @@ export async function holdList(target: Target, options: { json: boolean }, out: 
 }
 
 export async function auditList(target: Target, options: { json: boolean; since?: string }, out: (line: string) => void): Promise<void> {
-  if (options.since !== undefined && !/^\d{4}-\d{2}$/.test(options.since)) throw new UsageError(`--since must be a month like 2026-11, got "${options.since}"`);
+  if (options.since !== undefined) monthArgument(options.since, '--since');
   for (const entry of await target.privacy.listAudit(options.since)) out(options.json ? JSON.stringify(entry) : auditLine(entry));
 }
 

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { QueryEngine } from '../../shared/analytics/query-result';
 import { collectReport, renderReport } from '../../shared/analytics/report';
 import { cliError } from '../analytics';
-import { UsageError } from '../errors';
+import { dayArgument, outputFileArgument } from '../arguments';
 
 export interface ReportCommandOptions {
   since?: string;
@@ -13,16 +12,13 @@ export interface ReportCommandOptions {
 
 /** `vigia report [--since DAY] [--out FILE]`: runs the named queries and writes the HTML page. */
 export async function writeReport(options: ReportCommandOptions, open: () => Promise<QueryEngine>): Promise<string> {
-  const validDay = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
-  if (options.since !== undefined && !validDay(options.since)) {
-    throw new UsageError(`--since must be a day like 2026-11-01, got "${options.since}"`);
-  }
+  if (options.since !== undefined) dayArgument(options.since, '--since');
+  const file = outputFileArgument(options.out, '--out');
   const now = options.now ?? new Date();
   const engine = await open();
   try {
     const data = await collectReport(engine, { since: options.since, now });
     const html = renderReport(data, { source: engine.description, since: options.since, now });
-    const file = resolve(options.out);
     writeFileSync(file, html);
     return `wrote ${file} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB) from ${engine.description}`;
   } catch (error) {
