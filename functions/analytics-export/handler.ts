@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { runExport } from '../../shared/analytics/export';
-import { logger } from '../../shared/powertools';
+import { logger } from '../../shared/observability/powertools';
 import { analyticsExportDependencies, ExportRequestSchema } from './dependencies';
 
 const dependencies = analyticsExportDependencies();

@@ -1,9 +1,9 @@
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { sentimentAnalyzerFor } from '../../shared/compliance/sentiment';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { metrics } from '../../shared/powertools';
+import { metrics } from '../../shared/observability/powertools';
 import { sentimentCheck } from './flow-tasks';
 import { flowTask } from './task-handler';
 

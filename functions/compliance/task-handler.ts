@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { FlowState } from '../../shared/domain/compliance';
-import { logger } from '../../shared/powertools';
+import { logger } from '../../shared/observability/powertools';
 
 /**
  * A Step Functions task as a Lambda handler: the flow state in, the result out. Errors are

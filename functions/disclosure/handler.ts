@@ -10,9 +10,9 @@ import { GraphWhatsAppSender } from '../../shared/adapters/graph-message-sender'
 import { dynamoDbClient } from '../../shared/clients';
 import { ArchiveTableEnv, ConfigurationError, loadEnv } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { logger, metrics } from '../../shared/powertools';
+import { logger, metrics } from '../../shared/observability/powertools';
 import { whatsAppSecretsSource } from '../../shared/secrets';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { sendDisclosures, type DisclosureOutcome } from './send-disclosures';
 
 const env = loadEnv(ArchiveTableEnv.extend({ WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL) }));

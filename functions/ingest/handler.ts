@@ -16,8 +16,8 @@ import { S3ArchiveObjects } from '../../shared/adapters/s3-archive-objects';
 import { dynamoDbClient, s3Client } from '../../shared/clients';
 import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { COMPLIANCE_CHECKS } from '../../shared/config/compliance-checks';
-import { logger, metrics } from '../../shared/powertools';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { logger, metrics } from '../../shared/observability/powertools';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { projectRawWebhook } from './project-raw-webhook';
 import { rawKeysFromNotification } from './s3-event';
 

@@ -5,11 +5,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
 import { loadEnv, required } from '../../shared/config/env';
 import { checksSource, COMPLIANCE_CHECKS } from '../../shared/config/compliance-checks';
-import { logger, metrics } from '../../shared/powertools';
+import { logger, metrics } from '../../shared/observability/powertools';
 import { mediaFetchDependencies } from './dependencies';
 import { fetchMedia } from './fetch-media';
 

@@ -6,8 +6,8 @@ import { DynamoDbMediaRepository } from '../../shared/adapters/dynamodb-media-re
 import { messageQueueFor } from '../../shared/adapters/message-queues';
 import { dynamoDbClient } from '../../shared/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
-import { logger, metrics } from '../../shared/powertools';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { logger, metrics } from '../../shared/observability/powertools';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { sweepMedia } from './sweep-media';
 
 const env = loadEnv(ArchiveTableEnv.extend({ MEDIA_QUEUE_URL: required() }));

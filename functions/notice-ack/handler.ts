@@ -8,7 +8,7 @@ import { dynamoDbClient } from '../../shared/clients';
 import { ArchiveTableEnv, loadEnv } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
 import type { HttpResult } from '../../shared/http/responses';
-import { logger, metrics } from '../../shared/powertools';
+import { logger, metrics } from '../../shared/observability/powertools';
 import { noticeSigningKeySource } from '../../shared/privacy/notice-signing-key';
 import { acknowledgeNotice, reviewNotice, type AckAnswer } from './acknowledge-notice';
 import { renderAckAnswer } from './page';

@@ -8,9 +8,9 @@ import { noticeMailerFor } from '../../shared/adapters/notice-mailers';
 import { dynamoDbClient } from '../../shared/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { logger, metrics } from '../../shared/powertools';
+import { logger, metrics } from '../../shared/observability/powertools';
 import { noticeSigningKeySource } from '../../shared/privacy/notice-signing-key';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { NoticeRequestError, resendNotice, sendPendingNotices, type NoticeSendResult } from './send-notices';
 
 const env = loadEnv(

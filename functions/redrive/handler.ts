@@ -10,8 +10,8 @@ import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archiv
 import { dynamoDbClient } from '../../shared/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { logger, metrics } from '../../shared/powertools';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { logger, metrics } from '../../shared/observability/powertools';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { redrive } from './redrive';
 
 const seconds = (fallback: number) => z.coerce.number({ error: 'must be a number of seconds' }).min(0, { error: 'must not be negative' }).default(fallback);

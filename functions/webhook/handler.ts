@@ -7,9 +7,9 @@ import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
 import { s3Client } from '../../shared/clients';
 import { ArchiveBucketEnv, loadEnv } from '../../shared/config/env';
 import { problem, type HttpResult } from '../../shared/http/responses';
-import { logger, metrics } from '../../shared/powertools';
+import { logger, metrics } from '../../shared/observability/powertools';
 import { whatsAppSecretsSource } from '../../shared/secrets';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { receiveWebhook, verifySubscription, type LineEvents } from './receive-webhook';
 
 const env = loadEnv(ArchiveBucketEnv);

@@ -9,7 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
-import { VIGIA_METRICS } from '../metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { PipelineFunction } from './pipeline-function';
 
 /**

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { NOTICE_ACK_PATH, noticeSesIdentity } from '../../shared/privacy/employee-notice';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
-import { VIGIA_METRICS } from '../metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { PipelineFunction } from './pipeline-function';
 
 /** The notice function: a few reads, one conditional write and one SES call per line due. */

@@ -35,7 +35,7 @@ import { EmployeeNotice } from '../constructs/employee-notice';
 import { notifyOnAlarm } from '../constructs/ops-notifications';
 import { PipelineFunction } from '../constructs/pipeline-function';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
-import { VIGIA_METRICS } from '../metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 
 export interface PipelineStackProps extends StackProps {
   /** Deployment stage (already validated by the app). */

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OTHER_STAGE_DEFAULTS, PROD_STAGE_DEFAULTS, stageSettings } from '../../infra/config';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import {
   allows,
   allStatements,

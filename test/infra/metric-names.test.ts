@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { VIGIA_METRICS } from '../../infra/metric-names';
-import { metrics } from '../../shared/powertools';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
+import { metrics } from '../../shared/observability/powertools';
 
 // The media alarms match a custom metric by namespace, name and the exact set of dimensions.
 // This checks, with the functions' own Metrics singleton, that what they publish is what the

@@ -2,7 +2,7 @@ import { ComprehendClient, DetectSentimentCommand, TooManyRequestsException } fr
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Context } from 'aws-lambda';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { resetConfigFromEnvironment } from '../../shared/config/vigia-config';
 import type { FlowState } from '../../shared/domain/compliance';
 

@@ -3,9 +3,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { lineEventsOf, receiveWebhook } from '../../functions/webhook/receive-webhook';
-import { VIGIA_METRICS } from '../../infra/metric-names';
+import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
-import { metrics } from '../../shared/powertools';
+import { metrics } from '../../shared/observability/powertools';
 import { signBody } from '../../shared/whatsapp-signature';
 
 const change = (phoneNumberId: string | undefined, field = 'messages') => ({

@@ -1,15 +1,14 @@
 /**
  * Custom CloudWatch metrics that alarms watch. The functions publish them with Powertools
- * Metrics (EMF) and the PipelineStack alarms on them: both sides must use these exact names.
- * No imports on purpose: function code may import this file without pulling aws-cdk-lib into
- * its bundle.
+ * Metrics (EMF) and the stacks alarm on them: both sides must use these exact names, so both
+ * import this file — runtime code never imports infra/. No imports on purpose.
  */
 export const VIGIA_METRICS = {
-  /** Powertools `namespace` (shared/powertools.ts; POWERTOOLS_METRICS_NAMESPACE on the functions). */
+  /** Powertools `namespace` (shared/observability/powertools.ts; POWERTOOLS_METRICS_NAMESPACE on the functions). */
   namespace: 'Vigia',
   /**
    * Dimensions of every Vigia EMF metric. Powertools adds `service` to each metric; its value is
-   * the `serviceName` given to `new Metrics(...)` in shared/powertools.ts (it wins over the
+   * the `serviceName` given to `new Metrics(...)` in shared/observability/powertools.ts (it wins over the
    * POWERTOOLS_SERVICE_NAME variable). A metric with other or extra dimensions is another metric
    * for CloudWatch, and the alarms would not see it.
    */
