@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeGraphApi, type FakeGraphApi } from '../../local/fake-graph-api';
@@ -51,4 +51,19 @@ export async function startTestStack(options: { dataDir?: string; env?: Record<s
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A local stack running the repository's sample config plus `retention.days` (privacy tests), with
+ * the CLI of this process pointed at it (VIGIA_DATA_DIR, VIGIA_CONFIG; no VIGIA_STAGE).
+ */
+export async function startRetentionStack(retentionDays: number, name: string): Promise<{ stack: TestStack; work: string; config: string }> {
+  const work = mkdtempSync(join(tmpdir(), `vigia-${name}-`));
+  const config = join(work, 'vigia.config.yaml');
+  writeFileSync(config, `${readFileSync('vigia.config.yaml', 'utf8')}\nretention:\n  days: ${retentionDays}\n`);
+  const stack = await startTestStack({ env: { VIGIA_CONFIG: config } });
+  process.env.VIGIA_DATA_DIR = stack.dataDir;
+  process.env.VIGIA_CONFIG = config;
+  delete process.env.VIGIA_STAGE;
+  return { stack, work, config };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unzipSync } from 'fflate';
@@ -13,19 +12,19 @@ import type { MessageView } from '../../shared/ports/archive-repository';
 import { isErased } from '../../shared/privacy/erasure';
 import { itemSubject, recordSubject } from '../../shared/privacy/retention';
 import { cli, cliJson } from '../helpers/cli';
-import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { startRetentionStack, type TestStack } from '../helpers/local-stack';
+import { clockFrom, lineWebhook, SAMPLE_DISPLAY, SAMPLE_LINE } from '../helpers/webhooks';
 
 /**
  * Subject requests and holds over Calling API calls (`CALL#<id>`: summary and events) and over a
  * group participant's receipts (status items naming them as `recipientParticipantId` /
  * `recipientParticipantUserId`), without the group message or the other participants' receipts.
  */
-const LINE = '106540352242922';
-const DISPLAY = '5511940000001';
+const LINE = SAMPLE_LINE;
+const DISPLAY = SAMPLE_DISPLAY;
 const RETENTION_DAYS = 3650;
 const NOW = Math.floor(Date.now() / 1000);
-const ago = (seconds: number) => String(NOW - seconds);
-const isoAgo = (seconds: number) => new Date((NOW - seconds) * 1000).toISOString();
+const { ago, isoAgo } = clockFrom(NOW);
 
 // A caller known by phone number and BSUID, and another caller.
 const C = '5511900000071';
@@ -37,11 +36,7 @@ const P = '5511900000061';
 const P_BSUID = 'BR.PARTIC0061';
 const Q = '5511900000062';
 
-const envelope = (field: string, value: Record<string, unknown>) =>
-  JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: 'waba-1', changes: [{ field, value: { messaging_product: 'whatsapp', metadata: { display_phone_number: DISPLAY, phone_number_id: LINE }, ...value } }] }],
-  });
+const envelope = lineWebhook;
 const call = (fields: Record<string, unknown>) => envelope('calls', { calls: [fields] });
 const callStatus = (id: string, status: string, secondsAgo: number, to: string) => envelope('calls', { statuses: [{ id, type: 'call', status, timestamp: ago(secondsAgo), recipient_id: to }] });
 const receipt = (messageId: string, status: string, secondsAgo: number, participant: Record<string, string>) => ({
@@ -90,13 +85,7 @@ const P_RECEIPTS = [receiptKey('wamid.G1', 'delivered', 2990, P), receiptKey('wa
 const Q_RECEIPTS = [receiptKey('wamid.G1', 'delivered', 2990, Q), receiptKey('wamid.G1', 'read', 2890, Q)];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'vigia-calls-receipts-'));
-  const config = join(work, 'vigia.config.yaml');
-  writeFileSync(config, `${readFileSync('vigia.config.yaml', 'utf8')}\nretention:\n  days: ${RETENTION_DAYS}\n`);
-  stack = await startTestStack({ env: { VIGIA_CONFIG: config } });
-  process.env.VIGIA_DATA_DIR = stack.dataDir;
-  process.env.VIGIA_CONFIG = config;
-  delete process.env.VIGIA_STAGE;
+  ({ stack, work } = await startRetentionStack(RETENTION_DAYS, 'calls-receipts'));
   for (const body of WEBHOOKS) expect((await stack.post(body)).status).toBe(200);
   await stack.stack.drained();
 }, 120_000);

@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +10,7 @@ import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
 import { createDynamoDbClient, createS3Client } from '../../shared/clients';
 import type { LegalHold } from '../../shared/privacy/retention';
 import { cli } from '../helpers/cli';
-import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { startRetentionStack, type TestStack } from '../helpers/local-stack';
 
 /**
  * `vigia hold add` while the same contact's webhook is being projected: the hold is recorded and
@@ -53,13 +50,7 @@ const webhook = (contact: string, id: string, mediaId: string) =>
 let stack: TestStack;
 
 beforeAll(async () => {
-  const work = mkdtempSync(join(tmpdir(), 'vigia-hold-race-'));
-  const config = join(work, 'vigia.config.yaml');
-  writeFileSync(config, `${readFileSync('vigia.config.yaml', 'utf8')}\nretention:\n  days: ${RETENTION_DAYS}\n`);
-  stack = await startTestStack({ env: { VIGIA_CONFIG: config } });
-  process.env.VIGIA_DATA_DIR = stack.dataDir;
-  process.env.VIGIA_CONFIG = config;
-  delete process.env.VIGIA_STAGE;
+  ({ stack } = await startRetentionStack(RETENTION_DAYS, 'hold-race'));
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unzipSync } from 'fflate';
@@ -15,20 +14,19 @@ import { isErased, recordContactIds, recordMessageIds } from '../../shared/priva
 import { extendHoldsToLinks, linkedGroups, propagateErasureToLinks } from '../../shared/privacy/identity-links';
 import { coveringHold, recordExpiry, recordSubject, type LegalHold } from '../../shared/privacy/retention';
 import { cli, cliJson } from '../helpers/cli';
-import { startTestStack, type TestStack } from '../helpers/local-stack';
+import { startRetentionStack, type TestStack } from '../helpers/local-stack';
+import { clockFrom, lineWebhook, SAMPLE_LINE } from '../helpers/webhooks';
 
 /**
  * Identity links (issue 14): two identifiers of the same person — an old and a new BSUID or phone
  * number, or a profile with both — make subject export, erasure and legal holds by either cover
  * both, and keep doing so for records projected afterwards.
  */
-const LINE = '106540352242922';
-const DISPLAY = '5511940000001';
+const LINE = SAMPLE_LINE;
 const RETENTION_DAYS = 3650;
-const NOW = Math.floor(Date.now() / 1000);
 /** Seconds ago, as WhatsApp's Unix timestamp string, and as ISO. */
-const ago = (seconds: number) => String(NOW - seconds);
-const isoAgo = (seconds: number) => new Date((NOW - seconds) * 1000).toISOString();
+const NOW = Math.floor(Date.now() / 1000);
+const { ago, isoAgo } = clockFrom(NOW);
 
 // One person's business-scoped user id changed twice: A → B → C.
 const A = 'BR.LINKOLD0001';
@@ -43,11 +41,7 @@ const H_NEW = '5511900000042';
 // Someone else, never linked.
 const OTHER = '5511900000099';
 
-const envelope = (value: Record<string, unknown>) =>
-  JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: 'waba-1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: DISPLAY, phone_number_id: LINE }, ...value } }] }],
-  });
+const envelope = (value: Record<string, unknown>) => lineWebhook('messages', value);
 /** A text from a contact known by its phone number (`from`) or only by its BSUID (`from_user_id`). */
 const textFrom = (sender: { phone?: string; bsuid?: string }, id: string, secondsAgo: number, body: string) =>
   envelope({
@@ -63,13 +57,7 @@ const table = () => stack.stack.info.table;
 const item = async (pk: string, sk: string) => (await db().send(new GetCommand({ TableName: table(), Key: { pk, sk }, ConsistentRead: true }))).Item;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'vigia-identity-'));
-  const config = join(work, 'vigia.config.yaml');
-  writeFileSync(config, `${readFileSync('vigia.config.yaml', 'utf8')}\nretention:\n  days: ${RETENTION_DAYS}\n`);
-  stack = await startTestStack({ env: { VIGIA_CONFIG: config } });
-  process.env.VIGIA_DATA_DIR = stack.dataDir;
-  process.env.VIGIA_CONFIG = config;
-  delete process.env.VIGIA_STAGE;
+  ({ stack, work } = await startRetentionStack(RETENTION_DAYS, 'identity'));
   for (const body of [
     textFrom({ bsuid: A }, 'wamid.LA1', 7200, 'Oi, sou eu'),
     textFrom({ bsuid: B }, 'wamid.LB1', 7000, 'Oi de novo, conta nova'),
