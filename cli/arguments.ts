@@ -24,7 +24,7 @@ export function monthArgument(value: string, flag = '--since'): string {
 export function instantArgument(value: string, flag = '--since'): string {
   const day = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   const time = Date.parse(value);
-  if (!day || !isCalendarDay(day[1]!) || Number.isNaN(time)) throw new UsageError(`${flag} must be an ISO 8601 date or time like 2026-11-01 or 2026-11-01T12:00:00Z, got "${value}"`);
+  if (!day || !isCalendarDay(day[1]!) || Number.isNaN(time)) throw new UsageError(`${flag} must be an ISO 8601 date or time, got "${value}"`);
   return new Date(time).toISOString();
 }
 
