@@ -43,8 +43,20 @@ function alertJson(alert: Alert): Record<string, unknown> {
   };
 }
 
+/** The evidence in words: the excerpt of a keyword hit, a file's reasons, a sentiment and its score. */
+export function evidenceText(evidence: Alert['evidence']): string {
+  if (typeof evidence.excerpt === 'string') return `“${evidence.excerpt}”`;
+  if (Array.isArray(evidence.reasons)) return (evidence.reasons as string[]).join('; ');
+  if (typeof evidence.sentiment === 'string' && typeof evidence.score === 'number') {
+    const language = typeof evidence.languageCode === 'string' ? `, ${evidence.languageCode}` : '';
+    const analyzer = typeof evidence.analyzer === 'string' ? `, ${evidence.analyzer}` : '';
+    return `${evidence.sentiment} ${evidence.score.toFixed(2)}${language}${analyzer}`;
+  }
+  return JSON.stringify(evidence);
+}
+
 function alertLine(alert: Alert): string {
-  const evidence = typeof alert.evidence.excerpt === 'string' ? `“${alert.evidence.excerpt}”` : Array.isArray(alert.evidence.reasons) ? (alert.evidence.reasons as string[]).join('; ') : JSON.stringify(alert.evidence);
+  const evidence = evidenceText(alert.evidence);
   return [alert.createdAt, alert.id, alert.status.padEnd(12), alert.severity.padEnd(6), alert.policyId, alert.team ?? '-', alert.employee ?? alert.lineId, evidence].join('  ');
 }
 

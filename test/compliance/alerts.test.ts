@@ -110,3 +110,13 @@ describe('alertsFrom', () => {
     expect(alertsFrom(context, { keyword: { hits: [] }, sentiment: { hits: [], skipped: 'too short' } }, NOW)).toEqual([]);
   });
 });
+
+describe('evidence in words (vigia alerts table)', () => {
+  it('shows a keyword excerpt, a file’s reasons and a sentiment with its score — not raw JSON', async () => {
+    const { evidenceText } = await import('../../cli/commands/alerts');
+    expect(evidenceText({ matched: 'senha', excerpt: '…a senha do cofre…' })).toBe('“…a senha do cofre…”');
+    expect(evidenceText({ reasons: ['extension xlsx', 'declared application/pdf, sniffed application/zip'] })).toBe('extension xlsx; declared application/pdf, sniffed application/zip');
+    expect(evidenceText({ sentiment: 'NEGATIVE', score: 0.9345, languageCode: 'pt', analyzer: 'offline' })).toBe('NEGATIVE 0.93, pt, offline');
+    expect(evidenceText({ other: 1 })).toBe('{"other":1}');
+  });
+});
