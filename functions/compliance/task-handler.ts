@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { FlowState } from '../../shared/domain/compliance';
 import { logger } from '../../shared/observability/powertools';
+import { FlowInput, parseContract } from '../../shared/contracts';
 
 /**
  * A Step Functions task as a Lambda handler: the flow state in, the result out. Errors are
@@ -9,6 +10,8 @@ import { logger } from '../../shared/observability/powertools';
  */
 export function flowTask<R>(name: string, task: (state: FlowState) => Promise<R> | R) {
   return middy(async (state: FlowState): Promise<R> => {
+    // Every task's input carries at least the flow's input (a message id): checked before any work.
+    parseContract(FlowInput, `${name} input`, state);
     logger.appendKeys({ messageId: state.messageId, task: name });
     return task(state);
   }).use(injectLambdaContext(logger, { resetKeys: true }));

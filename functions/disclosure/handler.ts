@@ -14,6 +14,7 @@ import { logger, metrics } from '../../shared/observability/powertools';
 import { whatsAppSecretsSource } from '../../shared/secrets';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { sendDisclosures, type DisclosureOutcome } from './send-disclosures';
+import { DisclosureEvent, parseContract } from '../../shared/contracts';
 
 const env = loadEnv(ArchiveTableEnv.extend({ WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL) }));
 const settings = configFromEnvironment().privacy?.disclosure;
@@ -30,7 +31,6 @@ const dependencies = {
   }),
 };
 
-const Event = z.object({ messageIds: z.array(z.string().min(1)).max(1000) });
 
 const METRIC: Record<DisclosureOutcome, string> = {
   sent: VIGIA_METRICS.disclosureSent,
@@ -43,7 +43,7 @@ const METRIC: Record<DisclosureOutcome, string> = {
 
 /** Asynchronous invocation by ingest (`{ messageIds }`): the first-contact disclosure of new inbound messages. */
 export const handler = middy(async (event: unknown) => {
-  const { messageIds } = Event.parse(event);
+  const { messageIds } = parseContract(DisclosureEvent, 'disclosure event', event);
   const results = await sendDisclosures(messageIds, dependencies);
   for (const result of results) {
     metrics.addMetric(METRIC[result.outcome], MetricUnit.Count, 1);

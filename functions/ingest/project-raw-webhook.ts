@@ -7,6 +7,7 @@ import type { ComplianceFlowStarter } from '../../shared/adapters/compliance-flo
 import type { DisclosureStarter } from '../../shared/adapters/disclosure-starter';
 import { insideServiceWindow, isDisclosureCandidate } from '../../shared/privacy/disclosure';
 import { normalizeWebhook } from '../../shared/whatsapp/normalize';
+import { encodeContract, MediaJob } from '../../shared/contracts';
 import type { ObjectRetentionTagger, ProjectionPrivacy } from '../../shared/ports/subject-rights';
 import { isErased, recordContactIds, recordMessageIds } from '../../shared/privacy/erasure';
 import { coveringHold, expiryAt, recordExpiry, recordSubject, type LegalHold } from '../../shared/privacy/retention';
@@ -100,7 +101,7 @@ export async function projectRawWebhook(rawKey: string, deps: IngestDependencies
     if (deps.media && record.media) {
       const item = await deps.media.repository.register({ ...mediaItemOf(record, context.receivedAt), ...context.expiry?.(record) });
       // The flow downloads its message's file first; other files (history) go to the media queue.
-      if (!runsFlow && item.state === 'pending' && item.attempts === 0) mediaJobs.push(JSON.stringify({ mediaId: item.mediaId }));
+      if (!runsFlow && item.state === 'pending' && item.attempts === 0) mediaJobs.push(encodeContract(MediaJob, { mediaId: item.mediaId }));
     }
   });
   if (deps.retentionDays !== undefined && deps.privacy && (await holdForLateHolds(records, holds, rawKey, deps.privacy))) held = true;

@@ -12,6 +12,7 @@ import { checksSource, COMPLIANCE_CHECKS } from '../../shared/config/compliance-
 import { logger, metrics } from '../../shared/observability/powertools';
 import { mediaFetchDependencies } from './dependencies';
 import { fetchMedia } from './fetch-media';
+import { MediaJob, parseContract } from '../../shared/contracts';
 
 const dependencies = mediaFetchDependencies();
 const env = loadEnv(
@@ -23,10 +24,9 @@ const env = loadEnv(
 );
 const complianceFlow = complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN);
 const processor = new BatchProcessor(EventType.SQS);
-const MediaJobBody = z.object({ mediaId: z.string().min(1) });
 
 async function processRecord(record: SQSRecord): Promise<void> {
-  const { mediaId } = MediaJobBody.parse(JSON.parse(record.body));
+  const { mediaId } = parseContract(MediaJob, 'media job', record.body);
   const result = await fetchMedia(mediaId, dependencies);
   metrics.addMetric(`Media_${result.outcome}`, MetricUnit.Count, 1);
   if (result.hashVerified === false) {

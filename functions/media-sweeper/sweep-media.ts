@@ -1,6 +1,7 @@
 import { MEDIA_OVERDUE_MS, MEDIA_RETENTION_MS, type MediaItem } from '../../shared/domain/media';
 import type { MediaRepository } from '../../shared/ports/media-repository';
 import type { MessageQueue } from '../../shared/ports/message-queue';
+import { encodeContract, MediaJob } from '../../shared/contracts';
 
 export interface SweepDependencies {
   media: MediaRepository;
@@ -37,7 +38,7 @@ export async function sweepMedia(deps: SweepDependencies): Promise<SweepResult> 
     const due = item.state === 'failed' ? !item.nextAttemptAt || Date.parse(item.nextAttemptAt) <= now : age > STUCK_PENDING_MS;
     if (due) result.requeued.push(item.mediaId);
   }
-  if (result.requeued.length > 0) await deps.queue.send(result.requeued.map((mediaId) => JSON.stringify({ mediaId })));
+  if (result.requeued.length > 0) await deps.queue.send(result.requeued.map((mediaId) => encodeContract(MediaJob, { mediaId })));
   return result;
 }
 

@@ -1,5 +1,6 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { inProcessQueues } from './message-queues';
+import { encodeContract, FlowInput } from '../contracts';
 
 /**
  * Starts the compliance flow for messages: Step Functions on AWS, the local runner locally. A
@@ -25,7 +26,7 @@ export function complianceFlowStarterFor(target: string, client?: SFNClient): Co
       start: async (messageIds) => {
         const runner = inProcessQueues.get(name);
         if (!runner) throw new Error(`no local flow runner named "${name}" is running`);
-        await runner.send(messageIds.map((messageId) => JSON.stringify({ messageId })));
+        await runner.send(messageIds.map((messageId) => encodeContract(FlowInput, { messageId })));
       },
     };
   }
@@ -36,7 +37,7 @@ export function complianceFlowStarterFor(target: string, client?: SFNClient): Co
       const starter = async () => {
         while (next < messageIds.length) {
           const messageId = messageIds[next++];
-          await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: target, input: JSON.stringify({ messageId }) }));
+          await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: target, input: encodeContract(FlowInput, { messageId }) }));
         }
       };
       // Every start is attempted even when one fails, then the first failure is thrown.

@@ -1,15 +1,13 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { inProcessQueues } from './message-queues';
+import { DisclosureEvent, encodeContract } from '../contracts';
 
 /** Hands new inbound messages to the first-contact disclosure function. */
 export interface DisclosureStarter {
   start(messageIds: string[]): Promise<void>;
 }
 
-/** The disclosure function's event. */
-export interface DisclosureEvent {
-  messageIds: string[];
-}
+export type { DisclosureEvent } from '../contracts';
 
 /** Message ids per asynchronous invocation (far below the 256 KB event limit). */
 const IDS_PER_INVOCATION = 100;
@@ -36,8 +34,8 @@ export function disclosureStarterFor(target: string): DisclosureStarter {
   return {
     start: async (messageIds) => {
       for (let start = 0; start < messageIds.length; start += IDS_PER_INVOCATION) {
-        const event: DisclosureEvent = { messageIds: messageIds.slice(start, start + IDS_PER_INVOCATION) };
-        const response = await lambda!.send(new InvokeCommand({ FunctionName: target, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+        const event = encodeContract(DisclosureEvent, { messageIds: messageIds.slice(start, start + IDS_PER_INVOCATION) });
+        const response = await lambda!.send(new InvokeCommand({ FunctionName: target, InvocationType: 'Event', Payload: new TextEncoder().encode(event) }));
         if (response.StatusCode !== 202) throw new Error(`the disclosure function ${target} did not accept the event (status ${response.StatusCode})`);
       }
     },
