@@ -119,6 +119,7 @@ export function alertPublisherFor(target: string, env: Record<string, string | u
     if (!outboxes.has(file)) outboxes.set(file, new OutboxAlertPublisher(file));
     return outboxes.get(file)!;
   }
-  sns ??= client ?? new SNSClient({});
-  return new SnsAlertPublisher(client ?? sns, target);
+  if (client) return new SnsAlertPublisher(client, target);
+  sns ??= new SNSClient({});
+  return new SnsAlertPublisher(sns, target);
 }

@@ -153,7 +153,7 @@ export class DynamoDbAlertRepository {
 
   /** Alerts created before `before` (ISO) not yet delivered to every matching subscription, oldest first. */
   async pendingNotifications(before: string): Promise<Alert[]> {
-    const entries = await pendingIndexEntries(this.db, this.table, pendingKeys.notify('', '').pendingPk, before);
+    const entries = await pendingIndexEntries(this.db, this.table, pendingKeys.notifyPartition, before);
     const items = await batchGetItems(this.db, this.table, entries, { consistent: true });
     return items.map(toAlert).filter((alert) => !alert.notifiedAt && !alert.backfill);
   }

@@ -54,7 +54,8 @@ export const PENDING_CHECK_SHARDS = 16;
 export const pendingKeys = {
   check: (messageId: string, since: string) => ({ pendingPk: `CHECK#${checkShard(messageId)}`, pendingSk: `${since}#${messageId}` }),
   checkPartitions: () => Array.from({ length: PENDING_CHECK_SHARDS }, (_, shard) => `CHECK#${shard.toString(16).padStart(2, '0')}`),
-  notify: (createdAt: string, alertId: string) => ({ pendingPk: 'NOTIFY', pendingSk: `${createdAt}#${alertId}` }),
+  notifyPartition: 'NOTIFY',
+  notify: (createdAt: string, alertId: string) => ({ pendingPk: pendingKeys.notifyPartition, pendingSk: `${createdAt}#${alertId}` }),
 };
 
 function checkShard(messageId: string): string {
@@ -143,7 +144,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     const { kind: _kind, payload, ...fields } = message;
     const expiry = context.expiry?.(message) ?? {};
     const firstSeenAt = context.receivedAt ?? new Date().toISOString();
-    const pendingCheck = context.needsCheck?.(message) ? { checkState: 'pending', ...pendingKeys.check(message.id, firstSeenAt) } : {};
+    const pendingCheck = context.needsCheck?.(message) ? pendingKeys.check(message.id, firstSeenAt) : {};
     const attributes: Record<string, unknown> = {
       ...fields,
       ...expiry,
@@ -375,18 +376,21 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
   /**
    * Two identifiers of one person (docs/data-model.md "identity link"): one item under each,
    * `IDENTITY#<id>` / `LINK#<other id>`, so a Query on either finds the other (subject requests,
-   * holds). Written only if absent: retries and replays write nothing new; the first reason seen
-   * for a pair stays.
+   * holds). Written only if absent, the reverse item first: a retry after a crash between the two
+   * finds the forward item missing and writes what is left; the first reason seen for a pair stays.
    */
   private async saveIdentityLink(link: Extract<NormalizedRecord, { kind: 'identity_link' }>, context: ProjectionContext): Promise<keyof SaveOutcome> {
     if (link.from === link.to) return 'duplicates';
     const { kind, ...fields } = link;
     const item = { entity: kind, ...fields, rawKey: context.rawKey, seenAt: context.receivedAt ?? new Date().toISOString(), ...context.expiry?.(link) };
-    const outcomes = await Promise.all([
-      this.putOnce({ pk: `IDENTITY#${link.from}`, sk: `LINK#${link.to}`, ...item }),
-      this.putOnce({ pk: `IDENTITY#${link.to}`, sk: `LINK#${link.from}`, ...item }),
-    ]);
-    return outcomes.includes('created') ? 'created' : 'duplicates';
+    // A profile with both identifiers comes with every webhook of that contact: one consistent read
+    // of the item written last tells that both exist, instead of two refused conditional writes.
+    const last = { pk: `IDENTITY#${link.from}`, sk: `LINK#${link.to}` };
+    const existing = await this.db.send(new GetCommand({ TableName: this.table, Key: last, ConsistentRead: true, ProjectionExpression: 'pk' }));
+    if (existing.Item) return 'duplicates';
+    const reverse = await this.putOnce({ pk: `IDENTITY#${link.to}`, sk: `LINK#${link.from}`, ...item });
+    const forward = await this.putOnce({ ...last, ...item });
+    return reverse === 'created' || forward === 'created' ? 'created' : 'duplicates';
   }
 
   private async putOnce(item: Record<string, unknown>): Promise<keyof SaveOutcome> {
@@ -468,8 +472,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       new UpdateCommand({
         TableName: this.table,
         Key: keys.message(messageId),
-        UpdateExpression: 'SET compliance = :results, complianceAt = :at, checkState = :checked REMOVE pendingPk, pendingSk',
-        ExpressionAttributeValues: { ':results': JSON.parse(JSON.stringify(results)), ':at': at, ':checked': 'checked' },
+        UpdateExpression: 'SET compliance = :results, complianceAt = :at REMOVE pendingPk, pendingSk',
+        ExpressionAttributeValues: { ':results': JSON.parse(JSON.stringify(results)), ':at': at },
       }),
     );
   }

@@ -8,8 +8,9 @@ export interface ProjectionContext {
   /** Retention: the `expiresAt` (or, under a legal hold, `heldExpiresAt`) of each record. @default none */
   expiry?: RecordExpiry;
   /**
-   * Whether a message must go through the compliance check: such a message is written `checkState:
-   * pending` and stays on the re-drive's list until its check completes. @default none is
+   * Whether a message must go through the compliance check: such a message is written with
+   * the pending-check index keys and stays on the re-drive's list until its check completes
+   * (`complianceAt` set, keys removed). @default none is
    */
   needsCheck?: (message: MessageRecord) => boolean;
 }
