@@ -1,6 +1,7 @@
 import { projectRawWebhook } from '../../functions/ingest/project-raw-webhook';
 import { progressBar } from '../progress';
 import type { Target } from '../target';
+import { forEachLimited } from '../../shared/concurrency';
 
 export interface ReplaySummary {
   webhooks: number;
@@ -8,7 +9,7 @@ export interface ReplaySummary {
   duplicates: number;
   conflicts: number;
   failed: number;
-  /** Records of erased contacts left out (README "Privacy and LGPD"). */
+  /** Records of erased contacts left out (docs/privacy.md). */
   erased: number;
 }
 
@@ -22,26 +23,21 @@ export async function replay(target: Target, options: { sinceDay?: string; concu
   const summary: ReplaySummary = { webhooks: keys.length, created: 0, duplicates: 0, conflicts: 0, failed: 0, erased: 0 };
   const bar = progressBar('replaying');
   let done = 0;
-  let next = 0;
   const failures: string[] = [];
-  const worker = async () => {
-    while (next < keys.length) {
-      const key = keys[next++];
-      try {
-        // Erasure tombstones and holds apply as in the ingest function: a replay never brings erased records back.
-        const result = await projectRawWebhook(key, { archive: target.archive, repository: target.repository, privacy: target.privacy, retentionDays: options.retentionDays, rawTagger: target.objects });
-        summary.erased += result.erased ?? 0;
-        summary.created += result.created;
-        summary.duplicates += result.duplicates;
-        summary.conflicts += result.conflicts;
-      } catch (error) {
-        summary.failed += 1;
-        failures.push(`${key}: ${(error as Error).message}`);
-      }
-      bar.update(++done, keys.length);
+  await forEachLimited(keys, options.concurrency ?? 8, async (key) => {
+    try {
+      // Erasure tombstones and holds apply as in the ingest function: a replay never brings erased records back.
+      const result = await projectRawWebhook(key, { archive: target.archive, repository: target.repository, privacy: target.privacy, retentionDays: options.retentionDays, rawTagger: target.objects });
+      summary.erased += result.erased ?? 0;
+      summary.created += result.created;
+      summary.duplicates += result.duplicates;
+      summary.conflicts += result.conflicts;
+    } catch (error) {
+      summary.failed += 1;
+      failures.push(`${key}: ${(error as Error).message}`);
     }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+    bar.update(++done, keys.length);
+  });
   bar.finish();
   for (const failure of failures.slice(0, 10)) process.stderr.write(`vigia: replay failed for ${failure}\n`);
   return summary;

@@ -12,6 +12,7 @@ import type { ObjectRetentionTagger, ProjectionPrivacy } from '../../shared/port
 import { isErased, recordContactIds, recordMessageIds } from '../../shared/privacy/erasure';
 import { coveringHold, expiryAt, recordExpiry, recordSubject, type LegalHold } from '../../shared/privacy/retention';
 import { extendHoldsToLinks, propagateErasureToLinks } from '../../shared/privacy/identity-links';
+import { forEachLimited } from '../../shared/concurrency';
 
 export interface IngestDependencies {
   archive: RawArchive;
@@ -26,7 +27,7 @@ export interface IngestDependencies {
   /** `compliance.history` of the config: `check` (true) or `skip` (false). @default true */
   checkHistory?: boolean;
   /**
-   * First-contact disclosure (README "Privacy and LGPD"): inbound Cloud API messages still inside
+   * First-contact disclosure (docs/privacy.md): inbound Cloud API messages still inside
    * the 24-hour customer service window are handed over, on every projection of their webhook; the
    * disclosure function's (line, contact) claim decides whether the contact must be told, so a
    * retried webhook hands them over again and nothing is sent twice. Absent when
@@ -135,7 +136,7 @@ async function holdForLateHolds(records: NormalizedRecord[], holdsAtStart: Legal
   return true;
 }
 
-/** Drops the records of erased contacts (README "Privacy and LGPD"), counting them in the summary. */
+/** Drops the records of erased contacts (docs/privacy.md), counting them in the summary. */
 async function withoutErased(records: NormalizedRecord[], privacy: ProjectionPrivacy | undefined, summary: ProjectionSummary): Promise<NormalizedRecord[]> {
   if (!privacy) return records;
   const contactIds = recordContactIds(records);
@@ -150,17 +151,6 @@ async function withoutErased(records: NormalizedRecord[], privacy: ProjectionPri
   summary.erased = records.length - kept.length;
   if (summary.erased > 0) summary.erasedContacts = [...tombstones.keys()].sort();
   return kept;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function mediaItemOf(message: MessageRecord, receivedAt: string | undefined): NewMediaItem {

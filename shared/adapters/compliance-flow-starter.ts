@@ -1,6 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { inProcessQueues } from './message-queues';
 import { encodeContract, FlowInput } from '../contracts';
+import { forEachLimited } from '../concurrency';
 
 /**
  * Starts the compliance flow for messages: Step Functions on AWS, the local runner locally. A
@@ -33,17 +34,10 @@ export function complianceFlowStarterFor(target: string, client?: SFNClient): Co
   const stepFunctions = client ?? (sfn ??= new SFNClient({}));
   return {
     start: async (messageIds) => {
-      let next = 0;
-      const starter = async () => {
-        while (next < messageIds.length) {
-          const messageId = messageIds[next++];
-          await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: target, input: encodeContract(FlowInput, { messageId }) }));
-        }
-      };
       // Every start is attempted even when one fails, then the first failure is thrown.
-      const outcomes = await Promise.allSettled(Array.from({ length: Math.min(STARTS_IN_PARALLEL, messageIds.length) }, starter));
-      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failure) throw (failure as PromiseRejectedResult).reason;
+      await forEachLimited(messageIds, STARTS_IN_PARALLEL, async (messageId) => {
+        await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: target, input: encodeContract(FlowInput, { messageId }) }));
+      });
     },
   };
 }

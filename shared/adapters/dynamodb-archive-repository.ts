@@ -24,6 +24,7 @@ import type {
   ProjectionSummary,
   SaveOutcome,
 } from '../ports/archive-repository';
+import { forEachLimited } from '../concurrency';
 
 /** Monotonic order of statuses: a late `delivered` never overwrites `read`. */
 const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 4, failed: 5 };
@@ -557,14 +558,9 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       .filter((item) => item.contentHash && (!filter.lineId || item.lineId === filter.lineId) && (!filter.since || item.timestamp >= filter.since))
       .sort((a, b) => (a.timestamp === b.timestamp ? String(a.id).localeCompare(String(b.id)) : a.timestamp < b.timestamp ? -1 : 1));
     const views: MessageView[] = new Array(listed.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < listed.length) {
-        const i = next++;
-        views[i] = await this.withReceipts(listed[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, listed.length) }, worker));
+    await forEachLimited(listed, 8, async (item, i) => {
+      views[i] = await this.withReceipts(item);
+    });
     return views;
   }
 

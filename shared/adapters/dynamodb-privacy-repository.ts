@@ -7,6 +7,7 @@ import type { LegalHold } from '../privacy/retention';
 import { allPages, batchGetItems, keys, partitionsOf } from './dynamodb-archive-repository';
 import { mediaKey } from './dynamodb-media-repository';
 import { identityLinkKeys, identityPartition } from '../privacy/identity-links';
+import { forEachLimited as eachLimited } from '../concurrency';
 
 const HOLD_PK = 'HOLD';
 const AUDIT_MONTHS_KEY = { pk: 'AUDIT', sk: 'MONTHS' };
@@ -334,10 +335,4 @@ function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+

@@ -4,6 +4,7 @@ import { ANALYTICS_PREFIXES } from '../resources/definitions';
 import { EXPORT_SCHEMA_VERSION, EXPORT_TABLE_NAMES, EXPORT_TABLES, EXPORT_WATERMARK_KEY, exportObjectKey, type ExportTableName } from './export-schema';
 import { encodeParquet, type ExportRow } from './parquet';
 import { alertRow, mediaRow, messageRow, statusRow, type RowOptions } from './rows';
+import { forEachLimited as eachLimited } from '../concurrency';
 
 /**
  * The analytics export: archive table → one Parquet file per table and UTC day in the analytics
@@ -191,11 +192,4 @@ const ROW_ORDER: Record<ExportTableName, (a: ExportRow, b: ExportRow) => number>
   media: byKeys('created_at', 'media_id'),
 };
 
-/** Runs `work` over the items, at most `limit` at a time; the first failure rejects. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-}
+
