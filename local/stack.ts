@@ -167,12 +167,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     COMPLIANCE_STATE_MACHINE_ARN: 'local://compliance',
     ALERTS_TOPIC_ARN: 'local://outbox',
     VIGIA_OUTBOX_FILE: outboxFile,
-    // Privacy (README "Privacy and LGPD"): notice e-mails go to the outbox, like alert e-mails.
+    // Privacy (docs/privacy.md): notice e-mails go to the outbox, like alert e-mails.
     NOTICE_MAILER: 'local://outbox',
     VIGIA_NOTICE_SIGNING_KEY: secrets.noticeSigningKey,
     ...(disclosureEnabled ? { DISCLOSURE_FUNCTION: 'local://disclosure' } : {}),
     COMPLIANCE_CHECKS: complianceChecksOf(config),
-    // The re-drive (README "Nothing silently dropped"): minutes here where AWS waits a quarter of an hour.
+    // The re-drive (docs/reliability.md): minutes here where AWS waits a quarter of an hour.
     REDRIVE_CHECK_GRACE_SECONDS: env.VIGIA_REDRIVE_GRACE_SECONDS ?? '60',
     REDRIVE_NOTIFY_GRACE_SECONDS: env.VIGIA_REDRIVE_GRACE_SECONDS ?? '60',
     // Retention: records get `expiresAt`; dynalite has no TTL, so the sweep below deletes what expired.
@@ -320,7 +320,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   await sendNotices();
 
-  // Retention: what DynamoDB's TTL and the S3 lifecycle rules do on AWS (README "Privacy and LGPD").
+  // Retention: what DynamoDB's TTL and the S3 lifecycle rules do on AWS (docs/privacy.md).
   if (config.retention) {
     await sweepRetention({ repository: new DynamoDbPrivacyRepository(db, LOCAL_TABLE), objects: new S3ArchiveObjects(s3, LOCAL_BUCKET), retention: config.retention }).catch((error: Error) =>
       console.error(`vigia: retention sweep failed: ${error.message}`),

@@ -27,7 +27,7 @@ const env = loadEnv(
     COMPLIANCE_STATE_MACHINE_ARN: required(),
     /** The first-contact disclosure function (name or ARN; `local://disclosure` locally); unset when disclosure is off. */
     DISCLOSURE_FUNCTION: required().optional(),
-    /** `retention.days` of the config: records get `expiresAt` (README "Privacy and LGPD"); unset: nothing expires. */
+    /** `retention.days` of the config: records get `expiresAt` (docs/privacy.md); unset: nothing expires. */
     RETENTION_DAYS: z.coerce.number().int().positive().optional(),
     /** Which messages are checked (complianceChecksOf the config): all, live (not history) or none. */
     COMPLIANCE_CHECKS: z.enum(COMPLIANCE_CHECKS, { error: `must be one of ${COMPLIANCE_CHECKS.join(', ')}` }).default('all'),

@@ -39,8 +39,8 @@ export interface RedriveSummary {
 }
 
 /**
- * The safety net behind every hand-off of the compliance chain (README "Nothing silently
- * dropped"). It reads stored state only — messages still marked pending a check, alerts not yet
+ * The safety net behind every hand-off of the compliance chain (docs/reliability.md). It reads
+ * stored state only — messages still marked pending a check, alerts not yet
  * delivered to every matching subscription (the `byPending` index) — so whatever was lost on the
  * way (a throttled StartExecution, a crashed flow, SNS failing past Notify's retries) is done
  * again, and what is done is not: flows are idempotent and deliveries are recorded per subscription.

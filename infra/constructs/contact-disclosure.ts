@@ -49,7 +49,7 @@ export interface ContactDisclosureProps {
 }
 
 /**
- * The first-contact disclosure (README "Privacy and LGPD"):
+ * The first-contact disclosure (docs/privacy.md):
  *
  * 1. The ingest function invokes the disclosure function asynchronously (`lambda:InvokeFunction`
  *    on this function only) with the ids of new inbound Cloud API messages inside the 24-hour window.

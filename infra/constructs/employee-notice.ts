@@ -50,7 +50,7 @@ export interface EmployeeNoticeProps {
 }
 
 /**
- * The employee notice (README "Privacy and LGPD"):
+ * The employee notice (docs/privacy.md):
  *
  * 1. The notice function e-mails (Amazon SES, as the configured identity only) each configured
  *    line's employee the usage policy with a personal link signed with the key of the

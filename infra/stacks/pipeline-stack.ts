@@ -214,7 +214,7 @@ export class PipelineStack extends Stack {
       memorySize: INGEST_FUNCTION.memorySize,
       timeout: INGEST_FUNCTION.timeout,
       environment: {
-        // Retention (README "Privacy and LGPD"): records are written with `expiresAt` (the table's TTL attribute).
+        // Retention (docs/privacy.md): records are written with `expiresAt` (the table's TTL attribute).
         ...(props.config.retention ? { RETENTION_DAYS: String(props.config.retention.days) } : {}),
         // Which messages go through the compliance checks (history backfill: alerts marked backfill, never notified).
         [FUNCTION_ENV.complianceChecks]: complianceChecksOf(props.config),
@@ -549,7 +549,7 @@ export class PipelineStack extends Stack {
       },
     });
 
-    // Privacy (README "Privacy and LGPD"): both parts exist only when the config asks for them.
+    // Privacy (docs/privacy.md): both parts exist only when the config asks for them.
     const privacy = props.config.privacy;
     if (privacy?.employeeNotice) {
       this.employeeNotice = new EmployeeNotice(this, 'EmployeeNotice', {

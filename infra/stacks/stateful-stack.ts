@@ -33,7 +33,7 @@ export interface StatefulStackProps extends StackProps {
   readonly analyticsFirstDay?: string;
   /**
    * `retention.days` of the config: raw/, rejected/ and media/ objects tagged
-   * `vigia-retention=expire` expire this many days after they were written (README "Privacy and LGPD").
+   * `vigia-retention=expire` expire this many days after they were written (docs/privacy.md).
    * @default - no object expires
    */
   readonly retentionDays?: number;
@@ -227,7 +227,7 @@ export class StatefulStack extends Stack {
       encryptionKey: this.key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      // Retention (README "Privacy and LGPD"): items are written with `expiresAt` (epoch seconds) when
+      // Retention (docs/privacy.md): items are written with `expiresAt` (epoch seconds) when
       // `retention.days` is set; DynamoDB deletes them after it, at no cost. Held items carry
       // `heldExpiresAt` instead, which TTL ignores. Items without the attribute never expire.
       timeToLiveAttribute: 'expiresAt',

@@ -19,7 +19,7 @@ export class S3MediaStore {
     return `${ARCHIVE_PREFIXES.media}sha256/${sha256}`;
   }
 
-  /** `retention` is the object's `vigia-retention` tag: the lifecycle rules expire only `expire` (README "Privacy and LGPD"). */
+  /** `retention` is the object's `vigia-retention` tag: the lifecycle rules expire only `expire` (docs/privacy.md). */
   async put(file: string, size: number, sha256: string, contentType: string, metadata: Record<string, string>, retention: RetentionTag = 'expire'): Promise<string> {
     const key = S3MediaStore.keyFor(sha256);
     await this.s3.send(

@@ -169,7 +169,7 @@ export const SentimentSettingsSchema = z.strictObject({
   minLetters: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).default(12),
   /**
    * Region of Amazon Comprehend, where the deployment region does not offer it (e.g. sa-east-1):
-   * an international transfer under LGPD — see the README.
+   * an international transfer under LGPD — see docs/compliance.md.
    * @default - the deployment's own region
    */
   comprehendRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as us-east-1' }).optional(),
@@ -211,7 +211,7 @@ export const AnalyticsSettingsSchema = z.strictObject({
 });
 
 /**
- * Retention (README "Privacy and LGPD"): how long the archive keeps records and files, and why.
+ * Retention (docs/privacy.md): how long the archive keeps records and files, and why.
  * Absent: nothing expires.
  */
 export const RetentionSettingsSchema = z
@@ -244,7 +244,7 @@ export const DisclosureLanguageSchema = z.enum(['pt', 'es', 'en']);
 const webUrl = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${quote(issue.input)}` });
 
 /**
- * The usage-policy notice e-mailed to each line's employee (README "Privacy and LGPD"), with a
+ * The usage-policy notice e-mailed to each line's employee (docs/privacy.md), with a
  * personal, single-use acknowledgement link.
  */
 export const EmployeeNoticeSchema = z
@@ -285,7 +285,7 @@ export const EmployeeNoticeSchema = z
   })
   .refine((notice) => notice.policyUrl !== undefined || notice.policyText !== undefined, { error: 'needs policyUrl or policyText (or both)' });
 
-/** The notice a contact gets, once, the first time they write to a line (README "Privacy and LGPD"). */
+/** The notice a contact gets, once, the first time they write to a line (docs/privacy.md). */
 export const DisclosureSettingsSchema = z
   .strictObject({
     /** @default true */
@@ -311,7 +311,7 @@ export const DisclosureSettingsSchema = z
     path: ['defaultLanguage'],
   });
 
-/** Privacy operations (README "Privacy and LGPD"). Absent: no notice, no disclosure. */
+/** Privacy operations (docs/privacy.md). Absent: no notice, no disclosure. */
 export const PrivacySettingsSchema = z.strictObject({
   employeeNotice: EmployeeNoticeSchema.optional(),
   disclosure: DisclosureSettingsSchema.optional(),
@@ -323,7 +323,7 @@ export const PrivacySettingsSchema = z.strictObject({
  * cannot be turned off for the bucket, and within `days` nobody can delete or overwrite a locked
  * object version: in COMPLIANCE mode not even the account root; in GOVERNANCE mode only a
  * principal with `s3:BypassGovernanceRetention` (which no Vigia role has). Erasure requests for
- * locked objects are refused until their lock ends. See README "Deploy to AWS".
+ * locked objects are refused until their lock ends. See docs/deploy.md "6. WORM: S3 Object Lock".
  */
 export const ObjectLockSchema = z.strictObject({
   mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
@@ -341,8 +341,8 @@ export const ArchiveSettingsSchema = z.strictObject({
 });
 
 /**
- * Operations alarms (README "Deploy to AWS"): every CloudWatch alarm of the deployment notifies
- * the ops topic, to which these addresses and phones are subscribed.
+ * Operations alarms (docs/deploy.md "8. The alarms"): every CloudWatch alarm of the deployment
+ * notifies the ops topic, to which these addresses and phones are subscribed.
  */
 export const OpsSettingsSchema = z.strictObject({
   /** E-mail addresses subscribed to the ops topic (each confirms the subscription once). @default none */

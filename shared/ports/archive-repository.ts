@@ -15,7 +15,7 @@ export interface ProjectionContext {
   needsCheck?: (message: MessageRecord) => boolean;
 }
 
-/** A message whose compliance check has not completed (README "Nothing silently dropped"). */
+/** A message whose compliance check has not completed (docs/reliability.md). */
 export interface PendingCheck {
   messageId: string;
   /** When the message was first archived: the re-drive waits a grace period after it. */
@@ -37,7 +37,7 @@ export interface ProjectionSummary extends SaveOutcome {
   records: number;
   issues: string[];
   error?: string;
-  /** Records left out because they belong to an erased contact (README "Privacy and LGPD"). */
+  /** Records left out because they belong to an erased contact (docs/privacy.md). */
   erased?: number;
   /** The erased contacts those records were about (so a later erasure run can find this raw object). */
   erasedContacts?: string[];

@@ -3,7 +3,7 @@ import type { ItemKey, ProjectionPrivacy } from '../ports/subject-rights';
 import type { LegalHold } from './retention';
 
 /**
- * Identity links (issue 14; README "Privacy and LGPD"): two identifiers — phone number or
+ * Identity links (issue 14; docs/privacy.md): two identifiers — phone number or
  * business-scoped user id (BSUID) — of the same person, from a `user_changed_user_id` or
  * `user_changed_number` system message or a contact seen with both. Stored twice,
  * `IDENTITY#<id>` / `LINK#<other id>` (docs/data-model.md), so a `Query` on either finds the other.

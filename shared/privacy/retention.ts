@@ -1,7 +1,7 @@
 import type { NormalizedRecord } from '../domain/records';
 
 /**
- * Retention and legal holds (README "Privacy and LGPD", docs/data-model.md "Retention").
+ * Retention and legal holds (docs/privacy.md, docs/data-model.md "Retention").
  *
  * Every record is written with `expiresAt` (epoch seconds: its own time + `retention.days`), which
  * DynamoDB's TTL deletes after it passes. A record covered by a legal hold gets `heldExpiresAt`

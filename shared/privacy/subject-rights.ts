@@ -3,8 +3,8 @@ import type { RawArchive } from '../ports/raw-archive';
 import type { ArchiveObjects, AuditEntry, PrivacyRepository } from '../ports/subject-rights';
 
 /**
- * What the data subject requests, holds and the retention sweep work on (README "Privacy and
- * LGPD"). The CLI builds it for the local stack or a deployed stage.
+ * What the data subject requests, holds and the retention sweep work on (docs/privacy.md). The
+ * CLI builds it for the local stack or a deployed stage.
  */
 export interface SubjectRightsDependencies {
   repository: PrivacyRepository;

@@ -11,7 +11,7 @@ import { chainConfig, keywordWebhook, startChain, SUBSCRIPTIONS, type Chain } fr
 
 /**
  * Every hand-off of the compliance chain under a fault, followed by the retry or the re-drive
- * (README "Nothing silently dropped"): afterwards every message is checked once, there is exactly
+ * (docs/reliability.md): afterwards every message is checked once, there is exactly
  * one alert per hit, and every matching subscription has it exactly once.
  */
 

@@ -427,7 +427,7 @@ describe('PipelineStack', () => {
     });
   });
 
-  describe('re-drive function (README "Nothing silently dropped")', () => {
+  describe('re-drive function (docs/reliability.md)', () => {
     const variables = () => resources[id.redrive].Properties.Environment.Variables;
 
     it('has 256 MB and 5 min, and the grace periods and limit of REDRIVE_FUNCTION', () => {

@@ -5,7 +5,7 @@ const withRetention = synthVigia('dev', testConfig(`${TEST_CONFIG_YAML}\nretenti
 const withoutRetention = synthVigia('dev');
 const resourcesOf = (synth: typeof withRetention) => synth.statefulTemplate.toJSON().Resources as Record<string, any>;
 
-describe('retention in the CDK app (README "Privacy and LGPD")', () => {
+describe('retention in the CDK app (docs/privacy.md)', () => {
   it('gives the archive table a TTL on expiresAt, with or without retention (items without it never expire)', () => {
     for (const synth of [withRetention, withoutRetention]) {
       const table = resourcesOf(synth)[logicalIdOf(synth.stateful, synth.stateful.archiveTable)];
