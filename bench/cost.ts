@@ -1,7 +1,7 @@
 import { DynamoDbAlertRepository } from '../shared/adapters/dynamodb-alert-repository';
 import { createDynamoDbClient } from '../shared/clients';
 import { signBody } from '../shared/whatsapp-signature';
-import { COMPLIANCE_FUNCTIONS, INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, WEBHOOK_FUNCTION } from '../infra/config';
+import { COMPLIANCE_FUNCTIONS, INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, REDRIVE_FUNCTION, WEBHOOK_FUNCTION } from '../infra/config';
 import { DISCLOSURE_FUNCTION } from '../infra/constructs/contact-disclosure';
 import { NOTICE_ACK_FUNCTION, NOTICE_FUNCTION } from '../infra/constructs/employee-notice';
 import * as price from './prices';
@@ -65,6 +65,7 @@ const FUNCTION_MEMORY_MB: Record<string, number> = {
   ingest: INGEST_FUNCTION.memorySize,
   mediaFetch: MEDIA_FETCH_FUNCTION.memorySize,
   mediaSweeper: MEDIA_SWEEPER_FUNCTION.memorySize,
+  redrive: REDRIVE_FUNCTION.memorySize,
   compliancePrepare: COMPLIANCE_FUNCTIONS.prepare.memorySize,
   complianceFetchMedia: COMPLIANCE_FUNCTIONS.fetchMedia.memorySize,
   complianceRules: COMPLIANCE_FUNCTIONS.ruleChecks.memorySize,

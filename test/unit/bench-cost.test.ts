@@ -6,6 +6,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesIn, priceUsage } from '../../bench/cost';
+import { repoRoot } from '../helpers/paths';
 import { externalSdkPackages } from '../../bench/bundles';
 import { startFakeComprehend } from '../../bench/fake-comprehend';
 import type { StackUsage } from '../../bench/ingest';
@@ -87,6 +88,14 @@ describe('priceUsage (bench/cost.ts)', () => {
   it('refuses a function whose memory it does not know, and a run without messages', () => {
     expect(() => priceUsage({ ...emptyUsage(), invocations: { mystery: { count: 1, ms: 1 } } }, 10, 0)).toThrow(/no memory size known for the function "mystery"/);
     expect(() => priceUsage(emptyUsage(), 0, 0)).toThrow(/carried no messages/);
+  });
+
+  it('knows the memory of every handler the local stack meters (a new function must be priced)', () => {
+    const stack = readFileSync(join(repoRoot, 'local/stack.ts'), 'utf8');
+    const names = [...stack.matchAll(/metered\('(\w+)'/g), ...stack.matchAll(/^\s+\w+: '(compliance\w+)',$/gm)].map((match) => match[1]!);
+    expect(names).toEqual(expect.arrayContaining(['webhook', 'ingest', 'redrive', 'complianceNotify']));
+    const invocations = Object.fromEntries(names.map((name) => [name, { count: 1, ms: 10 }]));
+    expect(() => priceUsage({ ...emptyUsage(), invocations }, 10, 0)).not.toThrow();
   });
 });
 
