@@ -1,6 +1,6 @@
-import { DynamoDbAlertRepository } from '../shared/adapters/dynamodb-alert-repository';
-import { createDynamoDbClient } from '../shared/clients';
-import { signBody } from '../shared/whatsapp-signature';
+import { DynamoDbAlertRepository } from '../shared/compliance/adapters/dynamodb-alert-repository';
+import { createDynamoDbClient } from '../shared/platform/clients';
+import { signBody } from '../shared/capture/whatsapp/signature';
 import { COMPLIANCE_FUNCTIONS, INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, REDRIVE_FUNCTION, WEBHOOK_FUNCTION } from '../infra/config';
 import { DISCLOSURE_FUNCTION } from '../infra/constructs/contact-disclosure';
 import { NOTICE_ACK_FUNCTION, NOTICE_FUNCTION } from '../infra/constructs/employee-notice';

@@ -1,9 +1,9 @@
 import { request, Agent } from 'node:http';
-import { DynamoDbAlertRepository } from '../shared/adapters/dynamodb-alert-repository';
-import { createDynamoDbClient } from '../shared/clients';
+import { DynamoDbAlertRepository } from '../shared/compliance/adapters/dynamodb-alert-repository';
+import { createDynamoDbClient } from '../shared/platform/clients';
 import { alertId } from '../shared/compliance/alerts';
 import { SIMULATED_LINES, serializeLikeMeta } from '../local/traffic';
-import { signBody } from '../shared/whatsapp-signature';
+import { signBody } from '../shared/capture/whatsapp/signature';
 import { startStackHost } from './ingest';
 import { summarize } from './stats';
 

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createS3Client } from '../shared/clients';
+import { createS3Client } from '../shared/platform/clients';
 
 /**
  * The floor for the ingest benchmark: the least any webhook receiver must do before answering

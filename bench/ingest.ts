@@ -7,7 +7,7 @@ import type { MeterSnapshot } from '../local/metering';
 import type { LocalStackInfo } from '../local/stack';
 import type { ComprehendUsage } from './fake-comprehend';
 import { generateTraffic } from '../local/traffic';
-import { signBody } from '../shared/whatsapp-signature';
+import { signBody } from '../shared/capture/whatsapp/signature';
 import { runLoad, type LoadResult } from './load';
 import { summarize } from './stats';
 

@@ -1,5 +1,5 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { FLOW_STATES, type FlowState } from '../shared/domain/compliance';
+import { FLOW_STATES, type FlowState } from '../shared/compliance/model';
 import { lambdaContext } from './api-gateway';
 import { WorkQueue } from './work-queue';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WhatsAppSecrets } from '../shared/secrets';
+import type { WhatsAppSecrets } from '../shared/platform/secrets';
 
 export interface LocalSecrets extends WhatsAppSecrets {
   accessToken: string;

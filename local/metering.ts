@@ -1,4 +1,4 @@
-import { callObservers } from '../shared/clients';
+import { callObservers } from '../shared/platform/clients';
 import { ARCHIVE_TABLE } from '../shared/resources/definitions';
 
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);

@@ -2,7 +2,7 @@ import './node-version';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { signBody } from '../shared/whatsapp-signature';
+import { signBody } from '../shared/capture/whatsapp/signature';
 import { loadLocalSecrets } from './dev-secrets';
 import type { LocalStackInfo } from './stack';
 import { generateTraffic } from './traffic';

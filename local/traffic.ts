@@ -1,4 +1,4 @@
-import { escapeNonAscii } from '../shared/whatsapp-signature';
+import { escapeNonAscii } from '../shared/capture/whatsapp/signature';
 
 /**
  * Realistic synthetic WhatsApp traffic for the simulator, tests and benchmarks: several corporate

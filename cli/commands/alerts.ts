@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ALERT_STATUSES, AlertTransitionError } from '../../shared/adapters/dynamodb-alert-repository';
-import type { OutboxEntry } from '../../shared/adapters/alert-publishers';
-import type { NoticeOutboxEntry } from '../../shared/adapters/notice-mailers';
-import type { Alert, AlertStatus } from '../../shared/domain/compliance';
+import { ALERT_STATUSES, AlertTransitionError } from '../../shared/compliance/adapters/dynamodb-alert-repository';
+import type { OutboxEntry } from '../../shared/compliance/adapters/alert-publishers';
+import type { NoticeOutboxEntry } from '../../shared/privacy/adapters/notice-mailers';
+import type { Alert, AlertStatus } from '../../shared/compliance/model';
 import { CliError, UsageError } from '../errors';
 import type { Target } from '../target';
 

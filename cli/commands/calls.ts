@@ -1,4 +1,4 @@
-import type { CallView } from '../../shared/ports/archive-repository';
+import type { CallView } from '../../shared/capture/ports/archive-repository';
 import type { Target } from '../target';
 
 export interface CallsOptions {

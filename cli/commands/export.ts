@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDbAnalyticsSource } from '../../shared/adapters/dynamodb-analytics-source';
-import { S3AnalyticsStore } from '../../shared/adapters/s3-analytics-store';
+import { DynamoDbAnalyticsSource } from '../../shared/analytics/adapters/dynamodb-analytics-source';
+import { S3AnalyticsStore } from '../../shared/analytics/adapters/s3-analytics-store';
 import { downloadExports, type DownloadSummary } from '../../shared/analytics/download';
 import { dayOf, runExport, type RunExportResult } from '../../shared/analytics/export';
 import { EXPORT_TABLE_NAMES } from '../../shared/analytics/export-schema';
-import { createDynamoDbClient, createS3Client } from '../../shared/clients';
+import { createDynamoDbClient, createS3Client } from '../../shared/platform/clients';
 import { ConfigFileError, isCalendarDay, loadVigiaConfig } from '../../shared/config/vigia-config';
 import { ANALYTICS_PREFIXES } from '../../shared/resources/definitions';
 import { CliError, UsageError } from '../errors';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { resendNotice, NoticeRequestError, type NoticeSendResult } from '../../functions/notice/send-notices';
-import { OutboxNoticeMailer } from '../../shared/adapters/notice-mailers';
+import { resendNotice, NoticeRequestError, type NoticeSendResult } from '../../shared/privacy/send-notices';
+import { OutboxNoticeMailer } from '../../shared/privacy/adapters/notice-mailers';
 import { ConfigFileError, loadVigiaConfig, type VigiaConfig } from '../../shared/config/vigia-config';
-import type { NoticeRecord } from '../../shared/ports/privacy';
+import type { NoticeRecord } from '../../shared/privacy/ports/notices-and-disclosures';
 import { noticeState, type NoticeState } from '../../shared/privacy/employee-notice';
 import { CliError } from '../errors';
 import { stackOutputs, type Target } from '../target';

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fetchMedia, type FetchResult } from '../../functions/media-fetch/fetch-media';
-import { isOverdue } from '../../functions/media-sweeper/sweep-media';
-import { MEDIA_STATES, type MediaItem, type MediaState } from '../../shared/domain/media';
+import { fetchMedia, type FetchResult } from '../../shared/media/fetch-media';
+import { isOverdue } from '../../shared/media/sweep-media';
+import { MEDIA_STATES, type MediaItem, type MediaState } from '../../shared/media/media';
 import { CliError, UsageError } from '../errors';
 import type { Target } from '../target';
 

@@ -1,4 +1,4 @@
-import type { MessageView } from '../../shared/ports/archive-repository';
+import type { MessageView } from '../../shared/capture/ports/archive-repository';
 import type { Target } from '../target';
 
 export interface MessagesOptions {

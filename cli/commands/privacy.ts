@@ -10,7 +10,7 @@ import { sweepRetention } from '../../shared/privacy/retention-sweep';
 import { eraseSubject } from '../../shared/privacy/subject-erase';
 import { exportSubject } from '../../shared/privacy/subject-export';
 import { objectLockEnabled, SubjectRequestError, type SubjectRightsDependencies } from '../../shared/privacy/subject-rights';
-import type { AuditEntry } from '../../shared/ports/subject-rights';
+import type { AuditEntry } from '../../shared/privacy/ports/subject-rights';
 import { monthArgument } from '../arguments';
 import { CliError, UsageError } from '../errors';
 import type { Target } from '../target';

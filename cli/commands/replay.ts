@@ -1,7 +1,7 @@
-import { projectRawWebhook } from '../../functions/ingest/project-raw-webhook';
+import { projectRawWebhook } from '../../shared/capture/project-raw-webhook';
 import { progressBar } from '../progress';
 import type { Target } from '../target';
-import { forEachLimited } from '../../shared/concurrency';
+import { forEachLimited } from '../../shared/platform/concurrency';
 
 export interface ReplaySummary {
   webhooks: number;

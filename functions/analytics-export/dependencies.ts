@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { DynamoDbAnalyticsSource } from '../../shared/adapters/dynamodb-analytics-source';
-import { S3AnalyticsStore } from '../../shared/adapters/s3-analytics-store';
+import { DynamoDbAnalyticsSource } from '../../shared/analytics/adapters/dynamodb-analytics-source';
+import { S3AnalyticsStore } from '../../shared/analytics/adapters/s3-analytics-store';
 import type { ExportDependencies } from '../../shared/analytics/export';
-import { dynamoDbClient, s3Client } from '../../shared/clients';
+import { dynamoDbClient, s3Client } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
 

@@ -1,6 +1,6 @@
-import { fetchMedia } from '../media-fetch/fetch-media';
+import { fetchMedia } from '../../shared/media/fetch-media';
 import { mediaFetchDependencies } from '../media-fetch/dependencies';
-import { fetchMediaForFlow } from './flow-tasks';
+import { fetchMediaForFlow } from '../../shared/compliance/flow-tasks';
 import { flowTask } from './task-handler';
 
 const deps = mediaFetchDependencies();

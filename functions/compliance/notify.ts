@@ -1,9 +1,9 @@
-import { alertPublisherFor } from '../../shared/adapters/alert-publishers';
-import { DynamoDbAlertRepository } from '../../shared/adapters/dynamodb-alert-repository';
-import { dynamoDbClient } from '../../shared/clients';
+import { alertPublisherFor } from '../../shared/compliance/adapters/alert-publishers';
+import { DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
+import { dynamoDbClient } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { notify } from './flow-tasks';
+import { notify } from '../../shared/compliance/flow-tasks';
 import { flowTask } from './task-handler';
 
 const env = loadEnv(ArchiveTableEnv.extend({ ALERTS_TOPIC_ARN: required() }));

@@ -1,8 +1,8 @@
-import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
-import { dynamoDbClient } from '../../shared/clients';
+import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
+import { dynamoDbClient } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { prepare } from './flow-tasks';
+import { prepare } from '../../shared/compliance/flow-tasks';
 import { flowTask } from './task-handler';
 
 const env = loadEnv(ArchiveTableEnv);

@@ -1,8 +1,8 @@
-import { DynamoDbAlertRepository } from '../../shared/adapters/dynamodb-alert-repository';
-import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
-import { dynamoDbClient } from '../../shared/clients';
+import { DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
+import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
+import { dynamoDbClient } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv } from '../../shared/config/env';
-import { record } from './flow-tasks';
+import { record } from '../../shared/compliance/flow-tasks';
 import { flowTask } from './task-handler';
 
 const env = loadEnv(ArchiveTableEnv);

@@ -1,5 +1,5 @@
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { ruleChecks } from './flow-tasks';
+import { ruleChecks } from '../../shared/compliance/flow-tasks';
 import { flowTask } from './task-handler';
 
 const config = configFromEnvironment();

@@ -4,7 +4,7 @@ import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { sentimentAnalyzerFor } from '../../shared/compliance/sentiment';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
 import { metrics } from '../../shared/observability/powertools';
-import { sentimentCheck } from './flow-tasks';
+import { sentimentCheck } from '../../shared/compliance/flow-tasks';
 import { flowTask } from './task-handler';
 
 const config = configFromEnvironment();

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { FlowState } from '../../shared/domain/compliance';
+import type { FlowState } from '../../shared/compliance/model';
 import { logger } from '../../shared/observability/powertools';
-import { FlowInput, parseContract } from '../../shared/contracts';
+import { FlowInput, parseContract } from '../../shared/platform/contracts';
 
 /**
  * A Step Functions task as a Lambda handler: the flow state in, the result out. Errors are

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { DynamoDbMediaRepository } from '../../shared/adapters/dynamodb-media-repository';
-import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi } from '../../shared/adapters/graph-media-api';
-import { S3MediaStore } from '../../shared/adapters/s3-media-store';
-import { dynamoDbClient, s3Client } from '../../shared/clients';
+import { DynamoDbMediaRepository } from '../../shared/media/adapters/dynamodb-media-repository';
+import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi } from '../../shared/media/adapters/graph-media-api';
+import { S3MediaStore } from '../../shared/media/adapters/s3-media-store';
+import { dynamoDbClient, s3Client } from '../../shared/platform/clients';
 import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv } from '../../shared/config/env';
-import { whatsAppSecretsSource } from '../../shared/secrets';
-import type { FetchMediaDependencies } from './fetch-media';
+import { whatsAppSecretsSource } from '../../shared/platform/secrets';
+import type { FetchMediaDependencies } from '../../shared/media/fetch-media';
 
 const MediaFetchEnv = ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({
   WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL),

@@ -6,13 +6,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
-import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
+import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compliance-flow-starter';
 import { loadEnv, required } from '../../shared/config/env';
 import { checksSource, COMPLIANCE_CHECKS } from '../../shared/config/compliance-checks';
 import { logger, metrics } from '../../shared/observability/powertools';
 import { mediaFetchDependencies } from './dependencies';
-import { fetchMedia } from './fetch-media';
-import { MediaJob, parseContract } from '../../shared/contracts';
+import { fetchMedia } from '../../shared/media/fetch-media';
+import { MediaJob, parseContract } from '../../shared/platform/contracts';
 
 const dependencies = mediaFetchDependencies();
 const env = loadEnv(

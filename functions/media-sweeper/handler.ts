@@ -2,13 +2,13 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDbMediaRepository } from '../../shared/adapters/dynamodb-media-repository';
-import { messageQueueFor } from '../../shared/adapters/message-queues';
-import { dynamoDbClient } from '../../shared/clients';
+import { DynamoDbMediaRepository } from '../../shared/media/adapters/dynamodb-media-repository';
+import { messageQueueFor } from '../../shared/media/adapters/message-queues';
+import { dynamoDbClient } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { logger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
-import { sweepMedia } from './sweep-media';
+import { sweepMedia } from '../../shared/media/sweep-media';
 
 const env = loadEnv(ArchiveTableEnv.extend({ MEDIA_QUEUE_URL: required() }));
 const dependencies = {

@@ -3,14 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DynamoDbNoticeRepository } from '../../shared/adapters/dynamodb-notice-repository';
-import { dynamoDbClient } from '../../shared/clients';
+import { DynamoDbNoticeRepository } from '../../shared/privacy/adapters/dynamodb-notice-repository';
+import { dynamoDbClient } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
-import type { HttpResult } from '../../shared/http/responses';
+import type { HttpResult } from '../../shared/platform/http-responses';
 import { logger, metrics } from '../../shared/observability/powertools';
 import { noticeSigningKeySource } from '../../shared/privacy/notice-signing-key';
-import { acknowledgeNotice, reviewNotice, type AckAnswer } from './acknowledge-notice';
+import { acknowledgeNotice, reviewNotice, type AckAnswer } from '../../shared/privacy/acknowledge-notice';
 import { renderAckAnswer } from './page';
 
 const env = loadEnv(ArchiveTableEnv);

@@ -1,6 +1,6 @@
-import type { HttpResult } from '../../shared/http/responses';
+import type { HttpResult } from '../../shared/platform/http-responses';
 import { escapeHtml } from '../../shared/privacy/employee-notice';
-import type { AckAnswer } from './acknowledge-notice';
+import type { AckAnswer } from '../../shared/privacy/acknowledge-notice';
 
 /**
  * The page is self-contained (no script, font, image or outside URL) and sends no Referer: the

@@ -3,15 +3,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { DynamoDbNoticeRepository } from '../../shared/adapters/dynamodb-notice-repository';
-import { noticeMailerFor } from '../../shared/adapters/notice-mailers';
-import { dynamoDbClient } from '../../shared/clients';
+import { DynamoDbNoticeRepository } from '../../shared/privacy/adapters/dynamodb-notice-repository';
+import { noticeMailerFor } from '../../shared/privacy/adapters/notice-mailers';
+import { dynamoDbClient } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
 import { logger, metrics } from '../../shared/observability/powertools';
 import { noticeSigningKeySource } from '../../shared/privacy/notice-signing-key';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
-import { NoticeRequestError, resendNotice, sendPendingNotices, type NoticeSendResult } from './send-notices';
+import { NoticeRequestError, resendNotice, sendPendingNotices, type NoticeSendResult } from '../../shared/privacy/send-notices';
 
 const env = loadEnv(
   ArchiveTableEnv.extend({

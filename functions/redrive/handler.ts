@@ -3,16 +3,16 @@ import * as z from 'zod';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { alertPublisherFor } from '../../shared/adapters/alert-publishers';
-import { complianceFlowStarterFor } from '../../shared/adapters/compliance-flow-starter';
-import { DynamoDbAlertRepository } from '../../shared/adapters/dynamodb-alert-repository';
-import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
-import { dynamoDbClient } from '../../shared/clients';
+import { alertPublisherFor } from '../../shared/compliance/adapters/alert-publishers';
+import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compliance-flow-starter';
+import { DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
+import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
+import { dynamoDbClient } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
 import { logger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
-import { redrive } from './redrive';
+import { redrive } from '../../shared/compliance/redrive';
 
 const seconds = (fallback: number) => z.coerce.number({ error: 'must be a number of seconds' }).min(0, { error: 'must not be negative' }).default(fallback);
 const env = loadEnv(

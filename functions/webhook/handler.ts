@@ -3,14 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
-import { s3Client } from '../../shared/clients';
+import { S3RawArchive } from '../../shared/capture/adapters/s3-raw-archive';
+import { s3Client } from '../../shared/platform/clients';
 import { ArchiveBucketEnv, loadEnv } from '../../shared/config/env';
-import { problem, type HttpResult } from '../../shared/http/responses';
+import { problem, type HttpResult } from '../../shared/platform/http-responses';
 import { logger, metrics } from '../../shared/observability/powertools';
-import { whatsAppSecretsSource } from '../../shared/secrets';
+import { whatsAppSecretsSource } from '../../shared/platform/secrets';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
-import { receiveWebhook, verifySubscription, type LineEvents } from './receive-webhook';
+import { receiveWebhook, verifySubscription, type LineEvents } from '../../shared/capture/receive-webhook';
 
 const env = loadEnv(ArchiveBucketEnv);
 const dependencies = {

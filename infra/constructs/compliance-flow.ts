@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
-import { FLOW_STATES } from '../../shared/domain/compliance';
+import { FLOW_STATES } from '../../shared/compliance/model';
 import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
 import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_NOTIFY_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, logRetentionOf } from '../config';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';

@@ -1,10 +1,10 @@
 import { isCalendarDay, type VigiaConfig } from '../config/vigia-config';
-import type { AnalyticsSource, AnalyticsStore, ArchiveItem } from '../ports/analytics';
+import type { AnalyticsSource, AnalyticsStore, ArchiveItem } from './ports/analytics';
 import { ANALYTICS_PREFIXES } from '../resources/definitions';
 import { EXPORT_SCHEMA_VERSION, EXPORT_TABLE_NAMES, EXPORT_TABLES, EXPORT_WATERMARK_KEY, exportObjectKey, type ExportTableName } from './export-schema';
 import { encodeParquet, type ExportRow } from './parquet';
 import { alertRow, mediaRow, messageRow, statusRow, type RowOptions } from './rows';
-import { forEachLimited as eachLimited } from '../concurrency';
+import { forEachLimited as eachLimited } from '../platform/concurrency';
 
 /**
  * The analytics export: archive table → one Parquet file per table and UTC day in the analytics

@@ -1,4 +1,4 @@
-import type { Alert } from '../domain/compliance';
+import type { Alert } from './model';
 import type { VigiaConfig } from '../config/vigia-config';
 import { matchesFilterPolicy, notificationAttributes, renderNotification, subscriptionsFromConfig, type RenderedNotification, type Subscription } from './notifications';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appliesTo, type PolicyScope, type SentimentPolicy } from '../config/vigia-config';
-import type { Alert, CheckResults, MessageContext, PolicyKind, SentimentHit, SentimentResult, Severity } from '../domain/compliance';
+import type { Alert, CheckResults, MessageContext, PolicyKind, SentimentHit, SentimentResult, Severity } from './model';
 
 const SCORE_KEY = { NEGATIVE: 'Negative', POSITIVE: 'Positive', MIXED: 'Mixed' } as const;
 

@@ -1,5 +1,5 @@
 import { appliesTo, type FilePolicy, type PolicyScope } from '../config/vigia-config';
-import type { FileFacts, FileHit } from '../domain/compliance';
+import type { FileFacts, FileHit } from './model';
 
 /**
  * File policies: forbidden extensions, forbidden MIME types (as sniffed from the bytes, and as

@@ -1,5 +1,5 @@
 import { appliesTo, type KeywordPolicy, type PolicyScope } from '../config/vigia-config';
-import type { KeywordHit } from '../domain/compliance';
+import type { KeywordHit } from './model';
 import { excerptAround, foldText, originalRange, tokenize, wordsOf, type FoldedText } from './normalize-text';
 
 /**

@@ -1,5 +1,5 @@
 import type { VigiaConfig } from '../config/vigia-config';
-import { SEVERITY_RANK, type Alert, type Severity } from '../domain/compliance';
+import { SEVERITY_RANK, type Alert, type Severity } from './model';
 import { fold } from './normalize-text';
 
 /**

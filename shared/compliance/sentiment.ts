@@ -3,7 +3,7 @@
  * shape (`SentimentResult`), from three analyzers behind one port:
  *
  * - `OfflineSentimentAnalyzer`: nlp.js in the function itself, nothing leaves the account/region;
- * - `ComprehendSentimentAnalyzer` (shared/adapters/comprehend-sentiment.ts): Amazon Comprehend;
+ * - `ComprehendSentimentAnalyzer` (shared/compliance/adapters/comprehend-sentiment.ts): Amazon Comprehend;
  * - `ScreenedSentimentAnalyzer`: the offline analyzer screens, Comprehend decides the lines that
  *   are not clearly neutral.
  *
@@ -17,11 +17,11 @@ import nlpLangEs from '@nlpjs/lang-es';
 import nlpLangPt from '@nlpjs/lang-pt';
 import nlpSentiment from '@nlpjs/sentiment';
 import { SENTICON_MIN, SENTICON_TO_AFINN } from './senticon';
-import { ComprehendSentimentAnalyzer } from '../adapters/comprehend-sentiment';
-import type { SentimentLabel, SentimentResult } from '../domain/compliance';
+import { ComprehendSentimentAnalyzer } from './adapters/comprehend-sentiment';
+import type { SentimentLabel, SentimentResult } from './model';
 import { type DetectedLanguage, languageEvidence } from './language';
 
-export { COMPREHEND_MAX_TEXT_BYTES, ComprehendSentimentAnalyzer, truncateUtf8 } from '../adapters/comprehend-sentiment';
+export { COMPREHEND_MAX_TEXT_BYTES, ComprehendSentimentAnalyzer, truncateUtf8 } from './adapters/comprehend-sentiment';
 export type { DetectedLanguage } from './language';
 
 export type SentimentMode = 'offline' | 'comprehend' | 'screened';

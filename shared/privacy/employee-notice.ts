@@ -1,5 +1,5 @@
 import type { EmployeeNoticeSettings, Line } from '../config/vigia-config';
-import type { NoticeEmail, NoticeRecord } from '../ports/privacy';
+import type { NoticeEmail, NoticeRecord } from './ports/notices-and-disclosures';
 
 /** The HTTP route of the acknowledgement link (GET shows the page, POST records). */
 export const NOTICE_ACK_PATH = '/notice/ack';

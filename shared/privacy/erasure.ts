@@ -1,4 +1,4 @@
-import type { NormalizedRecord } from '../domain/records';
+import type { NormalizedRecord } from '../capture/records';
 import { recordSubject, recordTime } from './retention';
 
 /**

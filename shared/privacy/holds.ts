@@ -1,4 +1,4 @@
-import type { ArchiveItem, ItemSelector } from '../ports/subject-rights';
+import type { ArchiveItem, ItemSelector } from './ports/subject-rights';
 import { coveringHold, holdCovers, holdId, itemSubject, recordSubject, type HoldScope, type LegalHold, type Subject } from './retention';
 import { findSubjectItems, rawConcern, type SubjectItems } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';

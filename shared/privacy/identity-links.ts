@@ -1,5 +1,5 @@
-import type { IdentityLinkRecord, NormalizedRecord } from '../domain/records';
-import type { ItemKey, ProjectionPrivacy } from '../ports/subject-rights';
+import type { IdentityLinkRecord, NormalizedRecord } from '../capture/records';
+import type { ItemKey, ProjectionPrivacy } from './ports/subject-rights';
 import type { LegalHold } from './retention';
 
 /**

@@ -1,4 +1,4 @@
-import type { NormalizedRecord } from '../domain/records';
+import type { NormalizedRecord } from '../capture/records';
 
 /**
  * Retention and legal holds (docs/privacy.md, docs/data-model.md "Retention").

@@ -1,4 +1,4 @@
-import type { ArchiveItem } from '../ports/subject-rights';
+import type { ArchiveItem } from './ports/subject-rights';
 import { DAY_SECONDS, holdCovers, itemSubject, type LegalHold } from './retention';
 import { aboutContact, analyticsDaysOf, callsOf, distinctLinks, findSubjectItems, itemKeys, itemTime, rawConcern, type SubjectItems } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';

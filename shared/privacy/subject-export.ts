@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { ArchiveItem } from '../ports/subject-rights';
+import type { ArchiveItem } from './ports/subject-rights';
 import { aboutContact, callsOf, distinctLinks, findSubjectItems, publicItem, rawConcern } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';
 import { ZipFileWriter, type ZippedFile } from './zip-writer';

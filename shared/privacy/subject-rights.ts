@@ -1,6 +1,6 @@
 import type { RetentionSettings } from '../config/vigia-config';
-import type { RawArchive } from '../ports/raw-archive';
-import type { ArchiveObjects, AuditEntry, PrivacyRepository } from '../ports/subject-rights';
+import type { RawArchive } from '../capture/ports/raw-archive';
+import type { ArchiveObjects, AuditEntry, PrivacyRepository } from './ports/subject-rights';
 
 /**
  * What the data subject requests, holds and the retention sweep work on (docs/privacy.md). The

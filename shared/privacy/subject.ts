@@ -1,7 +1,7 @@
-import type { NormalizedRecord } from '../domain/records';
-import type { RawArchive } from '../ports/raw-archive';
-import type { ArchiveItem, ItemKey, ItemSelector, PrivacyRepository } from '../ports/subject-rights';
-import { normalizeWebhook } from '../whatsapp/normalize';
+import type { NormalizedRecord } from '../capture/records';
+import type { RawArchive } from '../capture/ports/raw-archive';
+import type { ArchiveItem, ItemKey, ItemSelector, PrivacyRepository } from './ports/subject-rights';
+import { normalizeWebhook } from '../capture/whatsapp/normalize';
 import { recordSubject } from './retention';
 
 /**

@@ -3,7 +3,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { EXPORT_WATERMARK_KEY, exportAnalytics, runExport, daysBetween, addDays, type ExportWatermark } from '../../shared/analytics/export';
 import { EXPORT_SCHEMA_VERSION } from '../../shared/analytics/export-schema';
 import { parseVigiaConfig } from '../../shared/config/vigia-config';
-import type { AnalyticsSource, AnalyticsStore, ArchiveItem } from '../../shared/ports/analytics';
+import type { AnalyticsSource, AnalyticsStore, ArchiveItem } from '../../shared/analytics/ports/analytics';
 
 /** The use case over in-memory ports: which days, what is written and deleted, the watermark. */
 

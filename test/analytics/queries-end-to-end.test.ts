@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTraffic } from '../../local/traffic';
-import type { MessageView } from '../../shared/ports/archive-repository';
+import type { MessageView } from '../../shared/capture/ports/archive-repository';
 import { cli, cliJson } from '../helpers/cli';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 import type { AlertRow, MediaRow, MessageRow } from './fixtures';

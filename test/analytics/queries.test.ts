@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbQueryEngine } from '../../shared/analytics/duckdb-engine';
+import { DuckDbQueryEngine } from '../../shared/analytics/adapters/duckdb-engine';
 import { findNamedQuery, resolveParams } from '../../shared/analytics/named-queries';
 import { rowObjects } from '../../shared/analytics/query-result';
 import { writeExport, writeExportWithEncoder, type Fixture } from './fixtures';

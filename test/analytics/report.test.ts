@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbQueryEngine } from '../../shared/analytics/duckdb-engine';
+import { DuckDbQueryEngine } from '../../shared/analytics/adapters/duckdb-engine';
 import { collectReport, formatBytes, formatSeconds, renderReport, type ReportData } from '../../shared/analytics/report';
 import { durationTicks, niceTicks } from '../../shared/analytics/svg-charts';
 import { cli } from '../helpers/cli';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DUCKDB_DIALECT_MACROS, DuckDbQueryEngine, prepareTrinoSession } from '../../shared/analytics/duckdb-engine';
+import { DUCKDB_DIALECT_MACROS, DuckDbQueryEngine, prepareTrinoSession } from '../../shared/analytics/adapters/duckdb-engine';
 import { countPlaceholders, loadNamedQueries, parseNamedQuery, resolveParams } from '../../shared/analytics/named-queries';
 import { writeExport } from './fixtures';
 import { SCENARIO } from './scenario';

@@ -3,10 +3,10 @@ import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { prepare, record, ruleChecks } from '../../functions/compliance/flow-tasks';
-import { OutboxAlertPublisher, SnsAlertPublisher } from '../../shared/adapters/alert-publishers';
+import { prepare, record, ruleChecks } from '../../shared/compliance/flow-tasks';
+import { OutboxAlertPublisher, SnsAlertPublisher } from '../../shared/compliance/adapters/alert-publishers';
 import { subscriptionsFromConfig } from '../../shared/compliance/notifications';
-import type { Alert } from '../../shared/domain/compliance';
+import type { Alert } from '../../shared/compliance/model';
 import { chainConfig, keywordWebhook, startChain, SUBSCRIPTIONS, type Chain } from '../helpers/compliance-chain';
 
 /**
@@ -205,7 +205,7 @@ describe('a crash between the alert and its notification', () => {
 
   /** The re-drive as the restarted process runs it: its own publisher over the same outbox file. */
   async function startChainPublisher(current: Chain) {
-    const { redrive } = await import('../../functions/redrive/redrive');
+    const { redrive } = await import('../../shared/compliance/redrive');
     const publisher = new OutboxAlertPublisher(current.outboxFile);
     return {
       redrive: () =>

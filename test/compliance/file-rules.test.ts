@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FilePolicy } from '../../shared/config/vigia-config';
 import { canonicalMime, checkFile, fileCheckSkipped } from '../../shared/compliance/file-rules';
-import type { FileFacts } from '../../shared/domain/compliance';
+import type { FileFacts } from '../../shared/compliance/model';
 
 const rule = (fields: Partial<FilePolicy> = {}): FilePolicy => ({ id: 'no-spreadsheets', kind: 'file', severity: 'medium', direction: 'both', ...fields });
 const sample = rule({ extensions: ['xlsx', 'xls', 'csv', 'zip'], mimeTypes: ['application/zip'], detectMismatch: true, maxBytes: 20_000_000 });

@@ -4,7 +4,7 @@ import { loadVigiaConfig, parseVigiaConfig } from '../../shared/config/vigia-con
 import { alertsFrom } from '../../shared/compliance/alerts';
 import { compileKeywordPolicies } from '../../shared/compliance/keyword-engine';
 import { matchesFilterPolicy, notificationAttributes, renderNotification, subscriptionsFromConfig, toGsm } from '../../shared/compliance/notifications';
-import type { Alert, MessageContext, Severity } from '../../shared/domain/compliance';
+import type { Alert, MessageContext, Severity } from '../../shared/compliance/model';
 import { repoRoot } from '../helpers/paths';
 
 const config = loadVigiaConfig(join(repoRoot, 'vigia.config.yaml'));

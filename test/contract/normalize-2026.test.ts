@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, IdentityLinkRecord, MessageRecord, NormalizedRecord, NormalizeResult, StatusRecord } from '../../shared/domain/records';
-import { normalizeWebhook } from '../../shared/whatsapp/normalize';
-import { WebhookNotificationSchema } from '../../shared/whatsapp/schema';
+import type { CallRecord, IdentityLinkRecord, MessageRecord, NormalizedRecord, NormalizeResult, StatusRecord } from '../../shared/capture/records';
+import { normalizeWebhook } from '../../shared/capture/whatsapp/normalize';
+import { WebhookNotificationSchema } from '../../shared/capture/whatsapp/schema';
 import { eventsDir, fixturesDir, readJson } from '../helpers/paths';
 
 type Json = Record<string, any>;

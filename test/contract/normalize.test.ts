@@ -12,9 +12,9 @@ import type {
   NormalizedRecord,
   NormalizeResult,
   StatusRecord,
-} from '../../shared/domain/records';
-import { checkEnvelope } from '../../shared/whatsapp/envelope';
-import { normalizeWebhook } from '../../shared/whatsapp/normalize';
+} from '../../shared/capture/records';
+import { checkEnvelope } from '../../shared/capture/whatsapp/envelope';
+import { normalizeWebhook } from '../../shared/capture/whatsapp/normalize';
 import { eventsDir, fixturesDir, jsonFiles, readJson } from '../helpers/paths';
 
 type Json = Record<string, any>;

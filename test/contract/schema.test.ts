@@ -1,4 +1,4 @@
-/** Contract tests for the zod schemas of shared/whatsapp/schema.ts. */
+/** Contract tests for the zod schemas of shared/capture/whatsapp/schema.ts. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,7 +10,7 @@ import {
   WebhookChangeSchema,
   WebhookMessageSchema,
   WebhookNotificationSchema,
-} from '../../shared/whatsapp/schema';
+} from '../../shared/capture/whatsapp/schema';
 import { eventsDir, jsonFiles, readJson } from '../helpers/paths';
 
 const eventFiles = jsonFiles(eventsDir);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeGraphApi, type FakeGraphApi } from '../../local/fake-graph-api';
 import { startLocalStack, type LocalStack } from '../../local/stack';
-import { signBody } from '../../shared/whatsapp-signature';
+import { signBody } from '../../shared/capture/whatsapp/signature';
 
 export interface TestStack {
   stack: LocalStack;

@@ -3,11 +3,11 @@
  * the peak of live memory (sampled after garbage collection) as JSON. Needs --expose-gc.
  * Env: DYNAMODB_ENDPOINT, S3_ENDPOINT, TABLE, BUCKET, GRAPH_URL, ACCESS_TOKEN, MEDIA_ID.
  */
-import { fetchMedia } from '../../functions/media-fetch/fetch-media';
-import { DynamoDbMediaRepository } from '../../shared/adapters/dynamodb-media-repository';
-import { FetchGraphMediaApi } from '../../shared/adapters/graph-media-api';
-import { S3MediaStore } from '../../shared/adapters/s3-media-store';
-import { createDynamoDbClient, createS3Client } from '../../shared/clients';
+import { fetchMedia } from '../../shared/media/fetch-media';
+import { DynamoDbMediaRepository } from '../../shared/media/adapters/dynamodb-media-repository';
+import { FetchGraphMediaApi } from '../../shared/media/adapters/graph-media-api';
+import { S3MediaStore } from '../../shared/media/adapters/s3-media-store';
+import { createDynamoDbClient, createS3Client } from '../../shared/platform/clients';
 
 const env = process.env as Record<string, string>;
 const gc = (globalThis as { gc?: () => void }).gc!;

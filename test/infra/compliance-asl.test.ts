@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aslFromTemplate, complianceFlowAsl, localLambdaArn } from '../../infra/compliance-asl';
-import { FLOW_STATES } from '../../shared/domain/compliance';
+import { FLOW_STATES } from '../../shared/compliance/model';
 import { testConfig } from './helpers';
 
 type Asl = { StartAt: string; States: Record<string, { Type: string; Branches?: Asl[]; Parameters?: { FunctionName?: string } }> };

@@ -4,7 +4,7 @@ import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, ME
 import { COMPREHEND_RETRYABLE_ERRORS, NOTIFY_RETRYABLE_ERRORS } from '../../infra/constructs/compliance-flow';
 import type { PipelineFunction } from '../../infra/constructs/pipeline-function';
 import { FUNCTION_DEFINES } from '../../infra/function-env';
-import { FLOW_STATES } from '../../shared/domain/compliance';
+import { FLOW_STATES } from '../../shared/compliance/model';
 import {
   allows,
   allStatements,

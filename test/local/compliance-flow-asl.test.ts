@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { complianceFlowAsl } from '../../infra/compliance-asl';
 import { complianceRunner, type ComplianceTaskHandlers } from '../../local/compliance-runner';
 import { parseVigiaConfig } from '../../shared/config/vigia-config';
-import type { FlowState } from '../../shared/domain/compliance';
+import type { FlowState } from '../../shared/compliance/model';
 import { repoRoot } from '../helpers/paths';
 
 /**

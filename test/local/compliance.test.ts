@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
-import type { MessageView } from '../../shared/ports/archive-repository';
+import type { MessageView } from '../../shared/capture/ports/archive-repository';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 import { tinyZip } from '../helpers/zip';
 import { cli, cliJson } from '../helpers/cli';
@@ -141,10 +141,10 @@ describe('the compliance flow on the local stack', () => {
   });
 
   it('records a failed run beside the message instead of losing it', async () => {
-    const runner = (await import('../../shared/adapters/message-queues')).inProcessQueues.get('compliance')!;
+    const runner = (await import('../../shared/media/adapters/message-queues')).inProcessQueues.get('compliance')!;
     await runner.send([JSON.stringify({ messageId: 'wamid.never-archived' })]);
     await stack.stack.drained();
-    const { createDynamoDbClient } = await import('../../shared/clients');
+    const { createDynamoDbClient } = await import('../../shared/platform/clients');
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     const db = createDynamoDbClient(stack.stack.info.dynamodbEndpoint);
     const items = await db.send(new QueryCommand({ TableName: stack.stack.info.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MSG#wamid.never-archived' } }));

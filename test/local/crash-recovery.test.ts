@@ -6,8 +6,8 @@ import { afterAll, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import type { LocalStackInfo } from '../../local/stack';
 import { generateTraffic } from '../../local/traffic';
-import type { MessageView } from '../../shared/ports/archive-repository';
-import { signBody } from '../../shared/whatsapp-signature';
+import type { MessageView } from '../../shared/capture/ports/archive-repository';
+import { signBody } from '../../shared/capture/whatsapp/signature';
 import { repoRoot } from '../helpers/paths';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'vigia-crash-'));
@@ -183,8 +183,8 @@ it('projects at start the raw webhooks archived while nothing was ingesting', as
   try {
     // An archive with one raw webhook and no projection: what a crash between ack and ingest leaves.
     const { default: S3rver } = await import('s3rver');
-    const { createS3Client } = await import('../../shared/clients');
-    const { S3RawArchive } = await import('../../shared/adapters/s3-raw-archive');
+    const { createS3Client } = await import('../../shared/platform/clients');
+    const { S3RawArchive } = await import('../../shared/capture/adapters/s3-raw-archive');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 's3'), { recursive: true });
     const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'vigia-archive' }] });

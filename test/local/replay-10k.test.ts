@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { generateTraffic, type Webhook } from '../../local/traffic';
-import type { MessageView } from '../../shared/ports/archive-repository';
+import type { MessageView } from '../../shared/capture/ports/archive-repository';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 
 let stack: TestStack;

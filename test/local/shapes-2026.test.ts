@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../cli/main';
-import type { MessageView } from '../../shared/ports/archive-repository';
+import type { MessageView } from '../../shared/capture/ports/archive-repository';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../shared/clients';
-import { signBody } from '../../shared/whatsapp-signature';
+import { createS3Client } from '../../shared/platform/clients';
+import { signBody } from '../../shared/capture/whatsapp/signature';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 import { getObject, listKeys } from '../helpers/s3';
 

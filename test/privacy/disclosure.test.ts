@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendDisclosures } from '../../functions/disclosure/send-disclosures';
-import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
-import { DynamoDbDisclosureRepository } from '../../shared/adapters/dynamodb-disclosure-repository';
-import { GraphWhatsAppSender } from '../../shared/adapters/graph-message-sender';
-import { createDynamoDbClient } from '../../shared/clients';
+import { sendDisclosures } from '../../shared/privacy/send-disclosures';
+import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
+import { DynamoDbDisclosureRepository } from '../../shared/privacy/adapters/dynamodb-disclosure-repository';
+import { GraphWhatsAppSender } from '../../shared/privacy/adapters/graph-message-sender';
+import { createDynamoDbClient } from '../../shared/platform/clients';
 import type { DisclosureSettings } from '../../shared/config/vigia-config';
-import type { MessageRecord } from '../../shared/domain/records';
+import type { MessageRecord } from '../../shared/capture/records';
 import { textHash } from '../../shared/privacy/disclosure';
 import { LOCAL_TABLE } from '../../local/stack';
 import { startTestStack, type TestStack } from '../helpers/local-stack';

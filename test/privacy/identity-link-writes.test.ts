@@ -1,7 +1,7 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { IdentityLinkRecord } from '../../shared/domain/records';
+import type { IdentityLinkRecord } from '../../shared/capture/records';
 import { startChain, type Chain } from '../helpers/compliance-chain';
 
 /** The two items of an identity link: completed by a retry after a crash between them, one read once both exist. */

@@ -5,11 +5,11 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
-import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
-import { DynamoDbPrivacyRepository } from '../../shared/adapters/dynamodb-privacy-repository';
-import { createDynamoDbClient } from '../../shared/clients';
-import type { IdentityLinkRecord, MessageRecord, NormalizedRecord } from '../../shared/domain/records';
-import type { MessageView } from '../../shared/ports/archive-repository';
+import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
+import { DynamoDbPrivacyRepository } from '../../shared/privacy/adapters/dynamodb-privacy-repository';
+import { createDynamoDbClient } from '../../shared/platform/clients';
+import type { IdentityLinkRecord, MessageRecord, NormalizedRecord } from '../../shared/capture/records';
+import type { MessageView } from '../../shared/capture/ports/archive-repository';
 import { isErased, recordContactIds, recordMessageIds } from '../../shared/privacy/erasure';
 import { extendHoldsToLinks, linkedGroups, propagateErasureToLinks } from '../../shared/privacy/identity-links';
 import { coveringHold, recordExpiry, recordSubject, type LegalHold } from '../../shared/privacy/retention';
@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 /**
- * Projects records the way functions/ingest/project-raw-webhook.ts does, with the two identity-link
+ * Projects records the way shared/capture/project-raw-webhook.ts does, with the two identity-link
  * steps it calls: erasures extended over the links before the erased contacts' records are dropped,
  * holds extended over the links once read. (The normalizer does not emit links yet in this test's
  * tree, so the link records are built here.)

@@ -1,7 +1,7 @@
 import { SendEmailCommand, SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SesNoticeMailer } from '../../shared/adapters/notice-mailers';
+import { SesNoticeMailer } from '../../shared/privacy/adapters/notice-mailers';
 import { parseVigiaConfig, type EmployeeNoticeSettings } from '../../shared/config/vigia-config';
 import { noticeAckUrl, noticeSesIdentity, renderNoticeEmail } from '../../shared/privacy/employee-notice';
 

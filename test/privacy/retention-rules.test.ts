@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseVigiaConfig, ConfigFileError } from '../../shared/config/vigia-config';
-import type { MessageRecord, StatusRecord } from '../../shared/domain/records';
+import type { MessageRecord, StatusRecord } from '../../shared/capture/records';
 import { isErased } from '../../shared/privacy/erasure';
 import { expiresAtFor, recordExpiry, type LegalHold } from '../../shared/privacy/retention';
 

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { chatCorpus } from '../../bench/rules';
 import { latinModels, NLP_PACKAGE_REDUCTIONS, reducedPackageEntry, usedSenticon } from '../../infra/bundling/nlp-package-reductions';
 import { languageEvidence } from '../../shared/compliance/language';
-import { normalizeWebhook } from '../../shared/whatsapp/normalize';
+import { normalizeWebhook } from '../../shared/capture/whatsapp/normalize';
 import { fixtureFiles, readFixture } from '../helpers/paths';
 
 interface Guesser {

@@ -3,7 +3,7 @@ import nlpLangEs from '@nlpjs/lang-es';
 import nlpLangPt from '@nlpjs/lang-pt';
 import nlpSentiment from '@nlpjs/sentiment';
 import { describe, expect, it } from 'vitest';
-import type { SentimentResult } from '../../shared/domain/compliance';
+import type { SentimentResult } from '../../shared/compliance/model';
 import {
   OfflineSentimentAnalyzer,
   type OfflineExplanation,

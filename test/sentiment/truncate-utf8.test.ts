@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMPREHEND_MAX_TEXT_BYTES, truncateUtf8 } from '../../shared/adapters/comprehend-sentiment';
+import { COMPREHEND_MAX_TEXT_BYTES, truncateUtf8 } from '../../shared/compliance/adapters/comprehend-sentiment';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 /** Throws on anything that is not valid UTF-8. */

@@ -13,7 +13,7 @@ import type { StackUsage } from '../../bench/ingest';
 import * as price from '../../bench/prices';
 import { DISCLOSURE_FUNCTION } from '../../infra/constructs/contact-disclosure';
 import { LocalMeter } from '../../local/metering';
-import { createDynamoDbClient } from '../../shared/clients';
+import { createDynamoDbClient } from '../../shared/platform/clients';
 import { ensureTable } from '../../shared/resources/local-provisioning';
 import { fixturesDir } from '../helpers/paths';
 

@@ -6,12 +6,12 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { projectRawWebhook } from '../../functions/ingest/project-raw-webhook';
-import { receiveWebhook } from '../../functions/webhook/receive-webhook';
-import { DynamoDbArchiveRepository } from '../../shared/adapters/dynamodb-archive-repository';
-import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
-import { createDynamoDbClient } from '../../shared/clients';
-import { signBody } from '../../shared/whatsapp-signature';
+import { projectRawWebhook } from '../../shared/capture/project-raw-webhook';
+import { receiveWebhook } from '../../shared/capture/receive-webhook';
+import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
+import { S3RawArchive } from '../../shared/capture/adapters/s3-raw-archive';
+import { createDynamoDbClient } from '../../shared/platform/clients';
+import { signBody } from '../../shared/capture/whatsapp/signature';
 import { lambdaContext } from '../../local/api-gateway';
 
 const s3Mock = mockClient(S3Client);
@@ -96,8 +96,8 @@ describe('projection under DynamoDB faults', () => {
     s3Mock.on(GetObjectCommand).resolves({ Body: bodyStream(), Metadata: {} });
     dynamoMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     dynamoMock.on(PutCommand).resolves({});
-    const { messageContentHash } = await import('../../shared/adapters/dynamodb-archive-repository');
-    const { normalizeWebhook } = await import('../../shared/whatsapp/normalize');
+    const { messageContentHash } = await import('../../shared/capture/adapters/dynamodb-archive-repository');
+    const { normalizeWebhook } = await import('../../shared/capture/whatsapp/normalize');
     const message = normalizeWebhook(JSON.parse(body.toString())).records.find((record) => record.kind === 'message')!;
     dynamoMock.on(GetCommand).resolves({ Item: { contentHash: messageContentHash(message as never) } });
     const summary = await projectRawWebhook('raw/dt=2026-11-28/x.json', dependencies());
@@ -113,8 +113,8 @@ describe('media jobs from the projection', () => {
     }),
   );
   const dependencies = async () => {
-    const { DynamoDbMediaRepository } = await import('../../shared/adapters/dynamodb-media-repository');
-    const { SqsMessageQueue } = await import('../../shared/adapters/message-queues');
+    const { DynamoDbMediaRepository } = await import('../../shared/media/adapters/dynamodb-media-repository');
+    const { SqsMessageQueue } = await import('../../shared/media/adapters/message-queues');
     const db = createDynamoDbClient();
     return {
       archive: new S3RawArchive(new S3Client({ region: 'us-east-1' }), 'archive-bucket'),

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Context } from 'aws-lambda';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { resetConfigFromEnvironment } from '../../shared/config/vigia-config';
-import type { FlowState } from '../../shared/domain/compliance';
+import type { FlowState } from '../../shared/compliance/model';
 
 // The sentiment task as deployed with `analyzer: comprehend`: every message goes to Comprehend.
 const CONFIG = {

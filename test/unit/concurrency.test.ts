@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { forEachLimited } from '../../shared/concurrency';
+import { forEachLimited } from '../../shared/platform/concurrency';
 
 it('runs at most `limit` at a time, attempts every item after a failure, and throws the first failure once all have ended', async () => {
   let running = 0;

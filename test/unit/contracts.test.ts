@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError, DisclosureEvent, encodeContract, FlowInput, MediaJob, parseContract } from '../../shared/contracts';
+import { ContractError, DisclosureEvent, encodeContract, FlowInput, MediaJob, parseContract } from '../../shared/platform/contracts';
 import { flowTask } from '../../functions/compliance/task-handler';
 import { lambdaContext } from '../../local/api-gateway';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../functions/media-fetch/fetch-media';
-import { S3MediaStore } from '../../shared/adapters/s3-media-store';
+import { toHex } from '../../shared/media/fetch-media';
+import { S3MediaStore } from '../../shared/media/adapters/s3-media-store';
 
 const s3Mock = mockClient(S3Client);
 

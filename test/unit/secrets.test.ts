@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../shared/config/env';
-import { whatsAppSecretsSource } from '../../shared/secrets';
+import { whatsAppSecretsSource } from '../../shared/platform/secrets';
 
 const secretsManager = mockClient(SecretsManagerClient);
 beforeEach(() => secretsManager.reset());

@@ -2,11 +2,11 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { lineEventsOf, receiveWebhook } from '../../functions/webhook/receive-webhook';
+import { lineEventsOf, receiveWebhook } from '../../shared/capture/receive-webhook';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
-import { S3RawArchive } from '../../shared/adapters/s3-raw-archive';
+import { S3RawArchive } from '../../shared/capture/adapters/s3-raw-archive';
 import { metrics } from '../../shared/observability/powertools';
-import { signBody } from '../../shared/whatsapp-signature';
+import { signBody } from '../../shared/capture/whatsapp/signature';
 
 const change = (phoneNumberId: string | undefined, field = 'messages') => ({
   field,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { escapeNonAscii, signBody, verifySignature } from '../../shared/whatsapp-signature';
+import { escapeNonAscii, signBody, verifySignature } from '../../shared/capture/whatsapp/signature';
 import { fixturesDir } from '../helpers/paths';
 
 interface SignedVector {

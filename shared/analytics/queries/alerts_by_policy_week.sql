@@ -3,7 +3,7 @@
 --
 -- Every alert counts once, whatever its status (open, acknowledged, resolved).
 -- week: the Monday (UTC) of the ISO week of created_at. alerts: the number of alerts.
--- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/duckdb-engine.ts.
+-- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/adapters/duckdb-engine.ts.
 WITH params AS (
   SELECT CAST(? AS date) AS since
 )

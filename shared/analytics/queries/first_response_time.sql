@@ -15,7 +15,7 @@
 -- ranks (like percentile_cont), rounded to 0.1 s; computed with window functions so Athena and
 -- DuckDB give the same numbers (approx_percentile would not).
 -- conversations: the number of answered customer turns measured.
--- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/duckdb-engine.ts.
+-- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/adapters/duckdb-engine.ts.
 WITH params AS (
   SELECT CAST(? AS date) AS since
 ),

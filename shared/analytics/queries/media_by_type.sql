@@ -4,7 +4,7 @@
 -- Every media item counts once. sniffed_mime: the type found in the file's bytes, NULL for
 -- files not stored yet (pending, failed, expired). files: the number of items. bytes: the sum of
 -- the stored sizes (0 when none is known).
--- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/duckdb-engine.ts.
+-- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/adapters/duckdb-engine.ts.
 WITH params AS (
   SELECT CAST(? AS date) AS since
 )

@@ -6,7 +6,7 @@
 -- and system notices, which are records of their own.
 -- day: the UTC date of sent_at. employee: the line's employee, or the line id when the line has
 -- none. messages: the number of messages.
--- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/duckdb-engine.ts.
+-- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/adapters/duckdb-engine.ts.
 WITH params AS (
   SELECT CAST(? AS date) AS since
 )

@@ -6,7 +6,7 @@
 -- backfill, reactions…) are left out.
 -- week: the Monday (UTC) of the ISO week of sent_at. team: the line's team (NULL when the line
 -- has none). messages: the number of messages.
--- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/duckdb-engine.ts.
+-- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/adapters/duckdb-engine.ts.
 WITH params AS (
   SELECT CAST(? AS date) AS since
 )

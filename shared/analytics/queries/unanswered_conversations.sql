@@ -12,7 +12,7 @@
 -- employee: the line's employee, or the line id when the line has none.
 -- last_inbound_at: when the customer last wrote. hours_waiting: hours from then to as_of, rounded
 -- to 0.1; only threads with hours_waiting >= hours are listed, longest wait first.
--- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/duckdb-engine.ts.
+-- Dialect: Trino (Athena engine v3); DuckDB runs it with shared/analytics/adapters/duckdb-engine.ts.
 WITH params AS (
   SELECT CAST(? AS integer) AS hours, CAST(? AS timestamp) AS as_of
 ),
