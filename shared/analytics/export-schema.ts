@@ -180,10 +180,10 @@ export function glueType(type: ExportColumnType): string {
 
 /** Markdown of the schema, as docs/analytics.md shows it between its `export-schema` markers. */
 export function renderSchemaMarkdown(): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  const escapePipes = (text: string) => text.replace(/\|/g, '\\|');
   const sections = EXPORT_TABLE_NAMES.map((name) => {
     const table = EXPORT_TABLES[name];
-    const rows = table.columns.map((column) => `| \`${column.name}\` | ${column.type}${column.required ? ' (never NULL)' : ''} | ${escape(column.description)} |`);
+    const rows = table.columns.map((column) => `| \`${column.name}\` | ${column.type}${column.required ? ' (never NULL)' : ''} | ${escapePipes(column.description)} |`);
     return [
       `### \`${name}\``,
       '',

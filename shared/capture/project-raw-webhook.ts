@@ -7,7 +7,8 @@ import type { ComplianceFlowStarter } from '../compliance/adapters/compliance-fl
 import type { DisclosureStarter } from '../privacy/adapters/disclosure-starter';
 import { insideServiceWindow, isDisclosureCandidate } from '../privacy/disclosure';
 import { normalizeWebhook } from './whatsapp/normalize';
-import { encodeContract, MediaJob } from '../platform/contracts';
+import { MediaJob } from '../media/contracts';
+import { encodeContract } from '../platform/contracts';
 import type { ObjectRetentionTagger, ProjectionPrivacy } from '../privacy/ports/subject-rights';
 import { isErased, recordContactIds, recordMessageIds } from '../privacy/erasure';
 import { coveringHold, expiryAt, recordExpiry, recordSubject, type LegalHold } from '../privacy/retention';

@@ -1,6 +1,6 @@
 /**
  * Normalized records: what Vigia keeps of a WhatsApp webhook once it has been parsed.
- * Produced by `normalizeWebhook` (shared/capture/whatsapp/normalize.ts), persisted by the archive
+ * Produced by `normalizeWebhook` (shared/capture/whatsapp/normalize/), persisted by the archive
  * repository (shared/capture/adapters/dynamodb-archive-repository.ts), listed by the CLI.
  */
 

@@ -1,5 +1,7 @@
-import { appliesTo, type FilePolicy, type PolicyScope } from '../config/vigia-config';
-import type { FileFacts, FileHit } from './model';
+import type { FileFacts } from './model';
+import type { FileHit } from './policies/file';
+import type { FilePolicy } from './policies/file/schema';
+import { appliesTo, type PolicyScope } from './policies/scope';
 
 /**
  * File policies: forbidden extensions, forbidden MIME types (as sniffed from the bytes, and as
@@ -17,7 +19,7 @@ export function checkFile(policies: FilePolicy[], facts: FileFacts, scope: Polic
     if (!appliesTo(policy, scope)) continue;
     const reasons: string[] = [];
 
-    const forbiddenExtension = policy.extensions?.find((candidate) => candidate === extension || (facts.filename !== undefined && facts.filename.toLowerCase().endsWith(`.${candidate}`)));
+    const forbiddenExtension = policy.extensions?.find((candidate) => candidate === extension || (facts.filename?.toLowerCase().endsWith(`.${candidate}`)));
     if (forbiddenExtension) reasons.push(`extension .${forbiddenExtension} is not allowed`);
 
     if (policy.mimeTypes) {

@@ -3,10 +3,11 @@ import type { MediaItem } from '../media/media';
 import type { ArchiveRepository } from '../capture/ports/archive-repository';
 import type { MediaRepository } from '../media/ports/media-repository';
 import type { VigiaConfig } from '../config/vigia-config';
-import { appliesTo, lineOf } from '../config/vigia-config';
-import { compileKeywordPolicies, type KeywordEngine } from './keyword-engine';
-import { checkFile } from './file-rules';
-import { alertsFrom, sentimentHits } from './alerts';
+import { lineOf } from '../config/vigia-config';
+import { alertsFrom } from './alerts';
+import type { CheckResult, RuleInput } from './policies/policy-kind';
+import { POLICY_KINDS, policiesOf } from './policies/registry';
+import { checkSentiment } from './policies/sentiment';
 import { deliverAlert, type AlertDeliveryDependencies, type DeliveryOutcome } from './alert-delivery';
 import type { SentimentAnalyzer } from './sentiment';
 
@@ -65,38 +66,36 @@ export function fileFacts(item: MediaItem): FileFacts {
   };
 }
 
-const engines = new WeakMap<VigiaConfig, KeywordEngine>();
+type RuleRunner = [kind: string, run: (input: RuleInput) => CheckResult | undefined];
 
-/** RuleChecks: keyword and file policies (pure, no AWS). */
-export function ruleChecks(state: FlowState, config: VigiaConfig): Pick<CheckResults, 'keyword' | 'file'> {
+const ruleRunners = new WeakMap<VigiaConfig, RuleRunner[]>();
+
+/** The rule checks of every kind that runs in RuleChecks, compiled once per config (per Lambda container). */
+function ruleRunnersOf(config: VigiaConfig): RuleRunner[] {
+  let runners = ruleRunners.get(config);
+  if (!runners) {
+    runners = POLICY_KINDS.flatMap((kind): RuleRunner[] => (kind.check.runsIn === 'RuleChecks' ? [[kind.kind, kind.check.compile(policiesOf(config.policies, kind.kind))]] : []));
+    ruleRunners.set(config, runners);
+  }
+  return runners;
+}
+
+/** RuleChecks: the kinds whose checks are pure (keyword and file policies; no AWS). */
+export function ruleChecks(state: FlowState, config: VigiaConfig): Omit<CheckResults, 'errors'> {
   const context = requireContext(state);
-  let engine = engines.get(config);
-  if (!engine) {
-    engine = compileKeywordPolicies(config.policies.filter((policy) => policy.kind === 'keyword'));
-    engines.set(config, engine);
+  const input: RuleInput = { context, scope: { direction: context.direction, team: context.team }, file: state.file, mediaError: state.mediaError };
+  const results: Record<string, CheckResult> = {};
+  for (const [kind, run] of ruleRunnersOf(config)) {
+    const result = run(input);
+    if (result) results[kind] = result;
   }
-  const scope = { direction: context.direction, team: context.team };
-  const keyword = { hits: context.text ? engine.match(context.text, scope) : [] };
-  if (!context.mediaId) return { keyword };
-  const facts = state.file;
-  if (!facts || facts.state !== 'stored') {
-    return { keyword, file: { facts, hits: [], skipped: `file not stored (${facts?.state ?? state.mediaError?.Error ?? 'unknown'}); checked again once it is` } };
-  }
-  const filePolicies = config.policies.filter((policy) => policy.kind === 'file');
-  return { keyword, file: { facts, hits: checkFile(filePolicies, facts, scope) } };
+  return results as Omit<CheckResults, 'errors'>;
 }
 
 /** SentimentCheck: offline analyzer, Comprehend, or both (config `sentiment.analyzer`). */
 export async function sentimentCheck(state: FlowState, deps: { analyzer: SentimentAnalyzer; config: VigiaConfig }): Promise<Pick<CheckResults, 'sentiment'>> {
   const context = requireContext(state);
-  if (!context.text) return { sentiment: { hits: [], skipped: 'no text' } };
-  const policies = deps.config.policies.filter((policy) => policy.kind === 'sentiment');
-  if (policies.length === 0) return { sentiment: { hits: [], skipped: 'no sentiment policy' } };
-  const scope = { direction: context.direction, team: context.team };
-  const wanted = [...new Set(policies.filter((policy) => appliesTo(policy, scope)).map((policy) => policy.sentiment))];
-  const analysis = await deps.analyzer.analyze(context.text, wanted);
-  if ('skipped' in analysis) return { sentiment: { hits: [], skipped: analysis.skipped } };
-  return { sentiment: { result: analysis, hits: sentimentHits(policies, analysis, scope) } };
+  return { sentiment: await checkSentiment(policiesOf(deps.config.policies, 'sentiment'), context, deps.analyzer) };
 }
 
 export interface AlertStore {
@@ -122,9 +121,10 @@ export async function record(
   const results: CheckResults = {};
   const errors: Record<string, string> = {};
   for (const branch of state.checks ?? []) {
-    if (branch.keyword) results.keyword = branch.keyword;
-    if (branch.file) results.file = branch.file;
-    if (branch.sentiment) results.sentiment = branch.sentiment;
+    for (const { kind } of POLICY_KINDS) {
+      const result = branch[kind];
+      if (result) (results as Record<string, CheckResult>)[kind] = result;
+    }
     if (branch.sentimentError) errors.sentiment = `${branch.sentimentError.Error}: ${(branch.sentimentError.Cause ?? '').slice(0, 300)}`;
   }
   if (state.mediaError) errors.media = state.mediaError.Error;

@@ -1,5 +1,6 @@
-import { appliesTo, type KeywordPolicy, type PolicyScope } from '../config/vigia-config';
-import type { KeywordHit } from './model';
+import type { KeywordHit } from './policies/keyword';
+import type { KeywordPolicy } from './policies/keyword/schema';
+import { appliesTo, type PolicyScope } from './policies/scope';
 import { excerptAround, foldText, originalRange, tokenize, wordsOf, type FoldedText } from './normalize-text';
 
 /**

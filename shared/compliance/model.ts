@@ -4,10 +4,13 @@
  * these shapes between its tasks; the local stack runs the same definition.
  */
 
+import type { CheckResultsByKind, PolicyKindName } from './policies/registry';
+
 export type Severity = 'low' | 'medium' | 'high';
 export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
 
-export type PolicyKind = 'keyword' | 'file' | 'sentiment';
+/** A policy kind's name (shared/compliance/policies/registry.ts). */
+export type PolicyKind = PolicyKindName;
 
 export type SentimentLabel = 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL' | 'MIXED';
 
@@ -48,36 +51,14 @@ export interface FileFacts {
   hashVerified?: boolean | null;
 }
 
-export interface KeywordHit {
-  policyId: string;
-  severity: Severity;
-  /** The term or regex that matched, and a short excerpt around it. */
-  matched: string;
-  excerpt: string;
-}
-
-export interface FileHit {
-  policyId: string;
-  severity: Severity;
-  /** Why: extension, declared/sniffed MIME, type mismatch, size. */
-  reasons: string[];
-}
-
-export interface SentimentHit {
-  policyId: string;
-  severity: Severity;
-  sentiment: SentimentLabel;
-  score: number;
-}
-
-/** Output of the checks; stored on the message record whether or not anything hit. */
-export interface CheckResults {
-  keyword?: { hits: KeywordHit[] };
-  file?: { facts?: FileFacts; hits: FileHit[]; skipped?: string };
-  sentiment?: { result?: SentimentResult; hits: SentimentHit[]; skipped?: string };
+/**
+ * Output of the checks, one result per policy kind under its name; stored on the message record
+ * whether or not anything hit.
+ */
+export type CheckResults = CheckResultsByKind & {
   /** A check that could not run (e.g. Comprehend throttled after retries): name → error. */
   errors?: Record<string, string>;
-}
+};
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 

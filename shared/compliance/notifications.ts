@@ -1,6 +1,8 @@
 import type { VigiaConfig } from '../config/vigia-config';
 import { SEVERITY_RANK, type Alert, type Severity } from './model';
+import { oneLine, truncate } from './display-text';
 import { fold } from './normalize-text';
+import { policyKind } from './policies/registry';
 
 /**
  * Who hears about an alert: one SNS subscription per manager and channel, filtered by the
@@ -116,7 +118,7 @@ export function renderNotification(alert: Alert, context: NotificationContext = 
   const excerpt = excerptSource ? truncate(oneLine(excerptSource), EXCERPT_LIMIT) : undefined;
   const severity = alert.severity.toUpperCase();
   const who = employee || `line ${alert.lineId}`;
-  const evidence = evidenceSummary(alert);
+  const evidence = policyKind(alert.kind)?.notificationText(alert.evidence);
 
   const subject = truncate(oneLine(`[Vigia] ${severity} ${alert.policyId} — ${who}`), SUBJECT_LIMIT);
 
@@ -146,33 +148,6 @@ export function renderNotification(alert: Alert, context: NotificationContext = 
   const smsHead = `Vigia ${severity} ${alert.policyId} - ${who}`;
   const smsBody = excerpt ? `"${excerpt}"` : evidence;
   return { subject, email, sms: fitSms(smsHead, smsBody, alert.id) };
-}
-
-function evidenceSummary(alert: Alert): string | undefined {
-  const evidence = alert.evidence;
-  switch (alert.kind) {
-    case 'keyword':
-      return typeof evidence.matched === 'string' ? `matched ${JSON.stringify(evidence.matched)}` : undefined;
-    case 'file': {
-      const reasons = Array.isArray(evidence.reasons) ? evidence.reasons.join('; ') : undefined;
-      return reasons ? truncate(oneLine(reasons), 300) : undefined;
-    }
-    case 'sentiment': {
-      const score = typeof evidence.score === 'number' ? evidence.score.toFixed(2) : '?';
-      const details = [evidence.languageCode, evidence.analyzer].filter((part) => typeof part === 'string').join(', ');
-      return `${String(evidence.sentiment ?? '?')} sentiment, score ${score}${details ? ` (${details})` : ''}`;
-    }
-  }
-}
-
-const oneLine = (text: string) => text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-
-function truncate(text: string, limit: number, ellipsis = '…'): string {
-  if (text.length <= limit) return text;
-  let cut = limit - ellipsis.length;
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut--;
-  return `${text.slice(0, cut).trimEnd()}${ellipsis}`;
 }
 
 /**

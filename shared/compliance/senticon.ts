@@ -1,5 +1,5 @@
 /**
- * How the offline analyzer uses nlp.js's English SentiCon lexicon (shared/compliance/sentiment.ts):
+ * How the offline analyzer uses nlp.js's English SentiCon lexicon (shared/compliance/sentiment/offline.ts):
  * only entries of at least this magnitude, scaled to AFINN units. The Lambda bundles carry only
  * those entries (infra/bundling/nlp-package-reductions.ts).
  */

@@ -1,6 +1,6 @@
 /**
  * Which messages go through the compliance checks — the functions' `COMPLIANCE_CHECKS`, set from
- * the config by complianceChecksOf (shared/config/vigia-config.ts): `all` (live traffic and the
+ * the config by complianceChecksOf (shared/config/compliance.ts): `all` (live traffic and the
  * history backfill), `live` (`compliance.history: skip`), or `none` when the config has no policy
  * at all — nothing could raise an alert, so no execution is started and nothing waits to be checked.
  * No imports: the ingest and media-fetch bundles read it without the config schema.

@@ -1,7 +1,8 @@
 import { MEDIA_OVERDUE_MS, MEDIA_RETENTION_MS, type MediaItem } from './media';
 import type { MediaRepository } from './ports/media-repository';
 import type { MessageQueue } from './ports/message-queue';
-import { encodeContract, MediaJob } from '../platform/contracts';
+import { encodeContract } from '../platform/contracts';
+import { MediaJob } from './contracts';
 
 export interface SweepDependencies {
   media: MediaRepository;

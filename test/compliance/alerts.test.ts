@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SentimentPolicy } from '../../shared/config/vigia-config';
-import { alertId, alertsFrom, sentimentHits } from '../../shared/compliance/alerts';
+import { alertId, alertsFrom } from '../../shared/compliance/alerts';
+import { sentimentHits } from '../../shared/compliance/policies/sentiment';
 import type { CheckResults, MessageContext, SentimentResult } from '../../shared/compliance/model';
 
 const angry: SentimentPolicy = { id: 'angry-conversation', kind: 'sentiment', severity: 'low', direction: 'both', sentiment: 'NEGATIVE', minScore: 0.8 };

@@ -4,7 +4,8 @@ import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prepare, record, ruleChecks } from '../../shared/compliance/flow-tasks';
-import { OutboxAlertPublisher, SnsAlertPublisher } from '../../shared/compliance/adapters/alert-publishers';
+import { SnsAlertPublisher } from '../../shared/compliance/adapters/alert-publishers';
+import { OutboxAlertPublisher } from '../../local/adapters/outbox';
 import { subscriptionsFromConfig } from '../../shared/compliance/notifications';
 import type { Alert } from '../../shared/compliance/model';
 import { chainConfig, keywordWebhook, startChain, SUBSCRIPTIONS, type Chain } from '../helpers/compliance-chain';

@@ -12,7 +12,7 @@ import { fetchMediaForFlow, notify, prepare, record, ruleChecks, sentimentCheck 
 import { redrive, type RedriveSummary } from '../../shared/compliance/redrive';
 import { complianceRunner } from '../../local/compliance-runner';
 import { localComplianceFlowAsl } from '../../local/compliance-asl-cache';
-import { OutboxAlertPublisher, type OutboxEntry } from '../../shared/compliance/adapters/alert-publishers';
+import { OutboxAlertPublisher, type OutboxEntry } from '../../local/adapters/outbox';
 import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compliance-flow-starter';
 import { DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
 import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';

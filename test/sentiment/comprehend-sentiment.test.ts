@@ -7,15 +7,9 @@ import {
 } from '@aws-sdk/client-comprehend';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  COMPREHEND_MAX_TEXT_BYTES,
-  ComprehendSentimentAnalyzer,
-  OfflineSentimentAnalyzer,
-  ScreenedSentimentAnalyzer,
-  offlineSentimentAnalyzer,
-  sentimentAnalyzerFor,
-  truncateUtf8,
-} from '../../shared/compliance/sentiment';
+import { COMPREHEND_MAX_TEXT_BYTES, ComprehendSentimentAnalyzer, truncateUtf8 } from '../../shared/compliance/adapters/comprehend-sentiment';
+import { OfflineSentimentAnalyzer, ScreenedSentimentAnalyzer, offlineSentimentAnalyzer } from '../../shared/compliance/sentiment';
+import { sentimentAnalyzerFor } from '../../shared/compliance/sentiment-analyzer';
 
 const comprehend = mockClient(ComprehendClient);
 const client = new ComprehendClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

@@ -14,7 +14,7 @@ function expectValidPrefix(result: string, input: string, limit: number) {
 describe('truncateUtf8', () => {
   it('returns a text that fits unchanged, the limit included', () => {
     expect(truncateUtf8('Qual o prazo?', 100)).toBe('Qual o prazo?');
-    const exact = 'a'.repeat(4998) + 'é';
+    const exact = `${'a'.repeat(4998)}é`;
     expect(bytes(exact)).toBe(COMPREHEND_MAX_TEXT_BYTES);
     expect(truncateUtf8(exact, COMPREHEND_MAX_TEXT_BYTES)).toBe(exact);
   });
@@ -25,16 +25,16 @@ describe('truncateUtf8', () => {
   });
 
   it('does not split a 2-byte character at the boundary', () => {
-    const input = 'a' + 'ã'.repeat(3000); // 1 + 6000 bytes: the limit falls inside an ã
+    const input = `a${'ã'.repeat(3000)}`; // 1 + 6000 bytes: the limit falls inside an ã
     const result = truncateUtf8(input, 5000);
-    expect(result).toBe('a' + 'ã'.repeat(2499));
+    expect(result).toBe(`a${'ã'.repeat(2499)}`);
     expect(bytes(result)).toBe(4999);
     expectValidPrefix(result, input, 5000);
   });
 
   it('does not split a 3-byte character at the boundary', () => {
     for (const limit of [4999, 5000, 5001]) {
-      const input = 'ab' + '€'.repeat(2000);
+      const input = `ab${'€'.repeat(2000)}`;
       const result = truncateUtf8(input, limit);
       expect(bytes(result)).toBe(2 + 3 * Math.floor((limit - 2) / 3));
       expectValidPrefix(result, input, limit);
@@ -42,7 +42,7 @@ describe('truncateUtf8', () => {
   });
 
   it('does not split a 4-byte emoji (a surrogate pair) at the boundary', () => {
-    const input = 'Péssimo ' + '😡'.repeat(2000);
+    const input = `Péssimo ${'😡'.repeat(2000)}`;
     for (const limit of [4997, 4998, 4999, 5000]) {
       const result = truncateUtf8(input, limit);
       expect(result.endsWith('\uD83D')).toBe(false);

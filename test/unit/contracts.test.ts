@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError, DisclosureEvent, encodeContract, FlowInput, MediaJob, parseContract } from '../../shared/platform/contracts';
+import { FlowInput } from '../../shared/compliance/contracts';
+import { MediaJob } from '../../shared/media/contracts';
+import { ContractError, encodeContract, parseContract } from '../../shared/platform/contracts';
+import { DisclosureEvent } from '../../shared/privacy/contracts';
 import { flowTask } from '../../functions/compliance/task-handler';
 import { lambdaContext } from '../../local/api-gateway';
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, expect, it } from 'vitest';
+import { installLocalAdapters } from '../../local/adapters/local-targets';
 import { lambdaContext } from '../../local/api-gateway';
 
 /**
@@ -25,6 +26,8 @@ beforeAll(async () => {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
+  // As the local stack does before importing its handlers: `local://outbox` is its adapter.
+  installLocalAdapters();
   handler = (await import('../../functions/notice/handler')).handler as never;
 });
 

@@ -91,7 +91,7 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
       ...(await Promise.all(ALERT_STATUSES.map((status) => firstOf('byAlertStatus', 'alertStatusPk', `ALERT_STATUS#${status}`, 'alertStatusSk')))),
       ...(await Promise.all(MEDIA_STATES.map((state) => firstOf('byMediaState', 'mediaStatePk', `MEDIA_STATE#${state}`, 'mediaStateSk')))),
     ].filter((day): day is string => day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day));
-    return days.length === 0 ? undefined : days.reduce((a, b) => (a < b ? a : b));
+    return days.sort()[0]; // ISO days: the first in lexicographic order is the earliest
   }
 
   private query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>): Promise<ArchiveItem[]> {

@@ -1,6 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { inProcessQueues } from '../../media/adapters/message-queues';
-import { encodeContract, FlowInput } from '../../platform/contracts';
+import { AdaptersByScheme } from '../../platform/adapters-by-scheme';
+import { encodeContract } from '../../platform/contracts';
+import { FlowInput } from '../contracts';
 import { forEachLimited } from '../../platform/concurrency';
 
 /**
@@ -16,28 +17,22 @@ let sfn: SFNClient | undefined;
 /** StartExecution calls in flight at once (a history chunk can carry thousands of messages). */
 const STARTS_IN_PARALLEL = 8;
 
-/**
- * `arn:aws:states:…` → StartExecution (Express, asynchronous); `local://<name>` → the local
- * stack's in-process runner of the same definition.
- */
-export function complianceFlowStarterFor(target: string, client?: SFNClient): ComplianceFlowStarter {
-  if (target.startsWith('local://')) {
-    const name = target.slice('local://'.length);
-    return {
-      start: async (messageIds) => {
-        const runner = inProcessQueues.get(name);
-        if (!runner) throw new Error(`no local flow runner named "${name}" is running`);
-        await runner.send(messageIds.map((messageId) => encodeContract(FlowInput, { messageId })));
-      },
-    };
-  }
-  const stepFunctions = client ?? (sfn ??= new SFNClient({}));
+/** StartExecution (Express, asynchronous) of the state machine `stateMachineArn`. */
+function stepFunctionsStarter(stepFunctions: SFNClient, stateMachineArn: string): ComplianceFlowStarter {
   return {
     start: async (messageIds) => {
       // Every start is attempted even when one fails, then the first failure is thrown.
       await forEachLimited(messageIds, STARTS_IN_PARALLEL, async (messageId) => {
-        await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: target, input: encodeContract(FlowInput, { messageId }) }));
+        await stepFunctions.send(new StartExecutionCommand({ stateMachineArn, input: encodeContract(FlowInput, { messageId }) }));
       });
     },
   };
+}
+
+/** `arn:aws:states:…` → Step Functions; other schemes are registered by the edge that runs the handlers. */
+export const complianceFlowStarters = new AdaptersByScheme<ComplianceFlowStarter>((target) => stepFunctionsStarter((sfn ??= new SFNClient({})), target));
+
+/** With `client`, always Step Functions through it. */
+export function complianceFlowStarterFor(target: string, client?: SFNClient): ComplianceFlowStarter {
+  return client ? stepFunctionsStarter(client, target) : complianceFlowStarters.resolve(target);
 }

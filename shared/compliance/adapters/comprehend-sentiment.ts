@@ -1,6 +1,6 @@
 /**
  * Sentiment through Amazon Comprehend's DetectSentiment (the `SentimentAnalyzer` port of
- * shared/compliance/sentiment.ts).
+ * shared/compliance/sentiment/port.ts).
  *
  * What is sent: the message text alone, truncated to `COMPREHEND_MAX_TEXT_BYTES` of UTF-8, with
  * the language code detected offline (es, pt or en). No message, line or contact ids, no names or
@@ -14,7 +14,8 @@
 import { type ComprehendClient, DetectSentimentCommand, type DetectSentimentCommandOutput } from '@aws-sdk/client-comprehend';
 import type { SentimentLabel, SentimentResult } from '../model';
 import type { DetectedLanguage } from '../language';
-import { type AnalyzerOptions, DEFAULT_MIN_LETTERS, type SentimentAnalyzer, type SentimentSkipped, sentimentLanguage } from '../sentiment';
+import { DEFAULT_MIN_LETTERS, sentimentLanguage } from '../sentiment/gate';
+import type { AnalyzerOptions, SentimentAnalyzer, SentimentSkipped } from '../sentiment/port';
 
 /** DetectSentiment's limit on `Text` ("5 KB" of UTF-8; 5,000 bytes to be safe). */
 export const COMPREHEND_MAX_TEXT_BYTES = 5000;

@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { MessageQueue } from '../ports/message-queue';
+import { AdaptersByScheme } from '../../platform/adapters-by-scheme';
 
 /** SQS queue by URL; batches of 10 (SQS's maximum), failing loudly on partial failures. */
 export class SqsMessageQueue implements MessageQueue {
@@ -21,25 +22,11 @@ export class SqsMessageQueue implements MessageQueue {
   }
 }
 
-/**
- * Queues of the local stack, registered by name before the handlers are imported. A queue URL
- * `local://<name>` selects one, so handlers run unchanged with `https://sqs…` URLs on AWS.
- */
-export const inProcessQueues = new Map<string, MessageQueue>();
-
 let sqs: SQSClient | undefined;
 
+/** Queue URLs → SQS; other schemes are registered by the edge that runs the handlers. */
+export const messageQueues = new AdaptersByScheme<MessageQueue>((url) => new SqsMessageQueue((sqs ??= new SQSClient({})), url));
+
 export function messageQueueFor(url: string): MessageQueue {
-  if (url.startsWith('local://')) {
-    const name = url.slice('local://'.length);
-    return {
-      send: async (bodies) => {
-        const queue = inProcessQueues.get(name);
-        if (!queue) throw new Error(`no local queue named "${name}" is running`);
-        await queue.send(bodies);
-      },
-    };
-  }
-  sqs ??= new SQSClient({});
-  return new SqsMessageQueue(sqs, url);
+  return messageQueues.resolve(url);
 }

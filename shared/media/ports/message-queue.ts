@@ -2,8 +2,3 @@
 export interface MessageQueue {
   send(bodies: string[]): Promise<void>;
 }
-
-/** A media download job: one media id per message. */
-export interface MediaJob {
-  mediaId: string;
-}

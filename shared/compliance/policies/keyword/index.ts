@@ -1,0 +1,43 @@
+import { count } from '../../display-text';
+import { compileKeywordPolicies } from '../../keyword-engine';
+import type { Severity } from '../../model';
+import type { CheckResult, PolicyKindDefinition } from '../policy-kind';
+import { KeywordPolicySchema } from './schema';
+
+/** Words, phrases and regexes in the message text (the engine: ../../keyword-engine.ts). */
+
+export interface KeywordHit {
+  policyId: string;
+  severity: Severity;
+  /** The term or regex that matched, and a short excerpt around it. */
+  matched: string;
+  excerpt: string;
+}
+
+export type KeywordCheckResult = CheckResult<KeywordHit>;
+
+export const keywordPolicies: PolicyKindDefinition<typeof KeywordPolicySchema, KeywordCheckResult> = {
+  kind: 'keyword',
+  schema: KeywordPolicySchema,
+  check: {
+    runsIn: 'RuleChecks',
+    compile(policies) {
+      const engine = compileKeywordPolicies(policies);
+      return ({ context, scope }) => ({ hits: context.text ? engine.match(context.text, scope) : [] });
+    },
+  },
+  evidence: (hit) => ({ matched: hit.matched, excerpt: hit.excerpt }),
+  evidenceText: (evidence) => (typeof evidence.excerpt === 'string' ? `“${evidence.excerpt}”` : undefined),
+  notificationText: (evidence) => (typeof evidence.matched === 'string' ? `matched ${JSON.stringify(evidence.matched)}` : undefined),
+  describe: (policy) =>
+    [policy.terms ? count(policy.terms.length, 'term') : '', policy.regex ? count(policy.regex.length, 'regex', 'regexes') : '', policy.plurals ? 'with plurals' : ''].filter(Boolean),
+  sampleCheck(policies, text, scope) {
+    const hits = compileKeywordPolicies(policies).match(text, scope);
+    if (hits.length === 0) return ['no keyword or regex policy matches'];
+    return hits.map((hit) => {
+      const policy = policies.find((candidate) => candidate.id === hit.policyId);
+      const matched = policy?.regex?.includes(hit.matched) ? `/${hit.matched}/` : `"${hit.matched}"`;
+      return `HIT ${hit.policyId} (${hit.severity}): matched ${matched} in "${hit.excerpt}"`;
+    });
+  },
+};
