@@ -10,7 +10,10 @@ export interface TrafficOptions {
   /** Conversation turns to generate (each yields one or more webhooks). */
   turns: number;
   seed?: number;
-  /** Base Unix time (seconds) of the first message. @default now - 1 day */
+  /**
+   * Base Unix time (seconds) of the first message. @default now - 36 hours: old enough that the
+   * conversations left waiting pass `unanswered_conversations`' default of 24 hours, so the demo shows them.
+   */
   startTime?: number;
 }
 
@@ -48,7 +51,7 @@ const EMPLOYEE_LINES = [
 export function generateTraffic(options: TrafficOptions): Webhook[] {
   const random = mulberry32(options.seed ?? 42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-  let clock = options.startTime ?? Math.floor(Date.now() / 1000) - 86_400;
+  let clock = options.startTime ?? Math.floor(Date.now() / 1000) - 36 * 3600;
   let counter = 0;
   const wamid = () => `wamid.SIM${(options.seed ?? 42).toString(36)}${(++counter).toString(36).padStart(8, '0')}`;
   const tick = () => String((clock += 1 + Math.floor(random() * 30)));

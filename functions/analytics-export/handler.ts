@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { runExport } from '../../shared/analytics/export';
-import { logger } from '../../shared/observability/powertools';
+import { functionLogger } from '../../shared/observability/powertools';
 import { analyticsExportDependencies, ExportRequestSchema } from './dependencies';
 
 const dependencies = analyticsExportDependencies();
+const logger = functionLogger('vigia-analytics-export');
 
 /**
  * Hourly (EventBridge schedule) and on demand (`vigia export --stage`, payload `{since}`): exports
@@ -22,4 +23,4 @@ export const handler = middy(async (event: unknown) => {
     skipped: Object.values(result.tables).reduce((sum, counts) => sum + counts.skipped, 0),
   });
   return result;
-}).use(injectLambdaContext(logger));
+}).use(injectLambdaContext(logger, { resetKeys: true }));

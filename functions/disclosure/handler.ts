@@ -2,35 +2,15 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
-import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
-import { DynamoDbDisclosureRepository } from '../../shared/privacy/adapters/dynamodb-disclosure-repository';
-import { DEFAULT_GRAPH_API_URL } from '../../shared/media/adapters/graph-media-api';
-import { GraphWhatsAppSender } from '../../shared/privacy/adapters/graph-message-sender';
-import { dynamoDbClient } from '../../shared/platform/clients';
-import { ArchiveTableEnv, ConfigurationError, loadEnv } from '../../shared/config/env';
-import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { logger, metrics } from '../../shared/observability/powertools';
-import { whatsAppSecretsSource } from '../../shared/platform/secrets';
+import { functionLogger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { sendDisclosures, type DisclosureOutcome } from '../../shared/privacy/send-disclosures';
-import { DisclosureEvent, parseContract } from '../../shared/platform/contracts';
+import { parseContract } from '../../shared/platform/contracts';
+import { DisclosureEvent } from '../../shared/privacy/contracts';
+import { disclosureDependencies } from './dependencies';
 
-const env = loadEnv(ArchiveTableEnv.extend({ WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL) }));
-const settings = configFromEnvironment().privacy?.disclosure;
-if (!settings?.enabled) throw new ConfigurationError('privacy.disclosure is not enabled in the config: this function should not be deployed');
-const secrets = whatsAppSecretsSource();
-const dependencies = {
-  settings,
-  messages: new DynamoDbArchiveRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  disclosures: new DynamoDbDisclosureRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  sender: new GraphWhatsAppSender(env.WHATSAPP_GRAPH_API_URL, async () => {
-    const { accessToken } = await secrets();
-    if (!accessToken) throw new Error('the WhatsApp secret has no accessToken: nothing can be sent');
-    return accessToken;
-  }),
-};
-
+const dependencies = disclosureDependencies();
+const logger = functionLogger('vigia-disclosure');
 
 const METRIC: Record<DisclosureOutcome, string> = {
   sent: VIGIA_METRICS.disclosureSent,
@@ -53,5 +33,5 @@ export const handler = middy(async (event: unknown) => {
   }
   return { sent: results.filter((result) => result.outcome === 'sent').length, failed: results.filter((result) => result.outcome === 'failed').length };
 })
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

@@ -1,50 +1,17 @@
 import middy from '@middy/core';
-import * as z from 'zod';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
-import { DynamoDbMediaRepository } from '../../shared/media/adapters/dynamodb-media-repository';
-import { messageQueueFor } from '../../shared/media/adapters/message-queues';
-import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compliance-flow-starter';
-import { disclosureStarterFor } from '../../shared/privacy/adapters/disclosure-starter';
-import { S3RawArchive } from '../../shared/capture/adapters/s3-raw-archive';
-import { DynamoDbPrivacyRepository } from '../../shared/privacy/adapters/dynamodb-privacy-repository';
-import { S3ArchiveObjects } from '../../shared/privacy/adapters/s3-archive-objects';
-import { dynamoDbClient, s3Client } from '../../shared/platform/clients';
-import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
-import { COMPLIANCE_CHECKS } from '../../shared/config/compliance-checks';
-import { logger, metrics } from '../../shared/observability/powertools';
+import { functionLogger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { projectRawWebhook } from '../../shared/capture/project-raw-webhook';
+import { ingestDependencies } from './dependencies';
 import { rawKeysFromNotification } from './s3-event';
 
-const env = loadEnv(
-  ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({
-    MEDIA_QUEUE_URL: required(),
-    COMPLIANCE_STATE_MACHINE_ARN: required(),
-    /** The first-contact disclosure function (name or ARN; `local://disclosure` locally); unset when disclosure is off. */
-    DISCLOSURE_FUNCTION: required().optional(),
-    /** `retention.days` of the config: records get `expiresAt` (docs/privacy.md); unset: nothing expires. */
-    RETENTION_DAYS: z.coerce.number().int().positive().optional(),
-    /** Which messages are checked (complianceChecksOf the config): all, live (not history) or none. */
-    COMPLIANCE_CHECKS: z.enum(COMPLIANCE_CHECKS, { error: `must be one of ${COMPLIANCE_CHECKS.join(', ')}` }).default('all'),
-  }),
-);
-const dependencies = {
-  archive: new S3RawArchive(s3Client(), env.ARCHIVE_BUCKET),
-  repository: new DynamoDbArchiveRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  // Erasure tombstones and legal holds: an erased contact's records are never projected again.
-  privacy: new DynamoDbPrivacyRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  retentionDays: env.RETENTION_DAYS,
-  rawTagger: new S3ArchiveObjects(s3Client(), env.ARCHIVE_BUCKET),
-  media: { repository: new DynamoDbMediaRepository(dynamoDbClient(), env.ARCHIVE_TABLE), queue: messageQueueFor(env.MEDIA_QUEUE_URL) },
-  compliance: env.COMPLIANCE_CHECKS === 'none' ? undefined : complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
-  checkHistory: env.COMPLIANCE_CHECKS === 'all',
-  disclosure: env.DISCLOSURE_FUNCTION ? disclosureStarterFor(env.DISCLOSURE_FUNCTION) : undefined,
-};
+const dependencies = ingestDependencies();
+const logger = functionLogger('vigia-ingest');
 const processor = new BatchProcessor(EventType.SQS);
 
 async function processRecord(record: SQSRecord): Promise<void> {
@@ -77,5 +44,5 @@ function metricSafe(field: string): string {
 
 /** SQS (S3 notifications for raw/) → projection; failed objects are reported individually for retry. */
 export const handler = middy(async (event: SQSEvent) => processPartialResponse(event, processRecord, processor))
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

@@ -1,36 +1,18 @@
 import * as z from 'zod';
-import { DynamoDbMediaRepository } from '../../shared/media/adapters/dynamodb-media-repository';
-import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi } from '../../shared/media/adapters/graph-media-api';
-import { S3MediaStore } from '../../shared/media/adapters/s3-media-store';
-import { dynamoDbClient, s3Client } from '../../shared/platform/clients';
-import { ArchiveBucketEnv, ArchiveTableEnv, loadEnv } from '../../shared/config/env';
-import { whatsAppSecretsSource } from '../../shared/platform/secrets';
-import type { FetchMediaDependencies } from '../../shared/media/fetch-media';
+import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compliance-flow-starter';
+import { COMPLIANCE_CHECKS } from '../../shared/config/compliance-checks';
+import { loadEnv, required } from '../../shared/config/env';
+import { mediaDownloadDependencies } from '../../shared/media/adapters/media-dependencies';
 
-const MediaFetchEnv = ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({
-  WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL),
-  /** Waits between in-invocation retries, e.g. "1000,4000,15000". */
-  MEDIA_RETRY_DELAYS_MS: z
-    .string()
-    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds, e.g. 1000,4000,15000')
-    .default('1000,4000,15000')
-    .transform((value) => value.split(',').map(Number)),
-  MEDIA_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+const MediaFetchEnv = z.object({
+  COMPLIANCE_STATE_MACHINE_ARN: required(),
+  /** Which messages are checked (shared/config/compliance-checks.ts). */
+  COMPLIANCE_CHECKS: z.enum(COMPLIANCE_CHECKS, { error: `must be one of ${COMPLIANCE_CHECKS.join(', ')}` }).default('all'),
 });
 
-/** What a media download needs, from the environment (validated once, at cold start). */
-export function mediaFetchDependencies(): FetchMediaDependencies {
+/** The download, and the compliance flow a file stored on a retry still needs (validated once, at cold start). */
+export function mediaFetchDependencies() {
+  const download = mediaDownloadDependencies();
   const env = loadEnv(MediaFetchEnv);
-  const secrets = whatsAppSecretsSource();
-  return {
-    media: new DynamoDbMediaRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-    store: new S3MediaStore(s3Client(), env.ARCHIVE_BUCKET),
-    graph: new FetchGraphMediaApi(env.WHATSAPP_GRAPH_API_URL, async () => {
-      const { accessToken } = await secrets();
-      if (!accessToken) throw new Error('the WhatsApp secret has no accessToken: media cannot be downloaded');
-      return accessToken;
-    }),
-    retryDelaysMs: env.MEDIA_RETRY_DELAYS_MS,
-    idleTimeoutMs: env.MEDIA_IDLE_TIMEOUT_MS,
-  };
+  return { download, complianceFlow: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN), complianceChecks: env.COMPLIANCE_CHECKS };
 }

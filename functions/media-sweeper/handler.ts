@@ -2,19 +2,13 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDbMediaRepository } from '../../shared/media/adapters/dynamodb-media-repository';
-import { messageQueueFor } from '../../shared/media/adapters/message-queues';
-import { dynamoDbClient } from '../../shared/platform/clients';
-import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
-import { logger, metrics } from '../../shared/observability/powertools';
+import { functionLogger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { sweepMedia } from '../../shared/media/sweep-media';
+import { mediaSweeperDependencies } from './dependencies';
 
-const env = loadEnv(ArchiveTableEnv.extend({ MEDIA_QUEUE_URL: required() }));
-const dependencies = {
-  media: new DynamoDbMediaRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  queue: messageQueueFor(env.MEDIA_QUEUE_URL),
-};
+const dependencies = mediaSweeperDependencies();
+const logger = functionLogger('vigia-media-sweeper');
 
 /** Hourly (EventBridge schedule): retries, expiry, and the MediaOverdue metric the alarm watches. */
 export const handler = middy(async () => {
@@ -34,5 +28,5 @@ export const handler = middy(async () => {
   }
   return { requeued: result.requeued.length, expired: result.expired.length, overdue: result.overdue.length };
 })
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

@@ -3,22 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DynamoDbNoticeRepository } from '../../shared/privacy/adapters/dynamodb-notice-repository';
-import { dynamoDbClient } from '../../shared/platform/clients';
-import { ArchiveTableEnv, loadEnv } from '../../shared/config/env';
-import { configFromEnvironment } from '../../shared/config/vigia-config';
 import type { HttpResult } from '../../shared/platform/http-responses';
-import { logger, metrics } from '../../shared/observability/powertools';
-import { noticeSigningKeySource } from '../../shared/privacy/notice-signing-key';
+import { functionLogger, metrics } from '../../shared/observability/powertools';
 import { acknowledgeNotice, reviewNotice, type AckAnswer } from '../../shared/privacy/acknowledge-notice';
+import { noticeAckDependencies } from './dependencies';
 import { renderAckAnswer } from './page';
 
-const env = loadEnv(ArchiveTableEnv);
-const dependencies = {
-  settings: configFromEnvironment().privacy?.employeeNotice,
-  notices: new DynamoDbNoticeRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  signingKey: noticeSigningKeySource(),
-};
+const dependencies = noticeAckDependencies();
+const logger = functionLogger('vigia-notice-ack');
 
 /** A form post (`token=…`) may come base64-encoded from API Gateway; the query string works too. */
 function tokenOf(event: APIGatewayProxyEventV2): string | undefined {
@@ -49,4 +41,4 @@ async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
 }
 
 /** `GET /notice/ack?token=…` shows the confirmation; `POST /notice/ack` (form field `token`) records it. */
-export const handler = middy(route).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

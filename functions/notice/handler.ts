@@ -3,31 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { DynamoDbNoticeRepository } from '../../shared/privacy/adapters/dynamodb-notice-repository';
-import { noticeMailerFor } from '../../shared/privacy/adapters/notice-mailers';
-import { dynamoDbClient } from '../../shared/platform/clients';
-import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
-import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { logger, metrics } from '../../shared/observability/powertools';
-import { noticeSigningKeySource } from '../../shared/privacy/notice-signing-key';
+import { functionLogger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { NoticeRequestError, resendNotice, sendPendingNotices, type NoticeSendResult } from '../../shared/privacy/send-notices';
+import { noticeDependencies } from './dependencies';
 
-const env = loadEnv(
-  ArchiveTableEnv.extend({
-    /** Base URL of the acknowledgement links: the HTTP API's URL (or the config's publicUrl). */
-    VIGIA_PUBLIC_URL: z.url({ error: 'must be the http(s) URL of the API' }),
-    /** `ses` on AWS, `local://outbox` locally. */
-    NOTICE_MAILER: required(),
-  }),
-);
-const dependencies = {
-  config: configFromEnvironment(),
-  notices: new DynamoDbNoticeRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  mailer: noticeMailerFor(env.NOTICE_MAILER),
-  signingKey: noticeSigningKeySource(),
-  publicUrl: env.VIGIA_PUBLIC_URL,
-};
+const dependencies = noticeDependencies();
+const logger = functionLogger('vigia-notice');
 
 /**
  * `{}` (after a deploy, the daily schedule, `npm start`) or `{ "lineId": "…" }` (`vigia lines notify
@@ -73,5 +55,5 @@ export const handler = middy(async (event: unknown) => {
   logger.info('employee notices', { outcomes: results.map(({ lineId: line, outcome }) => ({ lineId: line, outcome })) });
   return { results };
 })
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

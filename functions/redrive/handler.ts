@@ -3,42 +3,15 @@ import * as z from 'zod';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { alertPublisherFor } from '../../shared/compliance/adapters/alert-publishers';
-import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compliance-flow-starter';
-import { DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
-import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
-import { dynamoDbClient } from '../../shared/platform/clients';
-import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
-import { configFromEnvironment } from '../../shared/config/vigia-config';
-import { logger, metrics } from '../../shared/observability/powertools';
+import { functionLogger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { redrive } from '../../shared/compliance/redrive';
+import { redriveDependencies } from './dependencies';
 
-const seconds = (fallback: number) => z.coerce.number({ error: 'must be a number of seconds' }).min(0, { error: 'must not be negative' }).default(fallback);
-const env = loadEnv(
-  ArchiveTableEnv.extend({
-    COMPLIANCE_STATE_MACHINE_ARN: required(),
-    ALERTS_TOPIC_ARN: required(),
-    REDRIVE_CHECK_GRACE_SECONDS: seconds(900),
-    REDRIVE_NOTIFY_GRACE_SECONDS: seconds(900),
-    REDRIVE_UNCHECKED_ALARM_SECONDS: seconds(3600),
-    REDRIVE_MAX_CHECK_REDRIVES: z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).positive({ error: 'must be positive' }).default(24),
-  }),
+const logger = functionLogger('vigia-redrive');
+const dependencies = redriveDependencies((alertId, error) =>
+  logger.error('alert still not delivered; the next run retries', { alertId, error: error.name, message: error.message }),
 );
-const dependencies = {
-  archive: new DynamoDbArchiveRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  alerts: new DynamoDbAlertRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
-  compliance: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
-  publisher: alertPublisherFor(env.ALERTS_TOPIC_ARN),
-  config: configFromEnvironment(),
-  settings: {
-    checkGraceMs: env.REDRIVE_CHECK_GRACE_SECONDS * 1000,
-    notifyGraceMs: env.REDRIVE_NOTIFY_GRACE_SECONDS * 1000,
-    uncheckedAlarmAfterMs: env.REDRIVE_UNCHECKED_ALARM_SECONDS * 1000,
-    maxCheckRedrives: env.REDRIVE_MAX_CHECK_REDRIVES,
-  },
-  onDeliveryFailure: (alertId: string, error: Error) => logger.error('alert still not delivered; the next run retries', { alertId, error: error.name, message: error.message }),
-};
 
 /**
  * The schedule's event (EventBridge's own fields are ignored) may shorten the grace periods: the
@@ -70,5 +43,5 @@ export const handler = middy(async (event: unknown) => {
     alertDeliveryFailures: summary.alertDeliveryFailures.length,
   };
 })
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

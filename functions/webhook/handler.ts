@@ -3,20 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { S3RawArchive } from '../../shared/capture/adapters/s3-raw-archive';
-import { s3Client } from '../../shared/platform/clients';
-import { ArchiveBucketEnv, loadEnv } from '../../shared/config/env';
 import { problem, type HttpResult } from '../../shared/platform/http-responses';
-import { logger, metrics } from '../../shared/observability/powertools';
-import { whatsAppSecretsSource } from '../../shared/platform/secrets';
+import { functionLogger, metrics } from '../../shared/observability/powertools';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import { receiveWebhook, verifySubscription, type LineEvents } from '../../shared/capture/receive-webhook';
+import { webhookDependencies } from './dependencies';
 
-const env = loadEnv(ArchiveBucketEnv);
-const dependencies = {
-  secrets: whatsAppSecretsSource(),
-  archive: new S3RawArchive(s3Client(), env.ARCHIVE_BUCKET),
-};
+const dependencies = webhookDependencies();
+const logger = functionLogger('vigia-webhook');
 
 async function route(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const method = event.requestContext.http.method;
@@ -50,4 +44,4 @@ function publishLineEvents(lineEvents: LineEvents): void {
   }
 }
 
-export const handler = middy(route).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

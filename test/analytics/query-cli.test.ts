@@ -84,6 +84,18 @@ describe('vigia query NAME (DuckDB over an export)', () => {
     expect(await at('2026-11-30')).toEqual([{ employee: ANA.employee, contact_id: C1, last_inbound_at: '2026-11-29T23:59:50.000Z', hours_waiting: 0 }]);
   });
 
+  it('takes the folder `vigia export --download DIR` made as well as the export inside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigia-query-download-'));
+    try {
+      await writeExport(join(dir, 'exports'), SCENARIO);
+      const lines = await cli('query', 'first_response_time', '--exports', dir);
+      expect(lines.at(-1)).toBe('(3 rows)');
+      expect(lines).toEqual(await cli('query', 'first_response_time', '--exports', join(dir, 'exports')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes RFC 4180 CSV with --csv: header, CRLF, quotes only where needed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigia-query-csv-'));
     try {

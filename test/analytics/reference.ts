@@ -98,7 +98,7 @@ export function unansweredConversations(rows: MessageRow[], hours: number, asOf:
   for (const list of threads(rows).values()) {
     const visible = list.filter((message) => Date.parse(message.sent_at) <= Date.parse(asOf));
     const last = visible.at(-1);
-    if (!last || last.direction !== 'inbound') continue;
+    if (last?.direction !== 'inbound') continue;
     const waitedSeconds = (Date.parse(asOf) - Date.parse(last.sent_at)) / 1000;
     if (waitedSeconds < hours * 3600) continue;
     result.push({ employee: employeeOf(last), contact_id: last.contact_id!, last_inbound_at: new Date(last.sent_at).toISOString(), hours_waiting: Math.round((waitedSeconds / 3600) * 10) / 10 });

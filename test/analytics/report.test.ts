@@ -71,6 +71,22 @@ describe('vigia report', () => {
     expect(html).toContain('<title>confidential-terms · high: 1</title>');
   });
 
+  it('without --out writes into the data dir ($VIGIA_DATA_DIR/reports/), not the repository, and says where', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigia-report-data-'));
+    const previous = process.env.VIGIA_DATA_DIR;
+    process.env.VIGIA_DATA_DIR = dataDir;
+    try {
+      const [line] = await cli('report', '--exports', join(dir, 'exports'));
+      const file = /^wrote (\S+) /.exec(line!)![1]!;
+      expect(file).toMatch(new RegExp(`^${join(dataDir, 'reports')}/report-\\d{4}-\\d{2}-\\d{2}\\.html$`));
+      expect(readFileSync(file, 'utf8')).toContain('<title>Vigia report');
+    } finally {
+      if (previous === undefined) delete process.env.VIGIA_DATA_DIR;
+      else process.env.VIGIA_DATA_DIR = previous;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects a bad --since (exit 2) before running anything', async () => {
     const out = join(dir, 'never.html');
     await expect(cli('report', '--exports', join(dir, 'exports'), '--since', '30/11/2026', '--out', out)).rejects.toMatchObject({ message: '--since must be a day like 2026-11-01, got "30/11/2026" (see vigia --help)', exitCode: 2 });

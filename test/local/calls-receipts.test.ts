@@ -219,17 +219,20 @@ describe('vigia calls (CLI, webhooks through the local stack)', () => {
     expect(await cli('calls', '--json', '--line', 'no-such-line')).toEqual([]);
   });
 
-  it('prints one line per call without --json', async () => {
+  it('prints a header and one line per call without --json', async () => {
     const lines = await cli('calls', '--line', LINE);
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain(CALL);
-    expect(lines[0]).toMatch(/inbound\s+COMPLETED\s+240 s\s+line 106540352242922\s+contact 34612345678/);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^STARTED\s+DIRECTION\s+STATUS\s+DURATION\s+LINE\s+CONTACT\s+CALL$/);
+    expect(lines[1]).toContain(CALL);
+    expect(lines[1]).toMatch(/inbound\s+COMPLETED\s+240 s\s+106540352242922\s+34612345678/);
+    expect(await cli('calls', '--line', 'no-such-line')).toEqual(['No calls match.']);
   });
 
   it('prints usage for --help and rejects unknown flags in one line', async () => {
     const help: string[] = [];
     expect(await main(['calls', '--help'], (line) => help.push(line))).toBe(0);
-    expect(help.join('\n')).toContain('calls      List Calling API calls');
+    expect(help[0]).toBe('Usage: vigia calls [--line ID] [--contact ID] [--json]');
+    expect(help.join('\n')).toContain('List Calling API calls');
     await expect(main(['calls', '--since', '2026-01-01'], () => undefined)).rejects.toThrow(UsageError);
     await expect(main(['calls', 'extra'], () => undefined)).rejects.toThrow(/Unexpected argument/);
   });

@@ -141,7 +141,7 @@ describe('the compliance flow on the local stack', () => {
   });
 
   it('records a failed run beside the message instead of losing it', async () => {
-    const runner = (await import('../../shared/media/adapters/message-queues')).inProcessQueues.get('compliance')!;
+    const runner = (await import('../../local/adapters/local-targets')).inProcessQueues.get('compliance')!;
     await runner.send([JSON.stringify({ messageId: 'wamid.never-archived' })]);
     await stack.stack.drained();
     const { createDynamoDbClient } = await import('../../shared/platform/clients');

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
 import type { LocalStackInfo } from '../../local/stack';
 import { generateTraffic } from '../../local/traffic';
@@ -30,23 +30,17 @@ async function startStackProcess(previousPid?: number, dir = dataDir): Promise<{
   });
   children.push(child);
   const file = join(dir, 'stack.json');
-  for (let i = 0; i < 600; i++) {
-    if (existsSync(file)) {
-      const info = JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo;
-      if (info.pid === child.pid && info.pid !== previousPid) return { child, info };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('local stack did not start in 60 s');
+  const started = () => {
+    if (!existsSync(file)) return undefined;
+    const info = JSON.parse(readFileSync(file, 'utf8')) as LocalStackInfo;
+    return info.pid === child.pid && info.pid !== previousPid ? { child, info } : undefined;
+  };
+  return vi.waitUntil(started, { timeout: 60_000, interval: 100, message: 'local stack did not start in 60 s' });
 }
 
 async function waitUntilProjected(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${url}/healthz`)).json()) as { pendingIngest: number };
-    if (health.pendingIngest === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('ingest did not drain in 60 s');
+  const drained = async () => ((await (await fetch(`${url}/healthz`)).json()) as { pendingIngest: number }).pendingIngest === 0;
+  await vi.waitUntil(drained, { timeout: 60_000, interval: 100, message: 'ingest did not drain in 60 s' });
 }
 
 it('kill -9 of the local stack loses no acknowledged message', async () => {
@@ -160,14 +154,13 @@ it('kill -9 right after a burst of 300 keyword hits is acknowledged: after the r
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { alertId?: string; subscriptionId?: string });
-  // Waits on the condition (every alert notified), not on a sleep.
-  let alerts = await burstAlerts();
-  for (let i = 0; i < 600 && !(alerts.length === 300 && alerts.every((alert) => alert.notifiedAt)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    alerts = await burstAlerts();
-  }
+  const everyAlertNotified = async () => {
+    const alerts = await burstAlerts();
+    return alerts.length === 300 && alerts.every((alert) => alert.notifiedAt);
+  };
+  await vi.waitUntil(everyAlertNotified, { timeout: 120_000, interval: 200, message: 'the 300 alerts were not all notified in 120 s' });
   await waitUntilProjected(second.info.url);
-  alerts = await burstAlerts();
+  const alerts = await burstAlerts();
   expect(new Set(alerts.map((alert) => alert.messageId))).toEqual(acknowledged);
   expect(alerts.filter((alert) => !alert.notifiedAt)).toEqual([]);
   const ids = new Set(alerts.map((alert) => alert.id));

@@ -145,11 +145,13 @@ describe('vigia messages', () => {
     expect(first).toMatchObject({ id: 'wamid.filter-1', direction: 'inbound', source: 'cloud_api', type: 'text', lineId: line, contactId: '5511970000001', timestamp: new Date(1764400100 * 1000).toISOString(), text: 'um' });
   });
 
-  it('prints a readable line per message without --json', async () => {
+  it('prints a header and a readable line per message without --json', async () => {
     const lines = await cli('messages', '--line', '106540352242988');
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toContain('inbound');
-    expect(lines[0]).toContain('“um”');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^TIME\s+DIRECTION\s+SOURCE\s+TYPE\s+LINE\s+CONTACT\s+STATUS\s+MESSAGE$/);
+    expect(lines[1]).toContain('inbound');
+    expect(lines[1]).toContain('“um”');
+    expect(await cli('messages', '--line', 'no-such-line')).toEqual(['No messages match.']);
   });
 
   it('rejects a malformed --since with a usage error', async () => {

@@ -124,7 +124,7 @@ describe('POST /webhook', () => {
   });
 
   it('answers 413 before reading a body over API Gateway’s 10 MB', async () => {
-    const response = await stack.post(Buffer.alloc(11 * 1024 * 1024, 0x20), { signature: 'sha256=' + '0'.repeat(64) });
+    const response = await stack.post(Buffer.alloc(11 * 1024 * 1024, 0x20), { signature: `sha256=${'0'.repeat(64)}` });
     expect(response.status).toBe(413);
     expect(await objectCounts()).toEqual(before);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { CliError } from '../../cli/errors';
-import type { NoticeOutboxEntry } from '../../shared/privacy/adapters/notice-mailers';
+import type { NoticeOutboxEntry } from '../../local/adapters/outbox';
 import { signNoticeToken } from '../../shared/privacy/notice-token';
 import type { LineNoticeJson } from '../../cli/commands/lines';
 import { startTestStack, type TestStack } from '../helpers/local-stack';

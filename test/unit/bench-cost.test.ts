@@ -91,7 +91,7 @@ describe('priceUsage (bench/cost.ts)', () => {
   });
 
   it('knows the memory of every handler the local stack meters (a new function must be priced)', () => {
-    const stack = readFileSync(join(repoRoot, 'local/stack.ts'), 'utf8');
+    const stack = readFileSync(join(repoRoot, 'local/handlers.ts'), 'utf8');
     const names = [...stack.matchAll(/metered\('(\w+)'/g), ...stack.matchAll(/^\s+\w+: '(compliance\w+)',$/gm)].map((match) => match[1]!);
     expect(names).toEqual(expect.arrayContaining(['webhook', 'ingest', 'redrive', 'complianceNotify']));
     const invocations = Object.fromEntries(names.map((name) => [name, { count: 1, ms: 10 }]));

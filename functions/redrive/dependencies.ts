@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { alertPublisherFor } from '../../shared/compliance/adapters/alert-publishers';
+import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compliance-flow-starter';
+import { DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
+import type { RedriveDependencies } from '../../shared/compliance/redrive';
+import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
+import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
+import { configFromEnvironment } from '../../shared/config/vigia-config';
+import { dynamoDbClient } from '../../shared/platform/clients';
+
+const seconds = (fallback: number) => z.coerce.number({ error: 'must be a number of seconds' }).min(0, { error: 'must not be negative' }).default(fallback);
+const RedriveEnv = ArchiveTableEnv.extend({
+  COMPLIANCE_STATE_MACHINE_ARN: required(),
+  ALERTS_TOPIC_ARN: required(),
+  REDRIVE_CHECK_GRACE_SECONDS: seconds(900),
+  REDRIVE_NOTIFY_GRACE_SECONDS: seconds(900),
+  REDRIVE_UNCHECKED_ALARM_SECONDS: seconds(3600),
+  REDRIVE_MAX_CHECK_REDRIVES: z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).positive({ error: 'must be positive' }).default(24),
+});
+
+/** The stored state, the flow and the alert topic, and the grace periods (validated once, at cold start). */
+export function redriveDependencies(onDeliveryFailure: RedriveDependencies['onDeliveryFailure']): RedriveDependencies {
+  const env = loadEnv(RedriveEnv);
+  return {
+    archive: new DynamoDbArchiveRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
+    alerts: new DynamoDbAlertRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
+    compliance: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
+    publisher: alertPublisherFor(env.ALERTS_TOPIC_ARN),
+    config: configFromEnvironment(),
+    settings: {
+      checkGraceMs: env.REDRIVE_CHECK_GRACE_SECONDS * 1000,
+      notifyGraceMs: env.REDRIVE_NOTIFY_GRACE_SECONDS * 1000,
+      uncheckedAlarmAfterMs: env.REDRIVE_UNCHECKED_ALARM_SECONDS * 1000,
+      maxCheckRedrives: env.REDRIVE_MAX_CHECK_REDRIVES,
+    },
+    onDeliveryFailure,
+  };
+}
