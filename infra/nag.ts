@@ -25,7 +25,7 @@ export interface NagAcknowledgement {
   readonly reason: string;
 }
 
-const ANY_STAGE = String.raw`Vigia-[a-z0-9-]+`;
+const ANY_STAGE = 'Vigia-[a-z0-9-]+';
 const path = (...parts: string[]) => new RegExp(`^${ANY_STAGE}-(?:${parts.join('|')})(?:/|$)`);
 
 export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [

@@ -22,7 +22,7 @@ import { REPO_ROOT } from '../config';
  *   `languages.json`: the 60 named Latin-script models give the same guesses, in the same order,
  *   with the same scores under an allow list (`es`/`pt`/`en`); without one, scores are relative
  *   to the nearest of all models (maybe an unnamed one), and language.ts uses only the best.
- * - `@nlpjs/lang-en` (shared/compliance/sentiment.ts): the SentiCon lexicon (13,000 stems) keeps
+ * - `@nlpjs/lang-en` (shared/compliance/sentiment/offline.ts): the SentiCon lexicon (13,000 stems) keeps
  *   the entries the analyzer uses, those of magnitude ≥ `SENTICON_MIN` (about 2,500).
  * - `@nlpjs/lang-es`: the Spanish SentiCon lexicon is never read (Spanish uses the package's
  *   AFINN lexicon): empty.

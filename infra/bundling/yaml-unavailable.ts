@@ -3,12 +3,12 @@ import { ConfigurationError } from '../../shared/config/env';
 /**
  * Stands in for the `yaml` package in the Lambda bundles (esbuild `--alias:yaml=…`, set by
  * PipelineFunction). A function gets its deployment config from `VIGIA_CONFIG_JSON`, which the
- * CDK validates and inlines at bundle time; the YAML reader of shared/config/vigia-config.ts is
+ * CDK validates and inlines at bundle time; the YAML reader of shared/config/load.ts is
  * for the CLI, the local stack and `cdk synth`, so the parser (about 115 KB minified) stays out
  * of the bundles. It is only reached when a function has no inlined config and still finds a
  * config file, i.e. never on a correct deployment: then it fails loudly instead of parsing.
  *
- * It exports exactly what vigia-config.ts imports from `yaml`: esbuild fails the bundling if that
+ * It exports exactly what load.ts imports from `yaml`: esbuild fails the bundling if that
  * module ever imports something else from it.
  */
 function unavailable(): never {

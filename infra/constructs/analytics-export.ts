@@ -11,6 +11,7 @@ import { EXPORT_WATERMARK_KEY } from '../../shared/analytics/export-schema';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { ANALYTICS_PREFIXES } from '../../shared/resources/definitions';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
+import { atLeastOnceAlarm } from './alarms';
 import { AsyncDeadLetterQueue } from './async-dead-letter-queue';
 import { PipelineFunction } from './pipeline-function';
 
@@ -77,13 +78,9 @@ export class AnalyticsExport extends Construct {
       ],
     });
 
-    this.failedAlarm = this.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }).createAlarm(this, 'FailedAlarm', {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'An analytics export run failed: check the analytics-export function logs (the next run exports the same days again)',
-    });
+    this.failedAlarm = atLeastOnceAlarm(this, 'FailedAlarm', this.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }),
+      'An analytics export run failed: check the analytics-export function logs (the next run exports the same days again)',
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import { AT_LEAST_ONCE } from './alarms';
 
 /** Construct ID of the stack's AsyncDeadLetterQueue (a direct child of the stack). */
 export const ASYNC_DEAD_LETTER_QUEUE_ID = 'AsyncDeadLetterQueue';
@@ -74,11 +75,5 @@ export class AsyncDeadLetterQueue extends Construct {
 export function deadLetterAlarm(scope: Construct, id: string, queue: sqs.IQueue, description: string): cloudwatch.Alarm {
   return queue
     .metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) })
-    .createAlarm(scope, id, {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
-    });
+    .createAlarm(scope, id, { ...AT_LEAST_ONCE, alarmDescription: description });
 }

@@ -1,9 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -15,6 +13,7 @@ import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
 import { COMPLIANCE_FETCH_MEDIA_RETRY, COMPLIANCE_NOTIFY_RETRY, COMPLIANCE_FLOW, COMPLIANCE_FUNCTIONS, logRetentionOf } from '../config';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { PipelineFunction } from './pipeline-function';
+import type { ArchiveResources } from './archive-resources';
 
 /**
  * Errors the sentiment function rethrows from Amazon Comprehend that are worth retrying: throttling
@@ -55,17 +54,9 @@ const RECORD_FAILURE_PAYLOAD = {
   'failure.$': '$.failure',
 } as const;
 
-export interface ComplianceFlowProps {
+export interface ComplianceFlowProps extends ArchiveResources {
   /** Deployment config: its policies are inlined into the functions that apply them. */
   readonly config: VigiaConfig;
-  /**
-   * Key of the StatefulStack: encrypts the state machine (definition and execution data), its log
-   * group and the function log groups.
-   */
-  readonly key: kms.IKey;
-  /** Archive bucket: the fetch-media task uploads files under `media/`. */
-  readonly archiveBucket: s3.IBucket;
-  readonly archiveTable: dynamodb.ITable;
   /** WhatsApp credentials: the Graph API access token for media downloads. */
   readonly whatsAppSecret: secretsmanager.ISecret;
   /** Topic the notify task publishes new alerts to. */

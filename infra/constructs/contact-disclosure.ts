@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
+import { atLeastOnceAlarm, vigiaMetric } from './alarms';
 import { PipelineFunction } from './pipeline-function';
 
 /**
@@ -87,19 +88,9 @@ export class ContactDisclosure extends Construct {
     props.ingestFunction.addEnvironment(FUNCTION_ENV.disclosureFunction, this.disclosureFunction.functionArn);
     props.ingestFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.disclosureFunction.functionArn] }));
 
-    this.sendFailedAlarm = new cloudwatch.Metric({
-      namespace: VIGIA_METRICS.namespace,
-      metricName: VIGIA_METRICS.disclosureSendFailed,
-      dimensionsMap: { ...VIGIA_METRICS.dimensions },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.hours(1),
-    }).createAlarm(this, 'DisclosureSendFailedAlarm', {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'A first-contact disclosure could not be sent through the Cloud API (the contact’s next message retries): check the disclosure function logs and the WhatsApp access token',
-    });
+    this.sendFailedAlarm = atLeastOnceAlarm(this, 'DisclosureSendFailedAlarm', vigiaMetric(VIGIA_METRICS.disclosureSendFailed, cloudwatch.Stats.SUM),
+      'A first-contact disclosure could not be sent through the Cloud API (the contact’s next message retries): check the disclosure function logs and the WhatsApp access token',
+    );
     if (props.alarmTopic) this.sendFailedAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
   }
 }

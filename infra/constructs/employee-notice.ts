@@ -16,6 +16,7 @@ import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { NOTICE_ACK_PATH, noticeSesIdentity } from '../../shared/privacy/employee-notice';
 import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { VIGIA_METRICS } from '../../shared/observability/metric-names';
+import { atLeastOnceAlarm, vigiaMetric } from './alarms';
 import { PipelineFunction } from './pipeline-function';
 
 /** The notice function: a few reads, one conditional write and one SES call per line due. */
@@ -148,19 +149,9 @@ export class EmployeeNotice extends Construct {
       'Only the Trigger invokes a version, through its own identity policy on <function arn>:*',
     );
 
-    this.sendFailedAlarm = new cloudwatch.Metric({
-      namespace: VIGIA_METRICS.namespace,
-      metricName: VIGIA_METRICS.noticeSendFailed,
-      dimensionsMap: { ...VIGIA_METRICS.dimensions },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.hours(1),
-    }).createAlarm(this, 'NoticeSendFailedAlarm', {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'An employee notice e-mail could not be sent (SES identity not verified, sandbox, throttling): check the notice function logs',
-    });
+    this.sendFailedAlarm = atLeastOnceAlarm(this, 'NoticeSendFailedAlarm', vigiaMetric(VIGIA_METRICS.noticeSendFailed, cloudwatch.Stats.SUM),
+      'An employee notice e-mail could not be sent (SES identity not verified, sandbox, throttling): check the notice function logs',
+    );
     if (props.alarmTopic) this.sendFailedAlarm.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
   }
 }

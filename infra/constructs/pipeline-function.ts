@@ -24,37 +24,15 @@ import { NLP_PACKAGE_REDUCTIONS, reducedPackageEntry } from '../bundling/nlp-pac
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
- * Left out of the bundles: the nodejs22.x runtime provides the AWS SDK for JavaScript v3 (every
- * `@aws-sdk/client-*`, `@aws-sdk/lib-dynamodb` and the `@smithy/*` packages they are built on, in
- * /var/runtime/node_modules, which the runtime's ES module loader searches through NODE_PATH).
- * `@smithy/*` goes with `@aws-sdk/*`: the clients must use the runtime's own copy of them, never a
- * bundled one of another version (the same pair CDK uses by default with
- * `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`, set in cdk.json).
- *
- * What runs on Lambda is therefore the runtime's SDK version (one specific minor per runtime
- * release and region, updated by Lambda, older than package-lock.json's), not the pinned one:
- * package-lock.json's versions only serve the type checks, the tests and the local stack. The
- * code must not rely on SDK features newer than the runtime's; what it uses (below) are
- * long-standing operations of long-standing clients.
- *
- * The SDK packages the functions import, all part of the runtime's SDK: client-comprehend
- * (DetectSentiment), client-dynamodb and lib-dynamodb (document client: Get/Put/Update/Query),
- * client-s3 (Get/Put/ListObjectsV2), client-secrets-manager (through Powertools parameters),
- * client-sfn (StartExecution), client-sns (Publish), client-sqs (SendMessageBatch), client-lambda
- * (Invoke: ingest → disclosure), client-sesv2 (SendEmail: the employee notice). None is
- * missing from the runtime, so none is bundled. A package the runtime does not ship (a client
- * newer than the runtime's SDK) must be bundled instead: then replace the wildcard by the
- * explicit list of runtime packages (esbuild has no "external except"). test/infra/bundling.test.ts
- * fails when the code imports an SDK package not listed in {@link RUNTIME_SDK_PACKAGES}.
- *
- * Trade-off, measured by bench/bundles.ts: each bundle is 350–520 KB smaller, but the SDK is then
- * loaded at init from its packages (70–165 ms for a function's clients on the bench machine)
- * instead of from the minified bundle: the module init of the functions that use the SDK measured
- * 140–210 ms this way, against 70–100 ms with the SDK bundled.
+ * Left out of the bundles: the nodejs22.x runtime provides the AWS SDK v3 and the `@smithy/*`
+ * packages it is built on, and the clients must use that copy (docs/decisions.md, decision 3).
  */
 export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
 
-/** The SDK packages the functions import, checked to be provided by the nodejs22.x runtime (see above). */
+/**
+ * The SDK packages the functions import, all provided by the nodejs22.x runtime. The code must not
+ * use features newer than the runtime's SDK; test/infra/bundling.test.ts fails on a package not listed.
+ */
 export const RUNTIME_SDK_PACKAGES: readonly string[] = [
   '@aws-sdk/client-comprehend',
   '@aws-sdk/client-dynamodb',
@@ -69,13 +47,9 @@ export const RUNTIME_SDK_PACKAGES: readonly string[] = [
 ];
 
 /**
- * Packages replaced at bundle time (esbuild `--alias`):
- * - `yaml` by a stub that throws. The functions read the config from the inlined
- *   `VIGIA_CONFIG_JSON`; the YAML reader in shared/config/vigia-config.ts is for the CLI, the local
- *   stack and `cdk synth` (see infra/bundling/yaml-unavailable.ts).
- * - nlp.js's language guesser and English and Spanish packages by copies with only the models
- *   and lexicon entries the functions use (written at synth from node_modules, see
- *   infra/bundling/nlp-package-reductions.ts).
+ * Packages replaced at bundle time (esbuild `--alias`): `yaml` by a stub that throws (the functions
+ * read the inlined config), nlp.js's language and lexicon packages by reduced copies written at
+ * synth (docs/decisions.md, decision 4).
  */
 export function bundlingAliases(options: { reducedNlpPackages: boolean } = { reducedNlpPackages: true }): Readonly<Record<string, string>> {
   return {
@@ -84,22 +58,17 @@ export function bundlingAliases(options: { reducedNlpPackages: boolean } = { red
   };
 }
 
-/**
- * Name of the inline policy of every PipelineFunction's role with what each function needs on its
- * own resources: its log group and its dead-letter queue (see the constructor).
- */
+/** Name of the inline policy of every PipelineFunction's role: its own log group and dead-letter queue (docs/decisions.md, decision 5). */
 export const FUNCTION_BASELINE_POLICY = 'FunctionBaseline';
 
 export type TableAccess = 'read' | 'readWrite';
 /**
  * - `read`: GetObject.
- * - `write`: PutObject (single-part; a multipart upload needs `upload`).
- * - `upload`: PutObject and AbortMultipartUpload: what a lib-storage `Upload` needs (a single
- *   PutObject for small files; CreateMultipartUpload / UploadPart / CompleteMultipartUpload for
- *   larger ones, and AbortMultipartUpload when it fails). No read, no delete, no listing, no
- *   object versions.
+ * - `write`: PutObject, single-part.
+ * - `upload`: what a lib-storage `Upload` needs: PutObject (which also authorizes the multipart
+ *   calls) and AbortMultipartUpload. No read, delete, listing or object versions.
  * - `write` and `upload` include PutObjectTagging: new objects carry the `vigia-retention` tag the
- *   retention lifecycle rules filter on (S3 authorizes `x-amz-tagging` on PutObject with it).
+ *   retention lifecycle rules filter on.
  * - `tag`: PutObjectTagging alone (ingest re-tags a raw webhook `hold` when a legal hold covers it).
  */
 export type PrefixAccess = 'read' | 'write' | 'upload' | 'tag';
@@ -108,9 +77,7 @@ const PREFIX_ACCESS: Record<PrefixAccess, { readonly s3: string[]; readonly kms:
   read: { s3: ['s3:GetObject'], kms: ['kms:Decrypt'] },
   write: { s3: ['s3:PutObject', 's3:PutObjectTagging'], kms: ['kms:GenerateDataKey'] },
   tag: { s3: ['s3:PutObjectTagging'], kms: [] },
-  // CreateMultipartUpload / UploadPart / CompleteMultipartUpload are authorized as s3:PutObject.
-  // With SSE-KMS, CreateMultipartUpload generates the data key (kms:GenerateDataKey) and
-  // UploadPart / CompleteMultipartUpload decrypt it (kms:Decrypt).
+  // With SSE-KMS, CreateMultipartUpload generates the data key and the parts decrypt it.
   upload: {
     s3: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
     kms: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -177,16 +144,13 @@ export interface PipelineFunctionProps {
 }
 
 /**
- * The defaults every Vigia function shares: Node.js 22 on ARM64, an ESM bundle (minified, with
- * source maps; the AWS SDK is the runtime's) built by the local esbuild, active X-Ray tracing, an explicit log group with a
- * retention and the archive key, and the Powertools environment. Its own role, with no managed
- * policy: it may write to its own log group, send failed asynchronous events to its dead-letter
- * queue (the stack's AsyncDeadLetterQueue unless given another), and put X-Ray traces (CDK's
- * tracing grant: `xray:PutTraceSegments` and `xray:PutTelemetryRecords` support no resource
- * types, so their Resource is "*").
+ * The defaults every Vigia function shares: Node.js 22 on ARM64, a minified ESM bundle with source
+ * maps built by the local esbuild (the AWS SDK is the runtime's), active X-Ray tracing, an explicit
+ * encrypted log group with the stage's retention, a dead-letter queue for asynchronous invocations,
+ * the Powertools environment, and its own role with no managed policy (docs/decisions.md, decision 5).
  *
  * Grants go through the `bind*` helpers, which set the environment variable the function reads
- * and the narrowest permission it needs in one call, so neither is ever forgotten.
+ * and the narrowest permission it needs in one call, so neither is ever forgotten (decision 6).
  */
 export class PipelineFunction extends NodejsFunction {
   /** The function's own log group (explicit, encrypted, with a retention). */
@@ -211,14 +175,8 @@ export class PipelineFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const deadLetterQueue = props.deadLetterQueue ?? AsyncDeadLetterQueue.of(scope, props.encryptionKey).queue;
-    // The function's own role, not CDK's default one: that one attaches the AWS managed
-    // AWSLambdaBasicExecutionRole policy (CreateLogGroup, CreateLogStream, PutLogEvents on every
-    // log group of the account). This one's inline FunctionBaseline policy allows what every
-    // function needs, on its own resources only: writing to its log group (which exists already,
-    // so no CreateLogGroup) and sending failed asynchronous events to its dead-letter queue (Lambda
-    // does it with the function's role; an encrypted queue needs the key, through SQS only). It is
-    // part of the role itself, so it exists when Lambda checks the dead-letter queue permission at
-    // creation. The bind* helpers add everything else (the role's default policy).
+    // Not CDK's default role, which attaches AWSLambdaBasicExecutionRole (every log group of the
+    // account): the baseline is inline, on the function's own resources (docs/decisions.md, decision 5).
     const baseline = [
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }),
@@ -229,8 +187,7 @@ export class PipelineFunction extends NodejsFunction {
       description: `Execution role of ${id}`,
       inlinePolicies: { [FUNCTION_BASELINE_POLICY]: new iam.PolicyDocument({ statements: baseline }) },
     });
-    // The reduced nlp.js copies are written only when this stack is bundled: not for the local
-    // stack's in-memory synth (infra/compliance-asl.ts) nor for tests that skip bundling.
+    // The reduced nlp.js copies are written only when this stack is bundled (decision 4).
     const aliases = bundlingAliases({ reducedNlpPackages: Stack.of(scope).bundlingRequired });
 
     super(scope, id, {
@@ -273,8 +230,7 @@ export class PipelineFunction extends NodejsFunction {
         define: props.define,
       },
     });
-    // Not the `deadLetterQueue` prop: it would add sqs:SendMessage to the role's default policy
-    // instead of FunctionBaseline (the same permission, granted above).
+    // Not the `deadLetterQueue` prop: it would grant sqs:SendMessage again, in the default policy.
     (this.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn: deadLetterQueue.queueArn };
     this.asyncDeadLetterQueue = deadLetterQueue;
     this.functionLogGroup = logGroup;
@@ -321,13 +277,8 @@ export class PipelineFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `envName` to the queue URL and grants `sqs:SendMessage` (which also covers
-   * SendMessageBatch) on that queue only. For a queue encrypted with a customer-managed key, also
-   * grants `kms:GenerateDataKey` and `kms:Decrypt` on the key, limited to calls made through SQS:
-   * what a producer of an encrypted queue needs.
-   *
-   * Not `queue.grantSendMessages()`: it adds GetQueueAttributes and GetQueueUrl, and Encrypt,
-   * ReEncrypt* and GenerateDataKey* on the key from any service.
+   * Sets `envName` to the queue URL and grants `sqs:SendMessage` (SendMessageBatch included) on that
+   * queue only, plus what a producer needs on its customer-managed key, through SQS only.
    */
   public bindQueueSender(queue: sqs.IQueue, envName: string): this {
     this.addEnvironment(envName, queue.queueUrl);
@@ -337,13 +288,8 @@ export class PipelineFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `WHATSAPP_SECRET_ARN` and grants reading the secret, plus `kms:Decrypt` on its key
-   * limited to calls made through Secrets Manager.
-   *
-   * Not `secret.grantRead()`: with a key from another stack, that grant also writes this
-   * function's role ARN into the key policy (it cannot tell the role's account), and the
-   * StatefulStack would then depend on this stack: a cycle. An identity policy is enough, as
-   * the key policy trusts the account's IAM policies.
+   * Sets `WHATSAPP_SECRET_ARN` and grants reading the secret, plus `kms:Decrypt` on its key through
+   * Secrets Manager only. Not `secret.grantRead()`, which would make a cross-stack cycle (decision 6).
    */
   public bindSecret(secret: secretsmanager.ISecret, envName: string = FUNCTION_ENV.whatsappSecretArn): this {
     this.addEnvironment(envName, secret.secretArn);
@@ -367,11 +313,8 @@ export class PipelineFunction extends NodejsFunction {
 
   /**
    * Sets `envName` to the state machine ARN and grants `states:StartExecution` on that state
-   * machine only: no DescribeExecution, StopExecution or other state machines. With the key the
-   * state machine is encrypted with (`encryptionKey`), also what starting an execution needs on it.
-   *
-   * Not `stateMachine.grantStartExecution()`: same action today, but the explicit statement keeps
-   * the grant visible next to the variable it goes with.
+   * machine only; with `encryptionKey` (the key the state machine is encrypted with), also what
+   * starting an execution needs on it.
    */
   public bindStateMachine(
     stateMachine: sfn.IStateMachine,
@@ -381,9 +324,7 @@ export class PipelineFunction extends NodejsFunction {
     this.addEnvironment(envName, stateMachine.stateMachineArn);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }));
     if (encryptionKey) {
-      // A state machine encrypted with a customer-managed key encrypts the execution input with
-      // the caller's credentials: StartExecution needs GenerateDataKey and Decrypt on the key,
-      // for this state machine's encryption context only.
+      // The execution input is encrypted with the caller's credentials: the key, for this state machine's context only.
       this.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -396,14 +337,9 @@ export class PipelineFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `envName` to the topic ARN and grants `sns:Publish` on that topic only. For a topic
-   * encrypted with a customer-managed key, also grants what a publisher needs on the key
-   * (`kms:GenerateDataKey` and `kms:Decrypt`, per the SNS developer guide), limited to calls made
-   * through SNS. The key policy must let IAM policies of the account grant the key (the CDK
-   * default key policy does).
-   *
-   * Not `topic.grantPublish()`: with a key from another stack it also tries to add this
-   * function's role to the key policy (the cycle described in `bindSecret`).
+   * Sets `envName` to the topic ARN and grants `sns:Publish` on that topic only, plus what a
+   * publisher needs on its customer-managed key (GenerateDataKey and Decrypt), through SNS only.
+   * Not `topic.grantPublish()`, which would make a cross-stack cycle (decision 6).
    */
   public bindTopicPublisher(topic: sns.ITopic, envName: string): this {
     this.addEnvironment(envName, topic.topicArn);

@@ -57,7 +57,7 @@ describe('PipelineFunction bundling options', () => {
   it('replaces yaml with a stub that exports what the config module imports, and throws a ConfigurationError', () => {
     expect(bundlingAliases().yaml).toBe(join(repoRoot, 'infra', 'bundling', 'yaml-unavailable.ts'));
     expect(existsSync(bundlingAliases().yaml!)).toBe(true);
-    const imported = readFileSync(join(repoRoot, 'shared', 'config', 'vigia-config.ts'), 'utf8').match(/import\s*\{([^}]*)\}\s*from\s*'yaml'/);
+    const imported = readFileSync(join(repoRoot, 'shared', 'config', 'load.ts'), 'utf8').match(/import\s*\{([^}]*)\}\s*from\s*'yaml'/);
     const names = (imported?.[1] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(Object.keys(yamlStub), name).toContain(name);

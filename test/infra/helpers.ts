@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { FUNCTION_BASELINE_POLICY } from '../../infra/constructs/pipeline-function';

@@ -1,4 +1,4 @@
-import { App, Lazy } from 'aws-cdk-lib';
+import { type App, Lazy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';

@@ -67,7 +67,6 @@ const s3StatementsOf = (statements: typeof webhookStatements) =>
 const viaService = (service: string) => ({
   StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
 });
-const S3_DATA_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucket'];
 
 describe('PipelineStack', () => {
   describe('every function', () => {
