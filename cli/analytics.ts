@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryEngine, AthenaQueryError } from './athena-engine';
@@ -6,6 +7,7 @@ import { DuckDbQueryEngine, MissingExportError, QueryExecutionError } from '../s
 import { QueryParameterError, UnknownQueryError } from '../shared/analytics/named-queries';
 import type { QueryEngine } from '../shared/analytics/query-result';
 import { createS3Client } from '../shared/platform/clients';
+import { ANALYTICS_PREFIXES } from '../shared/resources/definitions';
 import type { LocalStackInfo } from '../local/stack';
 import { CliError, UsageError } from './errors';
 import { checkStageName, runningLocalStack, stageOutputs } from './target';
@@ -14,7 +16,7 @@ type Env = Record<string, string | undefined>;
 
 export interface QueryEngineOptions {
   stage?: string;
-  /** A local copy of the export (`…/exports`) to query as it is: no stack, no download. */
+  /** A local copy of the export (`…/exports`, or the folder holding it) to query as it is: no stack, no download. */
   exportsDir?: string;
   env?: Env;
 }
@@ -23,7 +25,7 @@ export interface QueryEngineOptions {
  * Where `vigia query` and `vigia report` run the named queries:
  * - `--stage NAME` (or VIGIA_STAGE): Athena, in the stage's workgroup and Glue database (the
  *   `AthenaWorkGroupName` and `GlueDatabaseName` outputs of Vigia-NAME-Stateful/-Pipeline);
- * - `--exports DIR`: DuckDB over that directory;
+ * - `--exports DIR`: DuckDB over that directory (or its `exports/`);
  * - otherwise: DuckDB over `$VIGIA_DATA_DIR/analytics/exports/`, first brought up to date with the
  *   running local stack's analytics bucket (only changed files are fetched).
  */
@@ -39,7 +41,7 @@ export async function openQueryEngine(options: QueryEngineOptions): Promise<Quer
     if (!workGroup || !database) throw new CliError(`stage ${stage} has no AthenaWorkGroupName/GlueDatabaseName outputs; deploy this version of Vigia (cdk deploy --all -c stage=${stage})`);
     return new AthenaQueryEngine(new AthenaClient({}), { workGroup, database });
   }
-  if (options.exportsDir) return openDuckDb(resolve(options.exportsDir));
+  if (options.exportsDir) return openDuckDb(exportsFolder(resolve(options.exportsDir)));
   const dataDir = resolve(env.VIGIA_DATA_DIR ?? '.vigia');
   const info = (await runningLocalStack(dataDir)) as LocalStackInfo & { analyticsBucket?: string };
   if (!info.analyticsBucket) throw new CliError('the running local stack has no analytics bucket; restart it (npm start) with this version of Vigia');
@@ -50,6 +52,15 @@ export async function openQueryEngine(options: QueryEngineOptions): Promise<Quer
     s3.destroy();
   }
   return openDuckDb(join(dataDir, 'analytics', 'exports'));
+}
+
+/**
+ * `--exports DIR` takes the export itself (`DIR/messages/dt=…`) or the folder `vigia export
+ * --download DIR` mirrored it into (`DIR/exports/messages/dt=…`).
+ */
+export function exportsFolder(dir: string): string {
+  const mirrored = resolve(dir, ANALYTICS_PREFIXES.exports);
+  return existsSync(mirrored) && statSync(mirrored).isDirectory() ? mirrored : dir;
 }
 
 async function openDuckDb(exportsDir: string): Promise<QueryEngine> {

@@ -28,6 +28,12 @@ export function instantArgument(value: string, flag = '--since'): string {
   return new Date(time).toISOString();
 }
 
+/** One of a fixed set of values (a state, a direction). */
+export function choiceArgument<T extends string>(value: string, choices: readonly T[], flag: string): T {
+  if (!choices.includes(value as T)) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
 /** A file to write: its folder must exist (and the path must not be a folder). */
 export function outputFileArgument(value: string, flag = '--out'): string {
   const file = resolve(value);

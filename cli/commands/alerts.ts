@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ALERT_STATUSES, AlertTransitionError } from '../../shared/compliance/adapters/dynamodb-alert-repository';
-import type { OutboxEntry } from '../../shared/compliance/adapters/alert-publishers';
-import type { NoticeOutboxEntry } from '../../shared/privacy/adapters/notice-mailers';
+import type { NoticeOutboxEntry, OutboxEntry } from '../../local/adapters/outbox';
 import type { Alert, AlertStatus } from '../../shared/compliance/model';
+import { POLICY_KINDS } from '../../shared/compliance/policies/registry';
 import { CliError, UsageError } from '../errors';
+import { printTable } from '../table';
 import type { Target } from '../target';
 
 /**
@@ -19,7 +20,8 @@ export async function listAlerts(target: Target, options: { status?: string; tea
     .flat()
     .filter((alert) => (!options.team || alert.team === options.team) && Boolean(alert.backfill) === Boolean(options.backfill))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  for (const alert of alerts) out(options.json ? JSON.stringify(alertJson(alert)) : alertLine(alert));
+  if (options.json) for (const alert of alerts) out(JSON.stringify(alertJson(alert)));
+  else printTable(['CREATED', 'ALERT', 'STATUS', 'SEVERITY', 'POLICY', 'TEAM', 'EMPLOYEE', 'EVIDENCE'], alerts.map(alertRow), 'No alerts match.', out);
 }
 
 function alertJson(alert: Alert): Record<string, unknown> {
@@ -43,21 +45,22 @@ function alertJson(alert: Alert): Record<string, unknown> {
   };
 }
 
-/** The evidence in words: the excerpt of a keyword hit, a file's reasons, a sentiment and its score. */
-export function evidenceText(evidence: Alert['evidence']): string {
-  if (typeof evidence.excerpt === 'string') return `“${evidence.excerpt}”`;
-  if (Array.isArray(evidence.reasons)) return (evidence.reasons as string[]).join('; ');
-  if (typeof evidence.sentiment === 'string' && typeof evidence.score === 'number') {
-    const language = typeof evidence.languageCode === 'string' ? `, ${evidence.languageCode}` : '';
-    const analyzer = typeof evidence.analyzer === 'string' ? `, ${evidence.analyzer}` : '';
-    return `${evidence.sentiment} ${evidence.score.toFixed(2)}${language}${analyzer}`;
+/**
+ * The evidence in words, as the alert's policy kind writes it (the excerpt of a keyword hit, a
+ * file's reasons, a sentiment and its score); without a kind, as the first kind that reads it.
+ * JSON when no kind does.
+ */
+export function evidenceText(evidence: Alert['evidence'], kind?: string): string {
+  const readers = kind === undefined ? POLICY_KINDS : POLICY_KINDS.filter((candidate) => candidate.kind === kind);
+  for (const reader of readers) {
+    const text = reader.evidenceText(evidence);
+    if (text !== undefined) return text;
   }
   return JSON.stringify(evidence);
 }
 
-function alertLine(alert: Alert): string {
-  const evidence = evidenceText(alert.evidence);
-  return [alert.createdAt, alert.id, alert.status.padEnd(12), alert.severity.padEnd(6), alert.policyId, alert.team ?? '-', alert.employee ?? alert.lineId, evidence].join('  ');
+function alertRow(alert: Alert): string[] {
+  return [alert.createdAt, alert.id, alert.status, alert.severity, alert.policyId, alert.team ?? '-', alert.employee ?? alert.lineId, evidenceText(alert.evidence, alert.kind)];
 }
 
 /** `vigia alerts ack|resolve ID --by NAME [--note TEXT]`. */
@@ -74,14 +77,17 @@ export async function transitionAlert(target: Target, action: 'ack' | 'resolve',
 /** `vigia notifications [--json]`: what the local stack delivered (SNS does it on AWS). */
 export function listNotifications(target: Target, options: { json: boolean }, out: (line: string) => void): void {
   if (!target.outboxFile) throw new CliError('notifications are delivered by SNS (e-mail and SMS) on AWS; this command lists the local stack’s outbox');
-  if (!existsSync(target.outboxFile)) return;
-  const entries = readFileSync(target.outboxFile, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as OutboxEntry | NoticeOutboxEntry);
-  for (const entry of entries) {
-    // Alert notifications name their alert; employee notices (`kind: notice`) their line.
-    const about = 'kind' in entry && entry.kind === 'notice' ? `notice ${entry.lineId}` : (entry as OutboxEntry).alertId;
-    out(options.json ? JSON.stringify(entry) : `${entry.at}  ${entry.channel.padEnd(5)}  ${entry.recipient}  ${about}  ${entry.subject}`);
+  const entries = existsSync(target.outboxFile)
+    ? readFileSync(target.outboxFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as OutboxEntry | NoticeOutboxEntry)
+    : [];
+  if (options.json) {
+    for (const entry of entries) out(JSON.stringify(entry));
+    return;
   }
+  // Alert notifications name their alert; employee notices (`kind: notice`) their line.
+  const about = (entry: OutboxEntry | NoticeOutboxEntry) => ('kind' in entry && entry.kind === 'notice' ? `notice ${entry.lineId}` : (entry as OutboxEntry).alertId);
+  printTable(['AT', 'CHANNEL', 'RECIPIENT', 'ABOUT', 'SUBJECT'], entries.map((entry) => [entry.at, entry.channel, entry.recipient, about(entry), entry.subject]), 'No notifications yet.', out);
 }

@@ -1,4 +1,5 @@
 import type { CallView } from '../../shared/capture/ports/archive-repository';
+import { printTable } from '../table';
 import type { Target } from '../target';
 
 export interface CallsOptions {
@@ -10,7 +11,8 @@ export interface CallsOptions {
 /** `vigia calls`: Calling API calls (connect, status and terminate events merged), oldest first. */
 export async function listCalls(target: Target, options: CallsOptions, out: (line: string) => void): Promise<number> {
   const calls = await target.repository.listCalls({ lineId: options.lineId, contactId: options.contactId });
-  for (const call of calls) out(options.json ? JSON.stringify(callJson(call)) : callLine(call));
+  if (options.json) for (const call of calls) out(JSON.stringify(callJson(call)));
+  else printTable(['STARTED', 'DIRECTION', 'STATUS', 'DURATION', 'LINE', 'CONTACT', 'CALL'], calls.map(callRow), 'No calls match.', out);
   return calls.length;
 }
 
@@ -30,16 +32,14 @@ export function callJson(call: CallView): Record<string, unknown> {
   };
 }
 
-function callLine(call: CallView): string {
+function callRow(call: CallView): string[] {
   return [
-    call.startedAt ?? call.endedAt ?? '?'.padEnd(24),
-    (call.direction ?? '?').padEnd(8),
-    (call.status ?? (call.events.includes('terminate') ? 'ended' : 'open')).padEnd(10),
-    call.durationSeconds !== undefined ? `${call.durationSeconds} s` : '',
-    `line ${call.lineId}`,
-    `contact ${call.contactId ?? '?'}`,
+    call.startedAt ?? call.endedAt ?? '?',
+    call.direction ?? '?',
+    call.status ?? (call.events.includes('terminate') ? 'ended' : 'open'),
+    call.durationSeconds !== undefined ? `${call.durationSeconds} s` : '-',
+    call.lineId,
+    call.contactId ?? '?',
     call.id,
-  ]
-    .filter(Boolean)
-    .join('  ');
+  ];
 }

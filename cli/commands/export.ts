@@ -7,7 +7,8 @@ import { downloadExports, type DownloadSummary } from '../../shared/analytics/do
 import { dayOf, runExport, type RunExportResult } from '../../shared/analytics/export';
 import { EXPORT_TABLE_NAMES } from '../../shared/analytics/export-schema';
 import { createDynamoDbClient, createS3Client } from '../../shared/platform/clients';
-import { ConfigFileError, isCalendarDay, loadVigiaConfig } from '../../shared/config/vigia-config';
+import { isCalendarDay } from '../../shared/config/vigia-config';
+import { cliConfig } from '../config';
 import { ANALYTICS_PREFIXES } from '../../shared/resources/definitions';
 import { CliError, UsageError } from '../errors';
 import { checkStageName, runningLocalStack, stackOutputs } from '../target';
@@ -51,13 +52,7 @@ export function validateExportOptions(options: Pick<ExportOptions, 'since' | 'do
 async function exportLocally(dataDir: string, since: string | undefined) {
   const info = await runningLocalStack(dataDir);
   if (!info.analyticsBucket) throw new CliError('the running local stack has no analytics bucket; restart it (npm start) with this version of Vigia');
-  let config;
-  try {
-    config = loadVigiaConfig(info.configFile);
-  } catch (error) {
-    if (error instanceof ConfigFileError) throw new CliError(error.message);
-    throw error;
-  }
+  const config = cliConfig(info.configFile);
   const db = createDynamoDbClient(info.dynamodbEndpoint);
   const s3 = createS3Client(info.s3Endpoint);
   try {

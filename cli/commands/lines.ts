@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { resendNotice, NoticeRequestError, type NoticeSendResult } from '../../shared/privacy/send-notices';
-import { OutboxNoticeMailer } from '../../shared/privacy/adapters/notice-mailers';
-import { ConfigFileError, loadVigiaConfig, type VigiaConfig } from '../../shared/config/vigia-config';
+import { OutboxNoticeMailer } from '../../local/adapters/outbox';
+import type { VigiaConfig } from '../../shared/config/vigia-config';
 import type { NoticeRecord } from '../../shared/privacy/ports/notices-and-disclosures';
 import { noticeState, type NoticeState } from '../../shared/privacy/employee-notice';
 import { CliError } from '../errors';
+import { printTable } from '../table';
 import { stackOutputs, type Target } from '../target';
 
 /** One line of `vigia lines --json`. */
@@ -28,19 +29,6 @@ export interface LineNoticeJson {
   acknowledgedBy: { employee: string; email: string } | null;
   /** Earlier policy versions this line's employee acknowledged. */
   acknowledgedVersions: string[];
-}
-
-/**
- * The config the lines come from: the local stack's own file, or (with --stage) this checkout's
- * `VIGIA_CONFIG` / vigia.config.yaml — the file that was deployed.
- */
-export function linesConfig(target: Target): VigiaConfig {
-  try {
-    return loadVigiaConfig(target.local?.info.configFile);
-  } catch (error) {
-    if (error instanceof ConfigFileError) throw new CliError(error.message.split('\n')[0]);
-    throw error;
-  }
 }
 
 /** `vigia lines [--json]`: each configured line, its employee, and where the usage-policy notice stands. */
@@ -71,12 +59,12 @@ export async function listLines(target: Target, config: VigiaConfig, options: { 
     for (const row of rows) out(JSON.stringify(row));
     return;
   }
-  const table = [
+  printTable(
     ['LINE', 'EMPLOYEE', 'EMAIL', 'POLICY', 'STATE', 'SENT', 'ACKNOWLEDGED'],
-    ...rows.map((row) => [row.lineId, row.employee, row.email ?? '-', row.policyVersion ?? '-', row.state, row.sentAt ?? '-', row.acknowledgedAt ?? '-']),
-  ];
-  const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
-  for (const cells of table) out(cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));
+    rows.map((row) => [row.lineId, row.employee, row.email ?? '-', row.policyVersion ?? '-', row.state, row.sentAt ?? '-', row.acknowledgedAt ?? '-']),
+    'No lines in the config.',
+    out,
+  );
 }
 
 /**
@@ -130,7 +118,7 @@ async function notifyOnStage(stage: string, lineId: string): Promise<NoticeSendR
   const answer = safeJson(payload) as { error?: string; results?: NoticeSendResult[] } | undefined;
   if (answer?.error) throw new CliError(answer.error);
   const result = answer?.results?.[0];
-  if (!result || result.outcome !== 'sent') throw new CliError(`the notice function ${functionName} did not send the notice: ${payload.slice(0, 200)}`);
+  if (result?.outcome !== 'sent') throw new CliError(`the notice function ${functionName} did not send the notice: ${payload.slice(0, 200)}`);
   return result;
 }
 

@@ -6,16 +6,15 @@ import { fetchMedia, type FetchResult } from '../../shared/media/fetch-media';
 import { isOverdue } from '../../shared/media/sweep-media';
 import { MEDIA_STATES, type MediaItem, type MediaState } from '../../shared/media/media';
 import { CliError, UsageError } from '../errors';
+import { printTable } from '../table';
 import type { Target } from '../target';
 
-/** `vigia media [--state S] [--json]`: media items, oldest webhook first. */
-export async function listMedia(target: Target, options: { state?: string; json: boolean }, out: (line: string) => void): Promise<void> {
-  if (options.state !== undefined && !MEDIA_STATES.includes(options.state as MediaState)) {
-    throw new UsageError(`--state must be one of ${MEDIA_STATES.join(', ')}, got "${options.state}"`);
-  }
-  const states = options.state ? [options.state as MediaState] : MEDIA_STATES;
+/** `vigia media [--state S] [--json]`: media items, oldest webhook first (the state is checked when parsed). */
+export async function listMedia(target: Target, options: { state?: MediaState; json: boolean }, out: (line: string) => void): Promise<void> {
+  const states = options.state ? [options.state] : MEDIA_STATES;
   const items = (await Promise.all(states.map((state) => target.media.listByState(state)))).flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  for (const item of items) out(options.json ? JSON.stringify(mediaJson(item)) : mediaLine(item));
+  if (options.json) for (const item of items) out(JSON.stringify(mediaJson(item)));
+  else printTable(['CREATED', 'STATE', 'MEDIA', 'TYPE', 'FILE', 'MIME', 'SIZE', 'CHECKS'], items.map(mediaRow), 'No media match.', out);
 }
 
 export function mediaJson(item: MediaItem): Record<string, unknown> {
@@ -43,23 +42,20 @@ export function mediaJson(item: MediaItem): Record<string, unknown> {
   };
 }
 
-function mediaLine(item: MediaItem): string {
+function mediaRow(item: MediaItem): string[] {
   const hash = item.hashVerified === true ? 'hash ok' : item.hashVerified === false ? 'HASH MISMATCH' : item.state === 'stored' ? 'no hash from Meta' : '';
   const type = item.sniffedMime && item.sniffedMime !== item.declaredMime ? `${item.declaredMime ?? '?'} (really ${item.sniffedMime})` : (item.declaredMime ?? '?');
+  const checks = [hash, isOverdue(item) ? 'OVERDUE (>24 h)' : '', item.lastError && item.state !== 'stored' ? `— ${item.lastError}` : ''];
   return [
     item.createdAt,
-    item.state.padEnd(7),
+    item.state,
     item.mediaId,
     item.messageType,
-    item.filename ? `"${item.filename}"` : '',
+    item.filename ? `"${item.filename}"` : '-',
     type,
-    item.size !== undefined ? `${item.size} B` : '',
-    hash,
-    isOverdue(item) ? 'OVERDUE (>24 h)' : '',
-    item.lastError && item.state !== 'stored' ? `— ${item.lastError}` : '',
-  ]
-    .filter(Boolean)
-    .join('  ');
+    item.size !== undefined ? `${item.size} B` : '-',
+    checks.filter(Boolean).join('  '),
+  ];
 }
 
 /** `vigia media get MEDIA_ID --out FILE`: the archived bytes, checked against their address. */

@@ -1,4 +1,5 @@
 import type { MessageView } from '../../shared/capture/ports/archive-repository';
+import { printTable } from '../table';
 import type { Target } from '../target';
 
 export interface MessagesOptions {
@@ -11,7 +12,8 @@ export interface MessagesOptions {
 /** `vigia messages`: archived messages, newest last. */
 export async function listMessages(target: Target, options: MessagesOptions, out: (line: string) => void): Promise<number> {
   const messages = await target.repository.listMessages({ lineId: options.lineId, contactId: options.contactId, since: options.since });
-  for (const message of messages) out(options.json ? JSON.stringify(stripEmpty(message)) : humanLine(message));
+  if (options.json) for (const message of messages) out(JSON.stringify(stripEmpty(message)));
+  else printTable(['TIME', 'DIRECTION', 'SOURCE', 'TYPE', 'LINE', 'CONTACT', 'STATUS', 'MESSAGE'], messages.map(humanRow), 'No messages match.', out);
   return messages.length;
 }
 
@@ -19,7 +21,7 @@ function stripEmpty(message: MessageView): Record<string, unknown> {
   return Object.fromEntries(Object.entries(message).filter(([, value]) => value !== undefined));
 }
 
-function humanLine(message: MessageView): string {
+function humanRow(message: MessageView): string[] {
   const links = [
     message.editOf && `edit of ${message.editOf}`,
     message.revokes && `deletes ${message.revokes}`,
@@ -28,18 +30,15 @@ function humanLine(message: MessageView): string {
     message.revokedBy.length > 0 && 'deleted by sender',
     message.reactions.length > 0 && `${message.reactions.length} reaction(s)`,
   ].filter(Boolean);
-  const text = message.text ? ` “${message.text.length > 60 ? `${message.text.slice(0, 59)}…` : message.text}”` : '';
+  const text = message.text ? `“${message.text.length > 60 ? `${message.text.slice(0, 59)}…` : message.text}”` : '';
   return [
     message.timestamp,
-    message.direction.padEnd(8),
-    message.source.padEnd(14),
-    message.type.padEnd(11),
-    `line ${message.lineId}`,
-    `contact ${message.contactId ?? '?'}`,
-    message.status ? `[${message.status}]` : '',
-    links.length > 0 ? `(${links.join(', ')})` : '',
-  ]
-    .filter(Boolean)
-    .join('  ')
-    .concat(text);
+    message.direction,
+    message.source,
+    message.type,
+    message.lineId,
+    message.contactId ?? '?',
+    message.status ?? '-',
+    [links.length > 0 ? `(${links.join(', ')})` : '', text].filter(Boolean).join(' '),
+  ];
 }

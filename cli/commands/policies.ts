@@ -1,5 +1,6 @@
-import { DEFAULT_CONFIG_FILE, lineOf, type KeywordPolicy, type Policy, type VigiaConfig } from '../../shared/config/vigia-config';
-import { compileKeywordPolicies } from '../../shared/compliance/keyword-engine';
+import { DEFAULT_CONFIG_FILE, lineOf, type Policy, type VigiaConfig } from '../../shared/config/vigia-config';
+import { count } from '../../shared/compliance/display-text';
+import { POLICY_KINDS, policiesOf, policyKind } from '../../shared/compliance/policies/registry';
 import { UsageError } from '../errors';
 
 export interface PoliciesCheckOptions {
@@ -40,21 +41,11 @@ export function policiesCheck(config: VigiaConfig, options: PoliciesCheckOptions
     where = `line ${line.phoneNumberId} (${line.employee}${line.team ? `, team ${line.team}` : ', no team'})`;
   }
 
-  const keywordPolicies = config.policies.filter((policy): policy is KeywordPolicy => policy.kind === 'keyword');
-  const hits = compileKeywordPolicies(keywordPolicies).match(options.text, { direction, team });
   out.push('', `Checking the text as an ${direction} message on ${where}:`);
-  if (hits.length === 0) out.push('  no keyword or regex policy matches');
-  for (const hit of hits) {
-    const policy = keywordPolicies.find((candidate) => candidate.id === hit.policyId);
-    const matched = policy?.regex?.includes(hit.matched) ? `/${hit.matched}/` : `"${hit.matched}"`;
-    out.push(`  HIT ${hit.policyId} (${hit.severity}): matched ${matched} in "${hit.excerpt}"`);
+  for (const kind of POLICY_KINDS) {
+    for (const line of kind.sampleCheck?.(policiesOf(config.policies, kind.kind), options.text, { direction, team }) ?? []) out.push(`  ${line}`);
   }
-  if (config.policies.some((policy) => policy.kind === 'sentiment')) out.push('  (sentiment policies are not run by this command)');
   return out;
-}
-
-function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
 }
 
 function kindSummary(policies: Policy[]): string {
@@ -70,21 +61,5 @@ function width(policies: Policy[]): number {
 
 function describePolicy(policy: Policy): string {
   const scope = [policy.teams ? `teams ${policy.teams.join(', ')}` : 'all teams', policy.direction === 'both' ? 'both directions' : `${policy.direction} only`];
-  switch (policy.kind) {
-    case 'keyword': {
-      const parts = [policy.terms ? count(policy.terms.length, 'term') : '', policy.regex ? count(policy.regex.length, 'regex', 'regexes') : '', policy.plurals ? 'with plurals' : ''];
-      return [...parts.filter(Boolean), ...scope].join('; ');
-    }
-    case 'file': {
-      const parts = [
-        policy.extensions ? `extensions ${policy.extensions.join(', ')}` : '',
-        policy.mimeTypes ? `types ${policy.mimeTypes.join(', ')}` : '',
-        policy.detectMismatch ? 'type mismatch' : '',
-        policy.maxBytes !== undefined ? `over ${policy.maxBytes} B` : '',
-      ];
-      return [...parts.filter(Boolean), ...scope].join('; ');
-    }
-    case 'sentiment':
-      return [`${policy.sentiment} ≥ ${policy.minScore}`, ...scope].join('; ');
-  }
+  return [...(policyKind(policy.kind)?.describe(policy) ?? []), ...scope].join('; ');
 }

@@ -1,9 +1,10 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { exportAnalytics } from '../../shared/analytics/export';
 import { EXPORT_WATERMARK_KEY } from '../../shared/analytics/export-schema';
-import { ConfigFileError, loadVigiaConfig, type VigiaConfig } from '../../shared/config/vigia-config';
+import type { VigiaConfig } from '../../shared/config/vigia-config';
+import { targetConfig } from '../config';
 import { placeHold, releaseHold, type HoldTarget } from '../../shared/privacy/holds';
 import type { HoldScope } from '../../shared/privacy/retention';
 import { sweepRetention } from '../../shared/privacy/retention-sweep';
@@ -13,17 +14,8 @@ import { objectLockEnabled, SubjectRequestError, type SubjectRightsDependencies 
 import type { AuditEntry } from '../../shared/privacy/ports/subject-rights';
 import { monthArgument } from '../arguments';
 import { CliError, UsageError } from '../errors';
+import { printTable } from '../table';
 import type { Target } from '../target';
-
-/** The config the target runs with: the local stack's file, or VIGIA_CONFIG / ./vigia.config.yaml for a stage. */
-export function targetConfig(target: Target): VigiaConfig {
-  try {
-    return loadVigiaConfig(target.local?.info.configFile);
-  } catch (error) {
-    if (error instanceof ConfigFileError) throw new CliError(error.message.split('\n').join('; '));
-    throw error;
-  }
-}
 
 /** Who made the request: `--by`, else the OS user. */
 export function requester(by: string | undefined): string {
@@ -76,7 +68,7 @@ export function checkOutFile(out: string | undefined): string {
   if (out === undefined || out.trim() === '') throw new UsageError('usage: vigia subject export --contact ID --out FILE');
   const file = resolve(out);
   const folder = dirname(file);
-  let folderStat;
+  let folderStat: Stats;
   try {
     folderStat = statSync(folder);
   } catch {
@@ -131,32 +123,34 @@ export async function holdRemove(target: Target, hold: HoldTarget, options: { re
 
 export async function holdList(target: Target, options: { json: boolean }, out: (line: string) => void): Promise<void> {
   const holds = (await target.privacy.activeHolds()).sort((a, b) => a.at.localeCompare(b.at));
-  for (const hold of holds) {
-    if (options.json) out(JSON.stringify(hold));
-    else out([hold.at, hold.id.padEnd(20), `by ${hold.by}`, `"${hold.reason}"`, hold.contactIds && hold.contactIds.length > 1 ? `(identifiers ${hold.contactIds.join(', ')})` : ''].filter(Boolean).join('  '));
-  }
+  if (options.json) for (const hold of holds) out(JSON.stringify(hold));
+  else
+    printTable(
+      ['PLACED', 'HOLD', 'BY', 'REASON', 'IDENTIFIERS'],
+      holds.map((hold) => [hold.at, hold.id, hold.by, `"${hold.reason}"`, hold.contactIds && hold.contactIds.length > 1 ? hold.contactIds.join(', ') : '']),
+      'No legal holds in force.',
+      out,
+    );
 }
 
 export async function auditList(target: Target, options: { json: boolean; since?: string }, out: (line: string) => void): Promise<void> {
   if (options.since !== undefined) monthArgument(options.since, '--since');
-  for (const entry of await target.privacy.listAudit(options.since)) out(options.json ? JSON.stringify(entry) : auditLine(entry));
+  const entries = await target.privacy.listAudit(options.since);
+  if (options.json) for (const entry of entries) out(JSON.stringify(entry));
+  else printTable(['AT', 'ACTION', 'OUTCOME', 'DETAILS'], entries.map(auditRow), options.since ? `No audit entries since ${options.since}.` : 'No audit entries.', out);
 }
 
-function auditLine(entry: AuditEntry): string {
+function auditRow(entry: AuditEntry): string[] {
   const counts = entry.counts && Object.keys(entry.counts).length > 0 ? Object.entries(entry.counts).map(([name, count]) => `${name}=${count}`).join(' ') : '';
-  return [
-    entry.at,
-    entry.action.padEnd(15),
-    entry.outcome.padEnd(9),
+  const details = [
     `by ${entry.by}`,
     entry.contact ? `contact ${entry.contact}` : '',
     entry.lineId ? `line ${entry.lineId}` : '',
     entry.reason ? `reason "${entry.reason}"` : '',
     counts,
     entry.detail ? `— ${entry.detail}` : '',
-  ]
-    .filter(Boolean)
-    .join('  ');
+  ];
+  return [entry.at, entry.action, entry.outcome, details.filter(Boolean).join('  ')];
 }
 
 export async function retentionSweep(target: Target, options: { by: string }, out: (line: string) => void): Promise<void> {

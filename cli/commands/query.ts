@@ -1,4 +1,4 @@
-import { findNamedQuery, loadNamedQueries, parseParamPairs, resolveParams, type NamedQuery } from '../../shared/analytics/named-queries';
+import { findNamedQuery, loadNamedQueries, parseParamPairs, resolveParams, type NamedQuery, type ParamValue } from '../../shared/analytics/named-queries';
 import type { Cell, QueryEngine, QueryResult } from '../../shared/analytics/query-result';
 import { cliError } from '../analytics';
 import { UsageError } from '../errors';
@@ -34,7 +34,7 @@ export function listQueries(options: { json: boolean }, out: (line: string) => v
 export async function runQuery(options: QueryCommandOptions, open: () => Promise<QueryEngine>, out: (line: string) => void): Promise<number> {
   if (!options.name) throw new UsageError('usage: vigia query NAME [--param k=v ...] [--json|--csv] [--stage NAME], or vigia query --list');
   let query: NamedQuery;
-  let params;
+  let params: ParamValue[];
   try {
     query = findNamedQuery(options.name);
     params = resolveParams(query, parseParamPairs(options.params));

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { QueryEngine } from '../../shared/analytics/query-result';
 import { collectReport, renderReport } from '../../shared/analytics/report';
 import { cliError } from '../analytics';
@@ -8,6 +9,16 @@ export interface ReportCommandOptions {
   since?: string;
   out: string;
   now?: Date;
+}
+
+/**
+ * Where `vigia report` writes without `--out`: `$VIGIA_DATA_DIR/reports/report-<UTC day>.html`,
+ * inside the git-ignored data dir rather than the repository.
+ */
+export function defaultReportFile(dataDir: string, now = new Date()): string {
+  const folder = join(dataDir, 'reports');
+  mkdirSync(folder, { recursive: true });
+  return join(folder, `report-${now.toISOString().slice(0, 10)}.html`);
 }
 
 /** `vigia report [--since DAY] [--out FILE]`: runs the named queries and writes the HTML page. */

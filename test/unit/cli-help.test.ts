@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
+import { allCommands, commandPath, createProgram } from '../../cli/program';
 
 /**
  * `--help` never acts (Standards): every command and sub-command answers it with its own help,
@@ -51,6 +52,21 @@ describe('--help never acts', () => {
     expect(readdirSync(work)).toEqual(['keep']);
   });
 
+  // Also where an option would take the flag as its value: `--by --help` does not acknowledge as "--help".
+  it.each([
+    [['alerts', 'ack', 'al_1', '--by', '--help'], 'vigia alerts ack'],
+    [['alerts', 'resolve', 'al_1', '--note', '-h', '--by', 'Carla'], 'vigia alerts resolve'],
+    [['--stage', 'prod', 'hold', 'remove', '--contact', '5511999999999', '--help'], 'vigia hold remove'],
+    [['help', 'subject', 'erase'], 'vigia subject erase'],
+    [['help'], 'vigia <command>'],
+    [[], 'vigia <command>'],
+  ])('%j prints the help of %s and does nothing', async (argv, usage) => {
+    const lines: string[] = [];
+    expect(await main(argv, (line) => lines.push(line))).toBe(0);
+    expect(lines[0]).toBe(`Usage: ${usage}${lines[0]!.slice(`Usage: ${usage}`.length)}`);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
   it('shows only the command asked about', async () => {
     const lines: string[] = [];
     await main(['hold', '--help'], (line) => lines.push(line));
@@ -59,5 +75,39 @@ describe('--help never acts', () => {
     expect(help).toContain('vigia hold list');
     expect(help).not.toContain('vigia subject');
     expect(help).not.toContain('vigia messages');
+  });
+});
+
+describe('every command and sub-command', () => {
+  const paths = allCommands(createProgram(() => undefined).root).map((command) => commandPath(command).split(' ').slice(1));
+
+  it.each(paths.map((path) => [path.join(' ') || '(the root)', path]))('vigia %s --help answers with its own help', async (_name, path) => {
+    for (const flag of ['--help', '-h']) {
+      const lines: string[] = [];
+      expect(await main([...path, flag], (line) => lines.push(line))).toBe(0);
+      expect(lines[0]).toMatch(new RegExp(`^Usage: ${['vigia', ...path].join(' ')}( |$)`));
+      expect(lines.join('\n')).toContain('--stage NAME');
+    }
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('covers the commands the README and docs/cli.md name', () => {
+    expect(paths.map((path) => path.join(' '))).toEqual(
+      expect.arrayContaining(['messages', 'calls', 'replay', 'media', 'media get', 'media retry', 'alerts', 'alerts ack', 'alerts resolve', 'notifications', 'lines', 'lines notify', 'policies check', 'export', 'query', 'report', 'subject export', 'subject erase', 'hold add', 'hold list', 'hold remove', 'audit', 'retention sweep']),
+    );
+  });
+
+  it.each([
+    [['hold'], 'usage: vigia hold add|remove|list …'],
+    [['subject'], 'usage: vigia subject export|erase …'],
+    [['retention'], 'usage: vigia retention sweep …'],
+    [['hold', 'frob'], 'unknown command "hold frob"'],
+    [['alerts', 'ack', 'al_1', '--by', 'Carla', '--json'], "Unknown option '--json'"],
+    [['messages', '--line'], "option '--line ID' argument missing"],
+  ])('%j without a command it knows is a usage error (exit 2, one line)', async (argv, message) => {
+    const error = (await main(argv, () => undefined).catch((caught: unknown) => caught)) as { message: string; exitCode: number };
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(`${message} (see vigia --help)`);
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 });
