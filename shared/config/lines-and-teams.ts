@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ConsoleLanguageSchema } from './console';
 import { email, nonEmptyList, phone, quote, SeveritySchema, slug, text } from './fields';
 import type { Line, Team, VigiaConfig } from './schema';
 
@@ -25,6 +26,8 @@ export const ManagerSchema = z
     phone: phone.optional(),
     /** The lowest alert severity this manager is notified of. @default low */
     minSeverity: SeveritySchema.default('low'),
+    /** The language of this manager's alert e-mails, SMS and console. @default console.defaultLanguage */
+    language: ConsoleLanguageSchema.optional(),
   })
   .refine((manager) => manager.email !== undefined || manager.phone !== undefined, { error: 'needs an email or a phone (or both) to be notified' });
 

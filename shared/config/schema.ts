@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AnalyticsSettingsSchema } from './analytics';
 import { ComplianceSettingsSchema, SentimentSettingsSchema } from './compliance';
+import { ConsoleSettingsSchema, type ConsoleLanguageSchema } from './console';
 import { ArchiveSettingsSchema, OpsSettingsSchema, StagesSchema, type ObjectLockSchema, type StageSettingsSchema } from './deployment';
 import type { DirectionSchema } from './fields';
 import { LineSchema, TeamSchema } from './lines-and-teams';
@@ -19,6 +20,7 @@ export const VigiaConfigSchema = z.strictObject({
   privacy: PrivacySettingsSchema.optional(),
   archive: ArchiveSettingsSchema.optional(),
   ops: OpsSettingsSchema.default({ email: [], sms: [], captureGapHours: 24 }),
+  console: ConsoleSettingsSchema.default({ officers: [], defaultLanguage: 'pt' }),
   /** Keyed by stage name (`cdk deploy -c stage=NAME`). */
   stages: StagesSchema.optional(),
 });
@@ -38,4 +40,7 @@ export type PrivacySettings = NonNullable<VigiaConfig['privacy']>;
 export type EmployeeNoticeSettings = NonNullable<PrivacySettings['employeeNotice']>;
 export type DisclosureSettings = NonNullable<PrivacySettings['disclosure']>;
 export type DisclosureLanguage = z.output<typeof DisclosureLanguageSchema>;
+export type ConsoleSettings = VigiaConfig['console'];
+export type Officer = ConsoleSettings['officers'][number];
+export type ConsoleLanguage = z.output<typeof ConsoleLanguageSchema>;
 export type PolicyDirection = z.output<typeof DirectionSchema>;

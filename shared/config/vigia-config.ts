@@ -21,17 +21,21 @@ export { appliesTo, type PolicyScope } from '../compliance/policies/scope';
 export { ComplianceSettingsSchema, SentimentSettingsSchema, complianceChecksOf } from './compliance';
 export { COMPLIANCE_CHECKS, checksSource, type ComplianceChecks } from './compliance-checks';
 export { AnalyticsSettingsSchema } from './analytics';
+export { ConsoleLanguageSchema, ConsoleSettingsSchema, OfficerSchema } from './console';
 export { DisclosureLanguageSchema, DisclosureSettingsSchema, EmployeeNoticeSchema, PrivacySettingsSchema, RetentionSettingsSchema } from './privacy';
 export { ArchiveSettingsSchema, LOG_RETENTION_DAYS, ObjectLockSchema, OpsSettingsSchema, StageSettingsSchema } from './deployment';
 export {
   VigiaConfigSchema,
   type AnalyticsSettings,
   type ComplianceSettings,
+  type ConsoleLanguage,
+  type ConsoleSettings,
   type DisclosureLanguage,
   type DisclosureSettings,
   type EmployeeNoticeSettings,
   type Line,
   type Manager,
+  type Officer,
   type ObjectLockSettings,
   type OpsSettings,
   type PolicyDirection,

@@ -49,7 +49,8 @@ describe('the sample vigia.config.yaml', () => {
       ['106540352242924', 'Carla Gómez', 'soporte'],
     ]);
     expect(teamOf(config, 'ventas')?.managers).toEqual([{ name: 'Carla Lima', email: 'carla@example.com', phone: '+5511999990000', minSeverity: 'low' }]);
-    expect(teamOf(config, 'soporte')?.managers).toEqual([{ name: 'Diego Ruiz', email: 'diego@example.com', phone: '+5491155550000', minSeverity: 'medium' }]);
+    expect(teamOf(config, 'soporte')?.managers).toEqual([{ name: 'Diego Ruiz', email: 'diego@example.com', phone: '+5491155550000', minSeverity: 'medium', language: 'es' }]);
+    expect(config.console).toEqual({ officers: [{ name: 'Olivia Castro', email: 'olivia@example.com', language: 'en' }], defaultLanguage: 'pt' });
     expect(config.policies.map((policy) => [policy.id, policy.kind, policy.severity])).toEqual([
       ['confidential-terms', 'keyword', 'high'],
       ['leak-patterns', 'keyword', 'high'],
@@ -290,5 +291,29 @@ describe('compliance checks (COMPLIANCE_CHECKS)', () => {
     expect(complianceChecksOf(VigiaConfigSchema.parse({}))).toBe('none');
     expect(() => VigiaConfigSchema.parse({ compliance: { history: 'sometimes' } })).toThrow(/check or skip/);
     expect([checksSource('all', 'history'), checksSource('live', 'history'), checksSource('live', 'business_agent'), checksSource('none', 'cloud_api')]).toEqual([true, false, true, false]);
+  });
+});
+
+describe('console', () => {
+  it('defaults to no officers and Portuguese', () => {
+    expect(parseVigiaConfig(BASE, 'vigia.config.yaml').console).toEqual({ officers: [], defaultLanguage: 'pt' });
+  });
+
+  it('names the field of a bad officer, language or URL', () => {
+    const problems = problemsOf(
+      `${BASE}console:\n  officers:\n    - { name: Olivia, email: not-an-email, language: fr }\n  defaultLanguage: de\n  url: ftp://console.example.com\n`,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^vigia\.config\.yaml: console\.officers\[0\]\.email: must be an e-mail address, got "not-an-email"$/),
+      expect.stringMatching(/^vigia\.config\.yaml: console\.officers\[0\]\.language: /),
+      expect.stringMatching(/^vigia\.config\.yaml: console\.defaultLanguage: /),
+      expect.stringMatching(/^vigia\.config\.yaml: console\.url: must be an http\(s\) URL/),
+    ]);
+  });
+
+  it('refuses a manager language it cannot write in', () => {
+    expect(problemsOf(BASE.replace('email: carla@example.com }', 'email: carla@example.com, language: it }'))).toEqual([
+      expect.stringMatching(/^vigia\.config\.yaml: teams\[0\]\.managers\[0\]\.language: /),
+    ]);
   });
 });
