@@ -7,22 +7,33 @@ export interface LocalSecrets extends WhatsAppSecrets {
   accessToken: string;
   /** HMAC key of the employee notice's acknowledgement links (VIGIA_NOTICE_SIGNING_KEY). */
   noticeSigningKey: string;
+  /** HS256 key of the console's local ID tokens (VIGIA_CONSOLE_SIGNING_KEY; Cognito signs them on AWS). */
+  consoleSigningKey: string;
   /** Which values were generated (and kept in the data dir) rather than given in the environment. */
   generated: (keyof StoredSecrets)[];
 }
 
-type StoredSecrets = WhatsAppSecrets & { noticeSigningKey?: string };
+type StoredSecrets = WhatsAppSecrets & {
+  noticeSigningKey?: string;
+  consoleSigningKey?: string;
+  /** The console's local sign-in passwords, by e-mail (docs/console.md, "Signing in"). */
+  consolePasswords?: Record<string, string>;
+};
+
+const secretsFile = (dataDir: string) => join(dataDir, 'dev-secrets.json');
+const readStored = (file: string): Partial<StoredSecrets> => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {});
 
 /**
  * Development secrets: WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN / WHATSAPP_ACCESS_TOKEN (and
- * VIGIA_NOTICE_SIGNING_KEY, the employee notice's link key) when set, otherwise values generated once and kept in `<dataDir>/dev-secrets.json` (mode 600) so a
+ * VIGIA_NOTICE_SIGNING_KEY, the employee notice's link key, and VIGIA_CONSOLE_SIGNING_KEY, the
+ * console tokens' key) when set, otherwise values generated once and kept in `<dataDir>/dev-secrets.json` (mode 600) so a
  * restart keeps accepting the same signatures.
  */
 export function loadLocalSecrets(dataDir: string, env: Record<string, string | undefined> = process.env): LocalSecrets {
-  const file = join(dataDir, 'dev-secrets.json');
-  const stored: Partial<StoredSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const file = secretsFile(dataDir);
+  const stored = readStored(file);
   const generated: (keyof StoredSecrets)[] = [];
-  const pick = (name: keyof StoredSecrets, envName: string, bytes = 16): string => {
+  const pick = (name: keyof WhatsAppSecrets | 'accessToken' | 'noticeSigningKey' | 'consoleSigningKey', envName: string, bytes = 16): string => {
     const fromEnv = env[envName];
     if (fromEnv) return fromEnv;
     if (!stored[name]) {
@@ -36,7 +47,38 @@ export function loadLocalSecrets(dataDir: string, env: Record<string, string | u
     verifyToken: pick('verifyToken', 'WHATSAPP_VERIFY_TOKEN'),
     accessToken: pick('accessToken', 'WHATSAPP_ACCESS_TOKEN'),
     noticeSigningKey: pick('noticeSigningKey', 'VIGIA_NOTICE_SIGNING_KEY', 32),
+    consoleSigningKey: pick('consoleSigningKey', 'VIGIA_CONSOLE_SIGNING_KEY', 32),
   };
   if (generated.length > 0) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   return { ...secrets, generated };
+}
+
+export interface ConsolePasswords {
+  /** e-mail (lower case) → password. */
+  byEmail: Map<string, string>;
+  /** VIGIA_DEV_PASSWORD set one password for everyone (not stored). */
+  fromEnv: boolean;
+}
+
+/**
+ * The local console's sign-in passwords: VIGIA_DEV_PASSWORD for everyone when set; otherwise one
+ * per person, generated the first time they appear in the config and kept beside the other dev
+ * secrets (a restart, or a new manager in the config, keeps everyone else's).
+ */
+export function loadConsolePasswords(dataDir: string, emails: string[], env: Record<string, string | undefined> = process.env): ConsolePasswords {
+  const shared = env.VIGIA_DEV_PASSWORD;
+  if (shared) return { byEmail: new Map(emails.map((email) => [email, shared])), fromEnv: true };
+  const file = secretsFile(dataDir);
+  const stored = readStored(file);
+  const passwords = { ...stored.consolePasswords };
+  let added = false;
+  for (const email of emails) {
+    if (passwords[email]) continue;
+    // 12 characters from an alphabet without look-alikes: typed by hand at the sign-in page.
+    const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+    passwords[email] = [...randomBytes(12)].map((byte) => alphabet[byte % alphabet.length]).join('');
+    added = true;
+  }
+  if (added) writeFileSync(file, JSON.stringify({ ...stored, consolePasswords: passwords }, null, 2), { mode: 0o600 });
+  return { byEmail: new Map(emails.map((email) => [email, passwords[email]])), fromEnv: false };
 }

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FlowState } from '../shared/compliance/model';
 import type { VigiaConfig } from '../shared/config/vigia-config';
 import { installLocalAdapters, inProcessQueues } from './adapters/local-targets';
@@ -32,6 +32,8 @@ export interface LocalPipeline {
   webhook: HttpHandler;
   /** With `privacy.employeeNotice` only. */
   noticeAck?: HttpHandler;
+  /** The console API (`ANY /api/{proxy+}`), called with the claims the JWT authorizer verified. */
+  consoleApi: Handler<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>;
   redrive: Handler<{ graceSeconds?: number }, unknown>;
   mediaSweeper: Handler<unknown, unknown>;
   /** Queues an S3 notification for ingest, as the bucket notification does on AWS. */
@@ -120,6 +122,12 @@ export async function wirePipeline(options: PipelineOptions): Promise<LocalPipel
   // Employee notice: the acknowledgement route (the sender runs once the stack's URL is known).
   const noticeAck = config.privacy?.employeeNotice !== undefined ? metered('noticeAck', (await import('../functions/notice-ack/handler')).handler as unknown as HttpHandler) : undefined;
 
+  // The manager console's API: one function for every /api/* route (the router verifies the token first).
+  const consoleApi = metered(
+    'consoleApi',
+    (await import('../functions/console-api/handler')).handler as unknown as Handler<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>,
+  );
+
   let sequence = 0;
   const ingestQueue = sqsQueue('ingest', ingest, { concurrency: options.ingestConcurrency, batchSize: 10, maxAttempts: 5 });
   const mediaQueue = sqsQueue('media', mediaFetch, { concurrency: options.pipelineConcurrency ?? 2, batchSize: 1, maxAttempts: 3 });
@@ -134,6 +142,7 @@ export async function wirePipeline(options: PipelineOptions): Promise<LocalPipel
   return {
     webhook,
     noticeAck,
+    consoleApi,
     redrive,
     mediaSweeper,
     enqueue: (notification) => ingestQueue.push({ messageId: `local-${++sequence}`, body: JSON.stringify(notification) } as SQSRecord),

@@ -4,9 +4,11 @@ import { createDynamoDbClient, createS3Client } from '../shared/platform/clients
 import { ARCHIVE_PREFIXES } from '../shared/resources/definitions';
 import { ensureBucket, ensureTable } from '../shared/resources/local-provisioning';
 import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
-import { loadLocalSecrets, type LocalSecrets } from './dev-secrets';
+import { consoleUsers } from '../shared/console/principal';
+import { LocalConsoleAuth } from './console-auth';
+import { loadConsolePasswords, loadLocalSecrets, type ConsolePasswords, type LocalSecrets } from './dev-secrets';
 import { startFakeGraphApi } from './fake-graph-api';
-import { setHandlerEnvironment } from './handler-environment';
+import { setConsoleUrl, setHandlerEnvironment } from './handler-environment';
 import { noticeSender, wirePipeline } from './handlers';
 import type { LocalMeter } from './metering';
 import { every, mediaSweep, objectCreated, redriver, sweepExpired, unprojectedRawKeys } from './recovery';
@@ -63,6 +65,10 @@ export interface LocalStackInfo {
 export interface LocalStack {
   info: LocalStackInfo;
   secrets: LocalSecrets;
+  /** The console's local sign-in passwords (VIGIA_DEV_PASSWORD, or generated and kept in the dev secrets). */
+  consolePasswords: ConsolePasswords;
+  /** Issues and verifies the console's local ID tokens. */
+  consoleAuth: LocalConsoleAuth;
   dataDir: string;
   /** Set when media downloads go to the built-in fake Graph API. */
   fakeGraphApiUrl?: string;
@@ -147,11 +153,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   });
 
+  // The console's sign-in: Cognito on AWS; here dev passwords and tokens signed with a dev key.
+  const consolePasswords = loadConsolePasswords(dataDir, consoleUsers(config).map((user) => user.email), env);
+  const consoleAuth = new LocalConsoleAuth(secrets.consoleSigningKey, consolePasswords);
   const http = await startHttpServer(
     options.port ?? Number(env.PORT ?? 3000),
-    localRouter({ webhook: pipeline.webhook, noticeAck: pipeline.noticeAck, pendingIngest: () => pipeline.ingestSize(), meter }),
+    localRouter({ webhook: pipeline.webhook, noticeAck: pipeline.noticeAck, consoleApi: pipeline.consoleApi, consoleAuth, pendingIngest: () => pipeline.ingestSize(), meter }),
   );
   const url = http.url;
+  // The console is served here: the alert e-mails and SMS link to it from now on.
+  setConsoleUrl(url);
 
   // Employee notices due for the current policy version; the e-mails go to the outbox.
   const sendNotices = await noticeSender(config, url, meter);
@@ -193,6 +204,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     info,
     secrets,
+    consolePasswords,
+    consoleAuth,
     dataDir,
     recovered: unprojected.length,
     fakeGraphApiUrl: fakeGraph?.url,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ALERT_STATUSES, AlertTransitionError } from '../../shared/compliance/adapters/dynamodb-alert-repository';
 import type { NoticeOutboxEntry, OutboxEntry } from '../../local/adapters/outbox';
 import type { Alert, AlertStatus } from '../../shared/compliance/model';
+import { alertJson } from '../../shared/compliance/alert-json';
 import { POLICY_KINDS } from '../../shared/compliance/policies/registry';
 import { CliError, UsageError } from '../errors';
 import { printTable } from '../table';
@@ -22,27 +23,6 @@ export async function listAlerts(target: Target, options: { status?: string; tea
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   if (options.json) for (const alert of alerts) out(JSON.stringify(alertJson(alert)));
   else printTable(['CREATED', 'ALERT', 'STATUS', 'SEVERITY', 'POLICY', 'TEAM', 'EMPLOYEE', 'EVIDENCE'], alerts.map(alertRow), 'No alerts match.', out);
-}
-
-function alertJson(alert: Alert): Record<string, unknown> {
-  return {
-    id: alert.id,
-    messageId: alert.messageId,
-    policyId: alert.policyId,
-    kind: alert.kind,
-    severity: alert.severity,
-    team: alert.team ?? null,
-    status: alert.status,
-    evidence: alert.evidence,
-    createdAt: alert.createdAt,
-    lineId: alert.lineId,
-    employee: alert.employee ?? null,
-    contactId: alert.contactId ?? null,
-    backfill: Boolean(alert.backfill),
-    notifiedAt: alert.notifiedAt ?? null,
-    deliveredTo: alert.deliveredTo ?? [],
-    history: alert.history,
-  };
 }
 
 /**

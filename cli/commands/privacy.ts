@@ -148,6 +148,7 @@ function auditRow(entry: AuditEntry): string[] {
     entry.lineId ? `line ${entry.lineId}` : '',
     entry.reason ? `reason "${entry.reason}"` : '',
     counts,
+    entry.ip ? `from ${entry.ip}` : '',
     entry.detail ? `— ${entry.detail}` : '',
   ];
   return [entry.at, entry.action, entry.outcome, details.filter(Boolean).join('  ')];

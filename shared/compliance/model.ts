@@ -62,11 +62,24 @@ export type CheckResults = CheckResultsByKind & {
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
+/** What a reviewer does to an alert (the console's actions; the CLI has acknowledge and resolve). */
+export type AlertAction = 'acknowledge' | 'assign' | 'resolve' | 'reopen';
+
+/** The conclusion of a resolved alert. */
+export type AlertOutcome = 'violation' | 'no_violation' | 'coaching';
+
 export interface AlertEvent {
+  /** The status after the event (an assignment keeps the status). */
   status: AlertStatus;
   by: string;
   at: string;
   note?: string;
+  /** The action taken (absent on the opening event and on events written before actions existed). */
+  action?: AlertAction;
+  /** `assign`: the console user (e-mail) now responsible. */
+  assignee?: string;
+  /** `resolve`: the conclusion. */
+  outcome?: AlertOutcome;
 }
 
 export interface Alert {
@@ -82,9 +95,13 @@ export interface Alert {
   severity: Severity;
   evidence: Record<string, unknown>;
   status: AlertStatus;
-  /** Append-only audit trail: open, then acknowledgements and resolutions. */
+  /** Append-only audit trail: open, then acknowledgements, assignments, resolutions and reopenings. */
   history: AlertEvent[];
   createdAt: string;
+  /** Who is responsible for the review (a console user's e-mail), once assigned. */
+  assignee?: string;
+  /** The conclusion, while resolved (a reopening clears it; the trail keeps it). */
+  outcome?: AlertOutcome;
   /**
    * A `history` backfill message raised it: kept for review (status open), never notified —
    * nobody is told about a conversation months old (`vigia alerts --backfill`).

@@ -762,7 +762,8 @@ function toCallView(item: Record<string, any>): CallView {
   };
 }
 
-function toMessageView(item: Record<string, any>): MessageView {
+/** A message item as listed (`vigia messages --json`, the console). */
+export function toMessageView(item: Record<string, any>): MessageView {
   const list = (value: unknown) => (value instanceof Set ? [...value].map(String).sort() : []);
   return {
     id: item.id,

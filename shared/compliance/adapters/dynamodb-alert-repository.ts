@@ -1,16 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AlertEvent, AlertStatus } from '../model';
+import { AlertTransitionError, type AlertChange } from '../alert-transitions';
+import type { AlertFilter, AlertPage, AlertPageRequest, AlertReviewRepository } from '../ports/alert-repository';
 import { allPages, batchGetItems, keys as archiveKeys, pendingIndexEntries, pendingKeys } from '../../capture/adapters/dynamodb-archive-repository';
+
+export { AlertTransitionError } from '../alert-transitions';
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 
 /** Which status may follow which: the audit trail only moves forward. */
 const ALLOWED_FROM: Record<AlertStatus, AlertStatus[]> = { open: [], acknowledged: ['open'], resolved: ['open', 'acknowledged'] };
-
-export class AlertTransitionError extends Error {
-  override readonly name = 'AlertTransitionError';
-}
 
 const alertKey = (id: string) => ({ pk: `ALERT#${id}`, sk: 'ALERT' });
 const statusKeys = (status: AlertStatus, alert: Pick<Alert, 'createdAt' | 'id'>) => ({
@@ -24,7 +24,7 @@ const statusKeys = (status: AlertStatus, alert: Pick<Alert, 'createdAt' | 'id'>)
  * matching subscription; the deliveries are kept on it (`deliveredTo`), so a retry sends only what
  * is missing.
  */
-export class DynamoDbAlertRepository {
+export class DynamoDbAlertRepository implements AlertReviewRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -89,27 +89,49 @@ export class DynamoDbAlertRepository {
     return items.map(toAlert);
   }
 
-  /** open → acknowledged → resolved (or open → resolved), appending who/when/note to the trail. */
+  /** open → acknowledged → resolved (or open → resolved), appending who/when/note to the trail (`vigia alerts ack|resolve`). */
   async transition(id: string, status: AlertStatus, event: Omit<AlertEvent, 'status'>): Promise<Alert> {
     const alert = await this.get(id);
     if (!alert) throw new AlertTransitionError(`no alert ${id}`);
     if (!ALLOWED_FROM[status].includes(alert.status)) throw new AlertTransitionError(`alert ${id} is ${alert.status}; it cannot become ${status}`);
+    return this.apply(id, { from: alert.status, status, event: { status, ...event }, set: {}, remove: [] });
+  }
+
+  /**
+   * Writes a transition planned by planAlertTransition: the status (moving the alert in the
+   * status index), the event appended to the trail, and the assignee or outcome — only if the
+   * alert still has the status the plan started from.
+   */
+  async apply(id: string, change: AlertChange): Promise<Alert> {
+    const alert = await this.get(id);
+    if (!alert) throw new AlertTransitionError(`no alert ${id}`);
+    const sets = Object.entries(change.set).filter(([, value]) => value !== undefined);
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':status': change.status,
+      ':previous': change.from,
+      ':event': [change.event],
+      ':pk': statusKeys(change.status, alert).alertStatusPk,
+      ':sk': statusKeys(change.status, alert).alertStatusSk,
+    };
+    const assignments = ['#status = :status', 'history = list_append(history, :event)', 'alertStatusPk = :pk', 'alertStatusSk = :sk'];
+    sets.forEach(([name, value], i) => {
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = value;
+      assignments.push(`#f${i} = :f${i}`);
+    });
+    change.remove.forEach((name, i) => (names[`#r${i}`] = name));
+    const removal = change.remove.length > 0 ? ` REMOVE ${change.remove.map((_, i) => `#r${i}`).join(', ')}` : '';
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: alertKey(id),
-          UpdateExpression: 'SET #status = :status, history = list_append(history, :event), alertStatusPk = :pk, alertStatusSk = :sk',
+          UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
           // Guards against a concurrent change between the read and the write.
           ConditionExpression: '#status = :previous',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':previous': alert.status,
-            ':event': [{ status, ...event }],
-            ':pk': statusKeys(status, alert).alertStatusPk,
-            ':sk': statusKeys(status, alert).alertStatusSk,
-          },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
@@ -117,6 +139,75 @@ export class DynamoDbAlertRepository {
       throw error;
     }
     return (await this.get(id))!;
+  }
+
+  /**
+   * One page of the alerts matching the filter, across the status partitions of `byAlertStatus`
+   * (sort key `<createdAt>#<id>`): each partition is read in order from the position after `after`
+   * until it has `limit` matches, and the partitions are merged — so pages never skip or repeat an alert.
+   */
+  async page(request: AlertPageRequest): Promise<AlertPage> {
+    if (request.lineIds?.length === 0) return { alerts: [] };
+    const statuses = request.statuses ?? ALERT_STATUSES;
+    const newest = request.order === 'newest';
+    const perStatus = await Promise.all(statuses.map((status) => this.matching(status, request, { limit: request.limit + 1, after: request.after, newest })));
+    const merged = perStatus
+      .flat()
+      .sort((a, b) => (newest ? sortKeyOf(b).localeCompare(sortKeyOf(a)) : sortKeyOf(a).localeCompare(sortKeyOf(b))));
+    const alerts = merged.slice(0, request.limit);
+    return merged.length > request.limit ? { alerts, next: sortKeyOf(alerts[alerts.length - 1]) } : { alerts };
+  }
+
+  async countByStatus(filter: AlertFilter): Promise<Record<AlertStatus, number>> {
+    const counts = { open: 0, acknowledged: 0, resolved: 0 };
+    if (filter.lineIds?.length === 0) return counts;
+    await Promise.all(ALERT_STATUSES.map(async (status) => (counts[status] = (await this.matching(status, filter, { newest: false })).length)));
+    return counts;
+  }
+
+  /** The alerts of one status partition matching the filter, in order, up to `limit`. */
+  private async matching(status: AlertStatus, filter: AlertFilter, options: { limit?: number; after?: string; newest: boolean }): Promise<Alert[]> {
+    // Bounds of the sort key: since/until, narrowed by the page position; the exact (exclusive) ends are checked below.
+    let low = filter.since ?? '0';
+    let high = filter.until ?? '9';
+    if (options.after && !options.newest && options.after > low) low = options.after;
+    if (options.after && options.newest && options.after < high) high = options.after;
+    if (low > high) return [];
+    const lines = filter.lineIds ? new Set(filter.lineIds) : undefined;
+    const keep = (alert: Alert) => {
+      const key = sortKeyOf(alert);
+      if (options.after && (options.newest ? key >= options.after : key <= options.after)) return false;
+      if (filter.until && alert.createdAt >= filter.until) return false;
+      if (filter.since && alert.createdAt < filter.since) return false;
+      return (
+        (!lines || lines.has(alert.lineId)) &&
+        (!filter.severities || filter.severities.includes(alert.severity)) &&
+        (!filter.team || alert.team === filter.team) &&
+        (!filter.policyId || alert.policyId === filter.policyId)
+      );
+    };
+    const found: Alert[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byAlertStatus',
+          KeyConditionExpression: 'alertStatusPk = :pk AND alertStatusSk BETWEEN :low AND :high',
+          ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${status}`, ':low': low, ':high': high },
+          ScanIndexForward: !options.newest,
+          ExclusiveStartKey: startKey,
+          ...(options.limit ? { Limit: Math.max(50, options.limit * 2) } : {}),
+        }),
+      );
+      for (const item of response.Items ?? []) {
+        const alert = toAlert(item);
+        if (keep(alert)) found.push(alert);
+        if (options.limit && found.length >= options.limit) return found;
+      }
+      startKey = response.LastEvaluatedKey;
+    } while (startKey);
+    return found;
   }
 
   /** Records one delivery (idempotent: a string-set ADD). */
@@ -157,6 +248,11 @@ export class DynamoDbAlertRepository {
     const items = await batchGetItems(this.db, this.table, entries, { consistent: true });
     return items.map(toAlert).filter((alert) => !alert.notifiedAt && !alert.backfill);
   }
+}
+
+/** The alert's position in its status partition (and in a page): `<createdAt>#<id>`. */
+function sortKeyOf(alert: Pick<Alert, 'createdAt' | 'id'>): string {
+  return `${alert.createdAt}#${alert.id}`;
 }
 
 function toAlert(item: Record<string, any>): Alert {

@@ -42,12 +42,18 @@ export interface ItemKey {
   sk: string;
 }
 
-/** One request to the audit log (`vigia audit`): who asked what, about whom, why, and what came of it. */
+/** What the console records: every read of conversation content or a file, and every alert action. */
+export type ConsoleAuditAction = 'console-alert-read' | 'console-conversation-read' | 'console-media-read' | 'console-alert-transition';
+
+/**
+ * One request to the audit log (`vigia audit`): who asked what, about whom, why, and what came of
+ * it — privacy requests and sweeps, and the console's reads and alert actions.
+ */
 export interface AuditEntry {
   id: string;
   at: string;
   by: string;
-  action: 'subject-export' | 'subject-erase' | 'hold-add' | 'hold-remove' | 'retention-sweep';
+  action: 'subject-export' | 'subject-erase' | 'hold-add' | 'hold-remove' | 'retention-sweep' | ConsoleAuditAction;
   outcome: 'done' | 'refused' | 'not-found' | 'failed';
   /** The contact as given in the request (phone number or BSUID). */
   contact?: string;
@@ -56,6 +62,8 @@ export interface AuditEntry {
   /** Refusal basis, output file, hold id… (one line). */
   detail?: string;
   counts?: Record<string, number>;
+  /** The source IP of a console request (API Gateway's `requestContext.http.sourceIp`). */
+  ip?: string;
 }
 
 /** What a subject scan looks for: items naming any of the contact identifiers, optionally on one line; or everything of a line. */

@@ -1,0 +1,68 @@
+import type { MessageView } from '../capture/ports/archive-repository';
+import type { Alert } from '../compliance/model';
+import { foldText, originalRange } from '../compliance/normalize-text';
+
+/** Why an alert fired, as far as its evidence (and the message) tell. */
+export type AlertHit =
+  | { kind: 'keyword'; matched: string; excerpt?: string; offsets?: { start: number; end: number } }
+  | { kind: 'file'; reasons: string[]; extension?: string; declaredMime?: string; sniffedMime?: string; size?: number; mediaId?: string }
+  | { kind: 'sentiment'; sentiment: string; score: number; analyzer?: string; languageCode?: string }
+  | { kind: string; evidence: Record<string, unknown> };
+
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
+
+/** The hit of an alert: matched term and where in the text, declared vs sniffed type, score and analyzer. */
+export function hitOf(alert: Alert, message: MessageView | undefined): AlertHit | undefined {
+  const evidence = alert.evidence ?? {};
+  if (alert.kind === 'keyword' && typeof evidence.matched === 'string') {
+    const offsets = message?.text ? locate(message.text, evidence.matched) : undefined;
+    return { kind: 'keyword', matched: evidence.matched, ...defined({ excerpt: str(evidence.excerpt), offsets }) };
+  }
+  if (alert.kind === 'file' && Array.isArray(evidence.reasons)) {
+    return {
+      kind: 'file',
+      reasons: evidence.reasons.map(String),
+      ...defined({
+        extension: str(evidence.extension),
+        declaredMime: str(evidence.declaredMime),
+        sniffedMime: str(evidence.sniffedMime),
+        size: num(evidence.size),
+        mediaId: str(message?.media?.mediaId),
+      }),
+    };
+  }
+  if (alert.kind === 'sentiment' && typeof evidence.sentiment === 'string' && typeof evidence.score === 'number') {
+    return { kind: 'sentiment', sentiment: evidence.sentiment, score: evidence.score, ...defined({ analyzer: str(evidence.analyzer), languageCode: str(evidence.languageCode) }) };
+  }
+  return Object.keys(evidence).length > 0 ? { kind: alert.kind, evidence } : undefined;
+}
+
+/**
+ * Where `matched` is in the text: a configured term matches as whole words ignoring case and
+ * accents (as the keyword engine does); a regex policy's `matched` is its source.
+ */
+function locate(text: string, matched: string): { start: number; end: number } | undefined {
+  const folded = foldText(text);
+  const words = foldText(matched).text.match(/[\p{L}\p{N}]+/gu);
+  if (words && words.length > 0) {
+    const phrase = new RegExp(`(?<![\\p{L}\\p{N}])${words.map(escapeRegExp).join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'u').exec(folded.text);
+    if (phrase) {
+      const [start, end] = originalRange(folded, phrase.index, phrase.index + phrase[0].length);
+      return { start, end };
+    }
+  }
+  try {
+    const found = new RegExp(matched, 'iu').exec(text);
+    if (found) return { start: found.index, end: found.index + found[0].length };
+  } catch {
+    // Not a regex: nothing more to find.
+  }
+  return undefined;
+}
+
+const escapeRegExp = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function defined<T extends Record<string, unknown>>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
