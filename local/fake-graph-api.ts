@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
 
 /**
  * A stand-in for Meta's Graph API media endpoints on 127.0.0.1, for tests and the offline demo
@@ -51,7 +52,10 @@ export interface FakeGraphApi {
   sendFailures: number;
   /** The messages accepted so far, in order. */
   sentMessages(): FakeSentMessage[];
-  /** Serve a small generated PDF for media ids nobody registered (demo mode, generic tests). */
+  /**
+   * Serve a small generated file for media ids nobody registered (demo mode, generic tests): a PNG
+   * for ids starting with `image-` ({@link samplePng}), a PDF for any other.
+   */
   serveUnknown: boolean;
   sha256Of(mediaId: string): string;
   close(): Promise<void>;
@@ -76,7 +80,8 @@ export async function startFakeGraphApi(options: { accessToken: string; serveUnk
   };
 
   const fileFor = (mediaId: string): FakeMediaFile | undefined =>
-    api.files.get(mediaId) ?? (api.serveUnknown ? { content: demoPdf(mediaId), mimeType: 'application/pdf' } : undefined);
+    api.files.get(mediaId) ??
+    (api.serveUnknown ? (mediaId.startsWith(SAMPLE_IMAGE_PREFIX) ? { content: samplePng(), mimeType: 'image/png' } : { content: demoPdf(mediaId), mimeType: 'application/pdf' }) : undefined);
 
   const server: Server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -182,6 +187,45 @@ function sha256(file: FakeMediaFile): string {
   const hash = createHash('sha256');
   for (let offset = 0; offset < sizeOf(file); offset += CHUNK) hash.update(chunkAt(file, offset));
   return hash.digest('hex');
+}
+
+/** Unknown media ids with this prefix are served as {@link samplePng} (an image message in a demo or test). */
+export const SAMPLE_IMAGE_PREFIX = 'image-';
+
+/**
+ * A valid 16×16 PNG (RGB, blue and orange halves), small enough for any test: what the console
+ * shows inline for an image message. Register it as a file, or use an `image-…` id with serveUnknown.
+ */
+export function samplePng(): Buffer {
+  const size = 16;
+  const rows: Buffer[] = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 3); // filter byte 0, then RGB
+    for (let x = 0; x < size; x++) row.set(x < size / 2 ? [0x25, 0x63, 0xeb] : [0xf5, 0x9e, 0x0b], 1 + x * 3);
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit, RGB, deflate, no filter method, not interlaced
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+function crc32(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function demoPdf(mediaId: string): Buffer {
