@@ -327,6 +327,20 @@ export function createProgram(out: Out): Program {
       await withTarget(command, (target) => retentionSweep(target, { by }, out));
     });
 
+  const consoleUsersGroup = group('console', 'The manager console: its users (the config’s officers and managers).').command('users').description('The console’s users.');
+  groups.add(consoleUsersGroup);
+  consoleUsersGroup
+    .command('sync')
+    .description(
+      'Make the console’s Cognito users match the config: create the officers and managers with an e-mail (Cognito e-mails the invitation), disable those no longer in it (never deleted: the audit trail keeps them), enable returning ones. Locally: list who signs in, with which role.',
+    )
+    .summary('Create and disable the console’s users from the config.')
+    .option('--dry-run', 'say what would change, change nothing')
+    .action(async (options: { dryRun?: boolean }, command: Command) => {
+      const [{ consoleUsersSync }, { cliConfig }] = await Promise.all([import('./commands/console'), import('./config')]);
+      await consoleUsersSync(cliConfig(), { stage: stageOf(command) ?? (process.env.VIGIA_STAGE || undefined), dryRun: Boolean(options.dryRun) }, out);
+    });
+
   for (const command of allCommands(root)) {
     if (command !== root && !ownUsage.has(command)) command.usage(groups.has(command) ? '<command>' : usageOf(command));
     // Every command takes --stage. Options belong to the command they follow: `alerts ack ID --json`

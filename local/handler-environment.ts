@@ -13,6 +13,11 @@ export interface HandlerEnvironment {
   fakeGraphApiUrl?: string;
   /** A stand-in Amazon Comprehend endpoint (the cost benchmark's); otherwise sentiment is offline only. */
   comprehendEndpoint?: string;
+  /**
+   * The console's URL for the links in alert e-mails and SMS, when known before the server listens
+   * (else {@link setConsoleUrl} once it does). @default - CONSOLE_URL of `env`, else none until set
+   */
+  consoleUrl?: string;
 }
 
 /**
@@ -28,6 +33,10 @@ export function setHandlerEnvironment(env: Record<string, string | undefined>, s
   // Each handler logs under its own service name (shared/observability/powertools.ts), as on AWS
   // where each function is a process of its own.
   delete process.env.POWERTOOLS_SERVICE_NAME;
+  // The console the alert links open (config.console.url wins over it): CONSOLE_URL as on AWS.
+  const consoleUrl = settings.consoleUrl ?? env.CONSOLE_URL;
+  if (consoleUrl) process.env.CONSOLE_URL = consoleUrl;
+  else delete process.env.CONSOLE_URL;
   Object.assign(process.env, {
     ARCHIVE_BUCKET: settings.bucket,
     ARCHIVE_TABLE: settings.table,
@@ -67,4 +76,13 @@ export function setHandlerEnvironment(env: Record<string, string | undefined>, s
 
 function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {
   return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]!]] : [])));
+}
+
+/**
+ * The local stack serves the console at its own URL, known once its server listens (port 0 picks
+ * one): the Notify and re-drive handlers read CONSOLE_URL at each delivery, so setting it then is
+ * enough. A CONSOLE_URL given to the stack (or set before) is kept.
+ */
+export function setConsoleUrl(url: string): void {
+  if (!process.env.CONSOLE_URL) process.env.CONSOLE_URL = url;
 }

@@ -12,6 +12,8 @@ const seconds = (fallback: number) => z.coerce.number({ error: 'must be a number
 const RedriveEnv = ArchiveTableEnv.extend({
   COMPLIANCE_STATE_MACHINE_ARN: required(),
   ALERTS_TOPIC_ARN: required(),
+  /** The console's URL for the links in alert e-mails and SMS (the CloudFront distribution's on AWS); optional. */
+  CONSOLE_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   REDRIVE_CHECK_GRACE_SECONDS: seconds(900),
   REDRIVE_NOTIFY_GRACE_SECONDS: seconds(900),
   REDRIVE_UNCHECKED_ALARM_SECONDS: seconds(3600),
@@ -27,6 +29,8 @@ export function redriveDependencies(onDeliveryFailure: RedriveDependencies['onDe
     compliance: complianceFlowStarterFor(env.COMPLIANCE_STATE_MACHINE_ARN),
     publisher: alertPublisherFor(env.ALERTS_TOPIC_ARN),
     config: configFromEnvironment(),
+    // Read at each delivery: the local stack sets it once its server listens (local/handler-environment.ts).
+    consoleUrl: () => process.env.CONSOLE_URL || env.CONSOLE_URL,
     settings: {
       checkGraceMs: env.REDRIVE_CHECK_GRACE_SECONDS * 1000,
       notifyGraceMs: env.REDRIVE_NOTIFY_GRACE_SECONDS * 1000,

@@ -1,6 +1,6 @@
 import type { Alert } from './model';
-import type { VigiaConfig } from '../config/vigia-config';
-import { matchesFilterPolicy, notificationAttributes, renderNotification, subscriptionsFromConfig, type RenderedNotification, type Subscription } from './notifications';
+import type { ConsoleLanguage, VigiaConfig } from '../config/vigia-config';
+import { consoleUrlOf, matchesFilterPolicy, notificationAttributes, renderNotification, subscriptionsFromConfig, type RenderedNotification, type Subscription } from './notifications';
 
 /** Delivers one alert to one subscription (SNS on AWS, the outbox file locally). */
 export interface AlertPublisher {
@@ -18,6 +18,12 @@ export interface AlertDeliveryDependencies {
   alerts: AlertDeliveryStore;
   publisher: AlertPublisher;
   config: VigiaConfig;
+  /**
+   * The console's URL for the alert links when the config has no `console.url`: the functions'
+   * CONSOLE_URL on AWS, the local stack's URL locally (known once its server listens, so asked at
+   * each delivery). Without either the e-mail names the CLI commands instead.
+   */
+  consoleUrl?: string | (() => string | undefined);
   now?: () => Date;
 }
 
@@ -45,9 +51,16 @@ export async function deliverAlert(alertId: string, deps: AlertDeliveryDependenc
   const missing = subscriptionsFromConfig(deps.config).filter((subscription) => matchesFilterPolicy(subscription.filterPolicy, attributes) && !done.has(subscription.id));
   if (missing.length > 0) {
     const excerpt = typeof alert.evidence.excerpt === 'string' ? alert.evidence.excerpt : undefined;
-    const message = renderNotification(alert, { excerpt });
+    const consoleUrl = consoleUrlOf(deps.config, typeof deps.consoleUrl === 'function' ? deps.consoleUrl() : deps.consoleUrl);
+    // One text per language: each subscription gets its manager's.
+    const messages = new Map<ConsoleLanguage, RenderedNotification>();
+    const messageIn = (language: ConsoleLanguage) => {
+      let message = messages.get(language);
+      if (!message) messages.set(language, (message = renderNotification(alert, { excerpt }, { language, consoleUrl })));
+      return message;
+    };
     for (const subscription of missing) {
-      await deps.publisher.deliver(alert, message, subscription);
+      await deps.publisher.deliver(alert, messageIn(subscription.language), subscription);
       await deps.alerts.markDelivered(alert.id, subscription.id);
     }
   }

@@ -1,4 +1,4 @@
-import type { VigiaConfig } from '../config/vigia-config';
+import type { ConsoleLanguage, VigiaConfig } from '../config/vigia-config';
 import { SEVERITY_RANK, type Alert, type Severity } from './model';
 import { oneLine, truncate } from './display-text';
 import { fold } from './normalize-text';
@@ -7,7 +7,9 @@ import { policyKind } from './policies/registry';
 /**
  * Who hears about an alert: one SNS subscription per manager and channel, filtered by the
  * alert's team and severity (message attributes `team` and `severityRank`), so SNS itself does
- * the routing. Also the text of the e-mail and SMS.
+ * the routing. Also the text of the e-mail and SMS, in the manager's language, with a link to the
+ * alert in the console. Each publish names its one subscription (attribute `subscription`), so
+ * each is written in its manager's language without a filter on the language.
  */
 
 export const UNASSIGNED_TEAM = 'unassigned';
@@ -25,6 +27,8 @@ export interface Subscription {
   manager: string;
   team: string;
   minSeverity: Severity;
+  /** The language of the manager's e-mails and SMS: `manager.language ?? console.defaultLanguage`. */
+  language: ConsoleLanguage;
   filterPolicy: FilterPolicy;
 }
 
@@ -47,7 +51,8 @@ export function subscriptionsFromConfig(config: VigiaConfig): Subscription[] {
     for (const manager of team.managers) {
       const filterPolicy: FilterPolicy = { team: [team.id], severityRank: [{ numeric: ['>=', SEVERITY_RANK[manager.minSeverity]] }] };
       const base = `${team.id}-${slugify(manager.name)}`;
-      const common = { manager: manager.name, team: team.id, minSeverity: manager.minSeverity, filterPolicy };
+      const language = manager.language ?? config.console?.defaultLanguage ?? 'pt';
+      const common = { manager: manager.name, team: team.id, minSeverity: manager.minSeverity, language, filterPolicy };
       if (manager.email) subscriptions.push({ id: uniqueId(`${base}-email`), protocol: 'email', endpoint: manager.email, ...common });
       if (manager.phone) subscriptions.push({ id: uniqueId(`${base}-sms`), protocol: 'sms', endpoint: manager.phone, ...common });
     }
@@ -97,72 +102,159 @@ export interface NotificationContext {
   excerpt?: string;
 }
 
+export interface RenderOptions {
+  /** The manager's language (`manager.language ?? console.defaultLanguage`). @default en */
+  language?: ConsoleLanguage;
+  /**
+   * The console's base URL (`console.url`, else the functions' CONSOLE_URL, else the local
+   * stack's URL): the e-mail and SMS link to the alert in it. @default - none: the CLI commands instead
+   */
+  consoleUrl?: string;
+}
+
 export interface RenderedNotification {
   /** E-mail subject: one line, fewer than 100 characters (SNS limit). */
   subject: string;
   email: string;
-  /** At most 160 GSM-7 characters: one SMS segment. */
+  /** One SMS segment: at most 160 GSM-7 characters (70 when the link needs UCS-2). */
   sms: string;
 }
 
 /** SNS: "less than 100 characters long", UTF-8, no line breaks or control characters. */
 export const SUBJECT_LIMIT = 99;
 export const SMS_LIMIT = 160;
+/** One UCS-2 segment: an SMS with any character outside GSM 03.38's basic alphabet. */
+export const SMS_UCS2_LIMIT = 70;
 /** The longest excerpt a notification ever carries. */
 export const EXCERPT_LIMIT = 120;
 
-export function renderNotification(alert: Alert, context: NotificationContext = {}): RenderedNotification {
+/** The console's page of one alert: `<console url>/#/alerts/<alert id>`. */
+export function alertLink(consoleUrl: string, alertId: string): string {
+  return `${consoleUrl.replace(/\/+$/, '')}/#/alerts/${encodeURIComponent(alertId)}`;
+}
+
+/** The console URL the notifications link to: the config's `console.url` wins over the function's environment. */
+export function consoleUrlOf(config: Pick<VigiaConfig, 'console'>, fallback?: string): string | undefined {
+  return config.console?.url ?? (fallback || undefined);
+}
+
+interface Words {
+  severity: Record<Severity, string>;
+  intro: (severity: string, kind: string) => string;
+  labels: { severity: string; policy: string; employee: string; team: string; line: string; contact: string; evidence: string; excerpt: string; when: string; message: string; alert: string };
+  notInConfig: string;
+  line: (lineId: string) => string;
+  openInConsole: string;
+  seeIt: string;
+  acknowledgeIt: string;
+}
+
+/** The words of the e-mail and SMS in each language the console speaks. */
+const WORDS: Record<ConsoleLanguage, Words> = {
+  en: {
+    severity: { low: 'LOW', medium: 'MEDIUM', high: 'HIGH' },
+    intro: (severity, kind) => `Vigia raised a ${severity} severity ${kind} alert.`,
+    labels: { severity: 'Severity', policy: 'Policy', employee: 'Employee', team: 'Team', line: 'Line', contact: 'Contact', evidence: 'Evidence', excerpt: 'Excerpt', when: 'When', message: 'Message', alert: 'Alert' },
+    notInConfig: 'not in the config',
+    line: (lineId) => `line ${lineId}`,
+    openInConsole: 'Open it in the console:',
+    seeIt: 'See it:',
+    acknowledgeIt: 'Acknowledge it:',
+  },
+  pt: {
+    severity: { low: 'BAIXA', medium: 'MÉDIA', high: 'ALTA' },
+    intro: (severity, kind) => `O Vigia gerou um alerta ${kind} de severidade ${severity}.`,
+    labels: { severity: 'Severidade', policy: 'Política', employee: 'Funcionário', team: 'Equipe', line: 'Linha', contact: 'Contato', evidence: 'Evidência', excerpt: 'Trecho', when: 'Quando', message: 'Mensagem', alert: 'Alerta' },
+    notInConfig: 'não está na configuração',
+    line: (lineId) => `linha ${lineId}`,
+    openInConsole: 'Abra no console:',
+    seeIt: 'Veja:',
+    acknowledgeIt: 'Para reconhecer:',
+  },
+  es: {
+    severity: { low: 'BAJA', medium: 'MEDIA', high: 'ALTA' },
+    intro: (severity, kind) => `Vigia generó una alerta ${kind} de severidad ${severity}.`,
+    labels: { severity: 'Severidad', policy: 'Política', employee: 'Empleado', team: 'Equipo', line: 'Línea', contact: 'Contacto', evidence: 'Evidencia', excerpt: 'Extracto', when: 'Cuándo', message: 'Mensaje', alert: 'Alerta' },
+    notInConfig: 'no está en la configuración',
+    line: (lineId) => `línea ${lineId}`,
+    openInConsole: 'Ábrala en la consola:',
+    seeIt: 'Véala:',
+    acknowledgeIt: 'Para reconocerla:',
+  },
+};
+
+export function renderNotification(alert: Alert, context: NotificationContext = {}, options: RenderOptions = {}): RenderedNotification {
+  const language = options.language ?? 'en';
+  const words = WORDS[language];
   const employee = oneLine(context.employee ?? alert.employee ?? '');
   const contactId = context.contactId ?? alert.contactId;
   const excerptSource = context.excerpt ?? (typeof alert.evidence.excerpt === 'string' ? alert.evidence.excerpt : undefined);
   const excerpt = excerptSource ? truncate(oneLine(excerptSource), EXCERPT_LIMIT) : undefined;
-  const severity = alert.severity.toUpperCase();
-  const who = employee || `line ${alert.lineId}`;
-  const evidence = policyKind(alert.kind)?.notificationText(alert.evidence);
+  const severity = words.severity[alert.severity];
+  const who = employee || words.line(alert.lineId);
+  const evidence = policyKind(alert.kind)?.notificationText(alert.evidence, language);
+  const link = options.consoleUrl ? alertLink(options.consoleUrl, alert.id) : undefined;
 
   const subject = truncate(oneLine(`[Vigia] ${severity} ${alert.policyId} — ${who}`), SUBJECT_LIMIT);
 
-  const field = (label: string, value: string | undefined) => (value ? [`${`${label}:`.padEnd(10)} ${value}`] : []);
+  const labels = words.labels;
+  const width = Math.max(10, ...Object.values(labels).map((label) => label.length + 2));
+  const field = (label: string, value: string | undefined) => (value ? [`${`${label}:`.padEnd(width)} ${value}`] : []);
+  const followUp = link
+    ? [words.openInConsole, `  ${link}`]
+    : [words.seeIt, `  npx vigia alerts --json | grep ${alert.id}`, words.acknowledgeIt, `  vigia alerts ack ${alert.id} --by NAME --note TEXT`];
   const email = [
-    `Vigia raised a ${severity} severity ${alert.kind} alert.`,
+    words.intro(severity, alert.kind),
     '',
-    ...field('Severity', severity),
-    ...field('Policy', `${alert.policyId} (${alert.kind})`),
-    ...field('Employee', employee || 'not in the config'),
-    ...field('Team', alert.team ?? UNASSIGNED_TEAM),
-    ...field('Line', alert.lineId),
-    ...field('Contact', contactId),
-    ...field('Evidence', evidence),
-    ...field('Excerpt', excerpt ? `"${excerpt}"` : undefined),
-    ...field('When', alert.createdAt),
-    ...field('Message', alert.messageId),
-    ...field('Alert', alert.id),
+    ...field(labels.severity, severity),
+    ...field(labels.policy, `${alert.policyId} (${alert.kind})`),
+    ...field(labels.employee, employee || words.notInConfig),
+    ...field(labels.team, alert.team ?? UNASSIGNED_TEAM),
+    ...field(labels.line, alert.lineId),
+    ...field(labels.contact, contactId),
+    ...field(labels.evidence, evidence),
+    ...field(labels.excerpt, excerpt ? `"${excerpt}"` : undefined),
+    ...field(labels.when, alert.createdAt),
+    ...field(labels.message, alert.messageId),
+    ...field(labels.alert, alert.id),
     '',
-    'See it:',
-    `  npx vigia alerts --json | grep ${alert.id}`,
-    'Acknowledge it:',
-    `  vigia alerts ack ${alert.id} --by NAME --note TEXT`,
+    ...followUp,
     '',
   ].join('\n');
 
   const smsHead = `Vigia ${severity} ${alert.policyId} - ${who}`;
   const smsBody = excerpt ? `"${excerpt}"` : evidence;
-  return { subject, email, sms: fitSms(smsHead, smsBody, alert.id) };
+  return { subject, email, sms: fitSms(smsHead, smsBody, link, alert.id) };
 }
 
 /**
  * One SMS segment: the GSM 03.38 basic alphabet only (one non-GSM character such as "…", "ã" or
  * an emoji switches the whole SMS to UCS-2 and its limit to 70 characters), so accents are
- * folded, smart punctuation is made plain, the rest dropped, and the cut marked with "...".
+ * folded, smart punctuation is made plain, the rest dropped, and the cut marked with "...". The
+ * link (or, without a console URL, the alert id) ends it, whole; a link that is not GSM-7 itself
+ * makes it a UCS-2 SMS of 70 characters, and a link too long for that leaves the alert id instead.
  */
-function fitSms(head: string, body: string | undefined, id: string): string {
+function fitSms(head: string, body: string | undefined, link: string | undefined, id: string): string {
+  let tail = link ?? id;
+  let limit = isGsm(tail) ? SMS_LIMIT : SMS_UCS2_LIMIT;
+  if (limit - tail.length - 1 < 20) [tail, limit] = [id, SMS_LIMIT];
   const [gsmHead, gsmBody] = [toGsm(head), body ? toGsm(body) : ''];
-  const headRoom = SMS_LIMIT - id.length - 1;
+  const headRoom = limit - tail.length - 1;
   const fittedHead = truncate(gsmHead, headRoom, '...');
-  // ": " before the body and " " before the id.
+  // ": " before the body and " " before the tail.
   const bodyRoom = headRoom - fittedHead.length - 2;
   const fittedBody = gsmBody && bodyRoom > 8 ? `: ${truncate(gsmBody, bodyRoom, '...')}` : '';
-  return `${fittedHead}${fittedBody} ${id}`;
+  return `${fittedHead}${fittedBody} ${tail}`;
+}
+
+/** Every character in GSM 03.38's basic alphabet (one septet each). */
+export function isGsm(text: string): boolean {
+  return [...text].every((character) => GSM_BASIC.has(character));
+}
+
+/** The segment limit of an SMS text: 160 when it is GSM-7, 70 when it needs UCS-2. */
+export function smsLimit(text: string): number {
+  return isGsm(text) ? SMS_LIMIT : SMS_UCS2_LIMIT;
 }
 
 const GSM_BASIC = new Set(

@@ -77,6 +77,14 @@ describe('the compliance flow on the local stack', () => {
     ]);
     const sms = sent.find((entry) => entry.channel === 'sms')!;
     expect(sms.body.length).toBeLessThanOrEqual(160);
+    // In Carla's language (the config's default, pt), linking to the alert in the stack's own console.
+    const link = `${stack.stack.info.url}/#/alerts/${alerts[0].id}`;
+    expect(sms.body.endsWith(` ${link}`)).toBe(true);
+    expect(sms.body.startsWith('Vigia ALTA confidential-terms - Ana Souza: ')).toBe(true);
+    const email = sent.find((entry) => entry.channel === 'email')!;
+    expect(email.subject).toBe('[Vigia] ALTA confidential-terms — Ana Souza');
+    expect(email.body).toContain(`Abra no console:\n  ${link}`);
+    expect(email.body).not.toContain('npx vigia');
 
     // Meta's retry of the same webhook, and a full replay, add nothing.
     expect((await stack.post(body)).status).toBe(200);
@@ -85,6 +93,26 @@ describe('the compliance flow on the local stack', () => {
     await stack.stack.drained();
     expect(await alertsFor(id)).toHaveLength(1);
     expect(await notificationsFor([alerts[0].id])).toHaveLength(2);
+  });
+
+  it('writes to Diego (soporte, language es) in Spanish, with the link to the console', async () => {
+    const id = await receive(SOPORTE_LINE, { type: 'text', text: { body: 'Mi CPF es 123.456.789-09, ¿me confirmás la reserva?' } });
+    const [alert] = await alertsFor(id);
+    expect(alert).toMatchObject({ policyId: 'leak-patterns', severity: 'high', team: 'soporte' });
+    const sent = await notificationsFor([alert.id]);
+    expect(sent.map((entry) => [entry.channel, entry.recipient]).sort()).toEqual([
+      ['email', 'diego@example.com'],
+      ['sms', '+5491155550000'],
+    ]);
+    const link = `${stack.stack.info.url}/#/alerts/${alert.id}`;
+    const email = sent.find((entry) => entry.channel === 'email')!;
+    expect(email.subject).toBe('[Vigia] ALTA leak-patterns — Carla Gómez');
+    expect(email.body).toContain('Vigia generó una alerta keyword de severidad ALTA.');
+    expect(email.body).toContain(`Ábrala en la consola:\n  ${link}`);
+    const sms = sent.find((entry) => entry.channel === 'sms')!;
+    expect(sms.body.length).toBeLessThanOrEqual(160);
+    expect(sms.body).toMatch(/^Vigia ALTA leak-patterns - Carla Gomez: /);
+    expect(sms.body.endsWith(` ${link}`)).toBe(true);
   });
 
   it('keeps the check results on the message even when nothing is raised', async () => {

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { DirectionSchema, nonEmptyList, SeveritySchema, slug, text } from '../../config/fields';
+import type { ConsoleLanguage } from '../../config/schema';
 import type { FileFacts, FLOW_STATES, MessageContext, Severity } from '../model';
 import type { PolicyScope } from './scope';
 
@@ -75,8 +76,11 @@ export interface PolicyKindDefinition<Schema extends PolicySchema = PolicySchema
   evidence(hit: Result['hits'][number], result: Result): Record<string, unknown>;
   /** The evidence in words in `vigia alerts`; undefined when the evidence is not of this kind's shape. */
   evidenceText(evidence: Record<string, unknown>): string | undefined;
-  /** The evidence line of the e-mail, and the SMS body when the alert has no excerpt. */
-  notificationText(evidence: Record<string, unknown>): string | undefined;
+  /**
+   * The evidence line of the e-mail, and the SMS body when the alert has no excerpt, in the
+   * manager's language (pt, es or en: `manager.language ?? console.defaultLanguage`).
+   */
+  notificationText(evidence: Record<string, unknown>, language: ConsoleLanguage): string | undefined;
   /** What `vigia policies check` says of a policy, before its teams and direction. */
   describe(policy: z.output<Schema>): string[];
   /** `vigia policies check --text`: what this kind's policies (possibly none) make of a sample text, one line each. */

@@ -16,6 +16,9 @@ export interface KeywordHit {
 
 export type KeywordCheckResult = CheckResult<KeywordHit>;
 
+/** `matched "senha"` in the manager's language. */
+const MATCHED = { en: 'matched', pt: 'termo encontrado:', es: 'término encontrado:' } as const;
+
 export const keywordPolicies: PolicyKindDefinition<typeof KeywordPolicySchema, KeywordCheckResult> = {
   kind: 'keyword',
   schema: KeywordPolicySchema,
@@ -28,7 +31,7 @@ export const keywordPolicies: PolicyKindDefinition<typeof KeywordPolicySchema, K
   },
   evidence: (hit) => ({ matched: hit.matched, excerpt: hit.excerpt }),
   evidenceText: (evidence) => (typeof evidence.excerpt === 'string' ? `“${evidence.excerpt}”` : undefined),
-  notificationText: (evidence) => (typeof evidence.matched === 'string' ? `matched ${JSON.stringify(evidence.matched)}` : undefined),
+  notificationText: (evidence, language) => (typeof evidence.matched === 'string' ? `${MATCHED[language]} ${JSON.stringify(evidence.matched)}` : undefined),
   describe: (policy) =>
     [policy.terms ? count(policy.terms.length, 'term') : '', policy.regex ? count(policy.regex.length, 'regex', 'regexes') : '', policy.plurals ? 'with plurals' : ''].filter(Boolean),
   sampleCheck(policies, text, scope) {

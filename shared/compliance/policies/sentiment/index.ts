@@ -1,3 +1,4 @@
+import type { ConsoleLanguage } from '../../../config/schema';
 import type { MessageContext, SentimentLabel, SentimentResult, Severity } from '../../model';
 import type { SentimentAnalyzer } from '../../sentiment/port';
 import type { CheckResult, PolicyKindDefinition } from '../policy-kind';
@@ -22,6 +23,13 @@ export interface SentimentCheckResult extends CheckResult<SentimentHit> {
 }
 
 const SCORE_KEY = { NEGATIVE: 'Negative', POSITIVE: 'Positive', MIXED: 'Mixed' } as const;
+
+/** `NEGATIVE sentiment, score 0.93` in the manager's language. */
+const SENTIMENT_WORDS: Record<ConsoleLanguage, { labels: Partial<Record<SentimentLabel, string>>; sentence: (label: string) => string; score: string }> = {
+  en: { labels: {}, sentence: (label) => `${label} sentiment`, score: 'score' },
+  pt: { labels: { NEGATIVE: 'NEGATIVO', POSITIVE: 'POSITIVO', MIXED: 'MISTO', NEUTRAL: 'NEUTRO' }, sentence: (label) => `sentimento ${label}`, score: 'pontuação' },
+  es: { labels: { NEGATIVE: 'NEGATIVO', POSITIVE: 'POSITIVO', MIXED: 'MIXTO', NEUTRAL: 'NEUTRAL' }, sentence: (label) => `sentimiento ${label}`, score: 'puntuación' },
+};
 
 /** Sentiment policies whose label is the message's sentiment, with at least their minimum score. */
 export function sentimentHits(policies: SentimentPolicy[], result: SentimentResult, scope: PolicyScope): SentimentHit[] {
@@ -56,10 +64,13 @@ export const sentimentPolicies: PolicyKindDefinition<typeof SentimentPolicySchem
     const analyzer = typeof evidence.analyzer === 'string' ? `, ${evidence.analyzer}` : '';
     return `${evidence.sentiment} ${evidence.score.toFixed(2)}${language}${analyzer}`;
   },
-  notificationText(evidence) {
+  notificationText(evidence, language) {
     const score = typeof evidence.score === 'number' ? evidence.score.toFixed(2) : '?';
     const details = [evidence.languageCode, evidence.analyzer].filter((part) => typeof part === 'string').join(', ');
-    return `${String(evidence.sentiment ?? '?')} sentiment, score ${score}${details ? ` (${details})` : ''}`;
+    const label = String(evidence.sentiment ?? '?');
+    const words = SENTIMENT_WORDS[language];
+    const named = words.labels[label as SentimentLabel] ?? label;
+    return `${words.sentence(named)}, ${words.score} ${score}${details ? ` (${details})` : ''}`;
   },
   describe: (policy) => [`${policy.sentiment} ≥ ${policy.minScore}`],
   // It needs the analyzer (and possibly Comprehend), which a sample check does not run.
