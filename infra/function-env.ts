@@ -36,6 +36,12 @@ export const FUNCTION_ENV = {
   noticeSecretArn: 'NOTICE_SECRET_ARN',
   /** Base URL of the acknowledgement links: the HTTP API's URL or the config's `publicUrl` (notice function). */
   publicUrl: 'VIGIA_PUBLIC_URL',
+  /**
+   * The manager console's base URL (`console.url`, else the console distribution's), on the
+   * functions that write alert notifications (compliance notify, re-drive): the alert deep link is
+   * `<CONSOLE_URL>/#/alerts/<id>` (infra/constructs/manager-console.ts).
+   */
+  consoleUrl: 'CONSOLE_URL',
   /** How the notice function sends e-mail: `ses` (`local://outbox` in the local stack). */
   noticeMailer: 'NOTICE_MAILER',
 } as const;

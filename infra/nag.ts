@@ -27,6 +27,10 @@ export interface NagAcknowledgement {
 
 const ANY_STAGE = 'Vigia-[a-z0-9-]+';
 const path = (...parts: string[]) => new RegExp(`^${ANY_STAGE}-(?:${parts.join('|')})(?:/|$)`);
+/** The manager console, nested in the PipelineStack (infra/stacks/console-stack.ts). */
+const CONSOLE = /^Vigia-[a-z0-9-]+-Pipeline\/Console\/ManagerConsole\//;
+/** CDK's singleton function of the console's BucketDeployment (one per memory size). */
+const CONSOLE_PAGE_DEPLOYMENT = /^Vigia-[a-z0-9-]+-Pipeline\/Console\/Custom::CDKBucketDeployment[0-9A-Fa-f]+(?:\d+MiB)?(?:\/|$)/;
 
 export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   // ── IAM wildcards (AwsSolutions-IAM5) ───────────────────────────────────────────────────────
@@ -66,6 +70,12 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     path: /^Vigia-[a-z0-9-]+-(?:Pipeline|Analytics)\/.*(?:FunctionServiceRole|StateMachine\/Role)\/DefaultPolicy\/Resource$/,
     reason:
       'Resource "*" is granted only for actions that support no resource-level permissions (X-Ray PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets; Comprehend DetectSentiment; Step Functions vended log delivery), enforced by the "Resource *" test in test/infra/hardening.test.ts.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    finding: /^(?:Action::s3:(?:GetObject|GetBucket|List|DeleteObject|Abort)\*|Resource::(?:arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-<AWS::Region>|<ManagerConsolePageBucket[0-9A-F]+\.Arn>)\/\*)$/,
+    path: /^Vigia-[a-z0-9-]+-Pipeline\/Console\/ManagerConsole\/PageDeploymentRole\/DefaultPolicy\/Resource$/,
+    reason: "CDK's BucketDeployment copies the console page from the CDK asset bucket into the page bucket at deploy time (and removes files the build no longer has), which its read and read/write grants on those two buckets express with object wildcards.",
   },
   // ── Runtimes, integrations and services that have no better setting ────────────────────────
   {
@@ -107,6 +117,36 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     rule: 'Serverless-LambdaAsyncFailureDestination',
     path: /^Vigia-[a-z0-9-]+-Pipeline\/ContactDisclosure\/DisclosureFunction\/EventInvokeConfig\/Resource$/,
     reason: 'Failed asynchronous disclosure invocations go to the function-level dead-letter queue (DeadLetterConfig, alarmed on depth) rather than an on-failure destination, which would duplicate them.',
+  },
+  {
+    rule: 'Serverless-LambdaDLQ',
+    path: CONSOLE_PAGE_DEPLOYMENT,
+    reason: 'The page deployment function is only invoked synchronously by CloudFormation as a custom resource, which reports its failure on the deployment itself, so a dead-letter queue would never receive anything.',
+  },
+  {
+    rule: 'Serverless-LambdaTracing',
+    path: CONSOLE_PAGE_DEPLOYMENT,
+    reason: "CDK's page deployment function runs only during a deployment, copying static files, and its code (aws-cdk-lib's) offers no tracing setting.",
+  },
+  {
+    rule: 'AwsSolutions-COG8',
+    path: CONSOLE,
+    reason: 'Cognito threat protection needs the Plus feature plan, billed per monthly active user, so it is opt-in (console.threatProtection: true) while MFA by authenticator app is required of every user and self sign-up is off.',
+  },
+  {
+    rule: 'AwsSolutions-CFR4',
+    path: CONSOLE,
+    reason: "Without console.certificateArn the console is served on CloudFront's default *.cloudfront.net certificate, whose security policy CloudFront fixes at TLSv1; with a certificate of its own the distribution requires TLS 1.2 (TLSv1.2_2021), and browsers negotiate TLS 1.2 or 1.3 either way.",
+  },
+  {
+    rule: 'AwsSolutions-CFR1',
+    path: CONSOLE,
+    reason: 'Managers and compliance officers sign in from wherever they travel, and every request needs a Cognito sign-in with MFA, so the console has no geographic restriction.',
+  },
+  {
+    rule: 'AwsSolutions-CFR2',
+    path: CONSOLE,
+    reason: 'A CLOUDFRONT web ACL can only be created in us-east-1, so the console attaches an existing one by console.webAclArn when configured; the API needs a Cognito token and is throttled, and the page is static.',
   },
   {
     rule: 'AwsSolutions-IAM4',

@@ -44,6 +44,9 @@ export const RUNTIME_SDK_PACKAGES: readonly string[] = [
   '@aws-sdk/client-sns',
   '@aws-sdk/client-sqs',
   '@aws-sdk/lib-dynamodb',
+  // The console API presigns media links (shared/console/adapters/s3-presigned-links.ts); the
+  // runtime ships the SDK's S3 helper packages next to the clients, like @aws-sdk/s3-presigned-post.
+  '@aws-sdk/s3-request-presigner',
 ];
 
 /**

@@ -19,6 +19,8 @@ import { MediaCapture, validateGraphApiUrl } from '../constructs/media-capture';
 import { notifyOnAlarm } from '../constructs/ops-notifications';
 import type { PipelineFunction } from '../constructs/pipeline-function';
 import { WebhookIngress } from '../constructs/webhook-ingress';
+import type { ManagerConsole } from '../constructs/manager-console';
+import { ConsoleStack } from './console-stack';
 import { FUNCTION_ENV } from '../function-env';
 import type { ArchiveResources } from '../constructs/archive-resources';
 
@@ -79,6 +81,9 @@ export interface PipelineStackProps extends StackProps, ArchiveResources {
  *
  * Steps 1–4 are the WebhookIngress, 5–6 the MediaCapture, 7 the ComplianceChecks (flow and
  * re-drive) and the AlertNotification (topic and subscriptions); each part owns its alarms.
+ *
+ * The manager console (user pool, console API, page, distribution) is the nested stack `Console`
+ * (infra/stacks/console-stack.ts); the alert notifications link to it (CONSOLE_URL).
  */
 export class PipelineStack extends Stack {
   /** The API, the webhook and ingest functions, the WhatsApp secret and their alarms. */
@@ -95,6 +100,11 @@ export class PipelineStack extends Stack {
   public readonly contactDisclosure?: ContactDisclosure;
   /** Failed asynchronous deliveries of this stack: function invocations, schedules, alert notifications. */
   public readonly asyncDeadLetterQueue: AsyncDeadLetterQueue;
+  /**
+   * The manager console (user pool, console API, page, distribution), in the nested stack
+   * `Console` (infra/stacks/console-stack.ts).
+   */
+  public readonly consoleStack: ConsoleStack;
 
   public constructor(scope: Construct, id: string, props: PipelineStackProps) {
     validateGraphApiUrl(props.graphApiUrl);
@@ -134,6 +144,19 @@ export class PipelineStack extends Stack {
     if (config.privacy?.disclosure?.enabled) {
       this.contactDisclosure = new ContactDisclosure(this, 'ContactDisclosure', { config, key, archiveTable, whatsAppSecret, ingestFunction, graphApiUrl });
     }
+
+    // The manager console, nested (infra/stacks/console-stack.ts). The alert e-mails and SMS link
+    // to it: `<CONSOLE_URL>/#/alerts/<id>` (`console.url` when set, else the distribution's URL).
+    this.consoleStack = new ConsoleStack(this, 'Console', { stage, config, key, archiveBucket, archiveTable, deadLetterQueue });
+    const managerConsole = this.consoleStack.managerConsole;
+    for (const fn of [this.complianceChecks.complianceFlow.notifyFunction, this.complianceChecks.redriveFunction]) {
+      fn.addEnvironment(FUNCTION_ENV.consoleUrl, managerConsole.url);
+    }
+    new CfnOutput(this, 'ConsoleUrl', { description: 'The manager console: sign in with your e-mail (docs/console.md)', value: managerConsole.url });
+    new CfnOutput(this, 'UserPoolId', { description: "The console's Cognito user pool (`vigia console users sync` creates its users from the config)", value: managerConsole.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { description: "The console page's app client (public, authorization code with PKCE)", value: managerConsole.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'CognitoDomain', { description: "The console's managed login (Cognito prefix domain)", value: managerConsole.cognitoDomainUrl });
+
     // Every alarm of the stack, the privacy constructs' included, notifies the ops topic.
     notifyOnAlarm(this, props.opsTopic);
   }
@@ -164,4 +187,5 @@ export class PipelineStack extends Stack {
   public get complianceFlowTimedOutAlarm(): cloudwatch.Alarm { return this.complianceChecks.complianceFlowTimedOutAlarm; }
   public get comprehendThrottledAlarm(): cloudwatch.Alarm { return this.complianceChecks.comprehendThrottledAlarm; }
   public get uncheckedMessagesAlarm(): cloudwatch.Alarm { return this.complianceChecks.uncheckedMessagesAlarm; }
+  public get managerConsole(): ManagerConsole { return this.consoleStack.managerConsole; }
 }

@@ -427,7 +427,8 @@ describe('ComplianceFlow', () => {
 
       it('gets the alerts topic ARN and the table name', () => {
         const variables = functionProperties(flow.notifyFunction).Environment.Variables;
-        expect(Object.keys(variables).sort()).toEqual(['ALERTS_TOPIC_ARN', 'ARCHIVE_TABLE', ...POWERTOOLS_VARIABLES].sort());
+        // CONSOLE_URL: the alert deep links (the manager console, test/infra/console.test.ts).
+        expect(Object.keys(variables).sort()).toEqual(['ALERTS_TOPIC_ARN', 'ARCHIVE_TABLE', 'CONSOLE_URL', ...POWERTOOLS_VARIABLES].sort());
         expect(variables).toMatchObject({ ALERTS_TOPIC_ARN: ref(id.topic), ARCHIVE_TABLE: ref(id.table) });
       });
 
