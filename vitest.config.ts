@@ -29,6 +29,8 @@ export default defineConfig({
     // The local stack allocates per request (SDK, dynalite, s3rver in one process): a larger young
     // generation spends less time in garbage collection.
     execArgv: ['--max-semi-space-size=32'],
+    // The local stack prints what it delivers (notifications, notices): shown for failing tests only.
+    silent: 'passed-only',
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {

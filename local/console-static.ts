@@ -6,8 +6,8 @@ import { consoleSecurityHeaders } from '../console/security-headers';
 
 /**
  * The console's pages on the local stack (CloudFront in front of an S3 bucket on AWS): the files of
- * console/dist, `index.html` for `/` and for any path that is not a file (the app routes with the
- * URL's hash), and `/console-config.json` saying that sign-in is the local stack's
+ * console/dist, `index.html` for `/` (the app routes with the URL's hash, so no other path is a
+ * page), and `/console-config.json` saying that sign-in is the local stack's
  * (`POST /auth/local/sign-in`). Every answer carries the console's security headers.
  */
 
