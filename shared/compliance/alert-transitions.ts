@@ -39,12 +39,21 @@ const FROM: Record<AlertAction, readonly AlertStatus[]> = {
 
 const TO: Record<AlertAction, AlertStatus | undefined> = { acknowledge: 'acknowledged', assign: undefined, resolve: 'resolved', reopen: 'open' };
 
+/** Does the alert's status allow the action? (The one rule for the console and the CLI's ack and resolve.) */
+export function isActionAllowed(alert: Pick<Alert, 'status'>, action: AlertAction): boolean {
+  return FROM[action].includes(alert.status);
+}
+
+function assertActionAllowed(alert: Pick<Alert, 'id' | 'status'>, action: AlertAction): void {
+  if (!isActionAllowed(alert, action)) {
+    throw new AlertTransitionError(`alert ${alert.id} is ${alert.status}; ${action} is possible only when it is ${FROM[action].join(' or ')}`);
+  }
+}
+
 /** Decides a transition, or throws AlertTransitionError saying why it is not possible now. */
 export function planAlertTransition(alert: Pick<Alert, 'id' | 'status'>, request: AlertTransitionRequest): AlertChange {
   const { action } = request;
-  if (!FROM[action].includes(alert.status)) {
-    throw new AlertTransitionError(`alert ${alert.id} is ${alert.status}; ${action} is possible only when it is ${FROM[action].join(' or ')}`);
-  }
+  assertActionAllowed(alert, action);
   if (action === 'resolve' && !request.outcome) throw new AlertTransitionError(`resolving alert ${alert.id} needs an outcome (${ALERT_OUTCOMES.join(', ')})`);
   if (action === 'assign' && !request.assignee) throw new AlertTransitionError(`assigning alert ${alert.id} needs an assignee`);
   const status = TO[action] ?? alert.status;

@@ -97,7 +97,7 @@ export async function transitionAlert(deps: ConsoleDependencies, request: Consol
   const at = (deps.now?.() ?? new Date()).toISOString();
   try {
     const change = planAlertTransition(alert, { action: input.action, by: request.principal.email, at, note: input.note, outcome: input.outcome, assignee });
-    const updated = await deps.alerts.apply(alert.id, change);
+    const updated = await deps.alerts.apply(alert, change);
     const what = [input.action, assignee ? `to ${assignee}` : '', input.outcome ? `(${input.outcome})` : ''].filter(Boolean).join(' ');
     await recordAccess(deps, request, 'console-alert-transition', { lineId: alert.lineId, contact: alert.contactId, detail: `alert ${alert.id}: ${what}, ${change.from} → ${change.status}` });
     return alertJson(updated);

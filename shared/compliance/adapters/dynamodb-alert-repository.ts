@@ -1,16 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AlertEvent, AlertStatus } from '../model';
-import { AlertTransitionError, type AlertChange } from '../alert-transitions';
+import { AlertTransitionError, isActionAllowed, type AlertChange } from '../alert-transitions';
 import type { AlertFilter, AlertPage, AlertPageRequest, AlertReviewRepository } from '../ports/alert-repository';
 import { allPages, batchGetItems, keys as archiveKeys, pendingIndexEntries, pendingKeys } from '../../capture/adapters/dynamodb-archive-repository';
 
 export { AlertTransitionError } from '../alert-transitions';
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
-
-/** Which status may follow which: the audit trail only moves forward. */
-const ALLOWED_FROM: Record<AlertStatus, AlertStatus[]> = { open: [], acknowledged: ['open'], resolved: ['open', 'acknowledged'] };
 
 const alertKey = (id: string) => ({ pk: `ALERT#${id}`, sk: 'ALERT' });
 const statusKeys = (status: AlertStatus, alert: Pick<Alert, 'createdAt' | 'id'>) => ({
@@ -93,8 +90,9 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
   async transition(id: string, status: AlertStatus, event: Omit<AlertEvent, 'status'>): Promise<Alert> {
     const alert = await this.get(id);
     if (!alert) throw new AlertTransitionError(`no alert ${id}`);
-    if (!ALLOWED_FROM[status].includes(alert.status)) throw new AlertTransitionError(`alert ${id} is ${alert.status}; it cannot become ${status}`);
-    return this.apply(id, { from: alert.status, status, event: { status, ...event }, set: {}, remove: [] });
+    const action = status === 'acknowledged' ? 'acknowledge' : status === 'resolved' ? 'resolve' : 'reopen';
+    if (!isActionAllowed(alert, action)) throw new AlertTransitionError(`alert ${id} is ${alert.status}; it cannot become ${status}`);
+    return this.apply(alert, { from: alert.status, status, event: { status, ...event }, set: {}, remove: [] });
   }
 
   /**
@@ -102,9 +100,8 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
    * status index), the event appended to the trail, and the assignee or outcome — only if the
    * alert still has the status the plan started from.
    */
-  async apply(id: string, change: AlertChange): Promise<Alert> {
-    const alert = await this.get(id);
-    if (!alert) throw new AlertTransitionError(`no alert ${id}`);
+  async apply(alert: Pick<Alert, 'id' | 'createdAt'>, change: AlertChange): Promise<Alert> {
+    const { id } = alert;
     const sets = Object.entries(change.set).filter(([, value]) => value !== undefined);
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
@@ -123,22 +120,23 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
     change.remove.forEach((name, i) => (names[`#r${i}`] = name));
     const removal = change.remove.length > 0 ? ` REMOVE ${change.remove.map((_, i) => `#r${i}`).join(', ')}` : '';
     try {
-      await this.db.send(
+      const response = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: alertKey(id),
           UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
-          // Guards against a concurrent change between the read and the write.
+          // Guards against a concurrent change between the caller's read and this write (and a deleted alert).
           ConditionExpression: '#status = :previous',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return toAlert(response.Attributes!);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new AlertTransitionError(`alert ${id} changed while updating it; try again`);
       throw error;
     }
-    return (await this.get(id))!;
   }
 
   /**

@@ -33,6 +33,6 @@ export interface AlertReviewRepository {
   page(request: AlertPageRequest): Promise<AlertPage>;
   /** How many alerts match the filter, per status (the filter's `statuses` is ignored). */
   countByStatus(filter: AlertFilter): Promise<Record<AlertStatus, number>>;
-  /** Writes a planned transition; AlertTransitionError when the alert changed meanwhile. */
-  apply(id: string, change: AlertChange): Promise<Alert>;
+  /** Writes a transition planned from `alert` as read; AlertTransitionError when the alert changed meanwhile. Returns the alert as written. */
+  apply(alert: Pick<Alert, 'id' | 'createdAt'>, change: AlertChange): Promise<Alert>;
 }
