@@ -1,10 +1,11 @@
+import type { AlertJson } from '../console/wire';
 import type { Alert } from './model';
 
 /**
  * An alert as JSON, the same field names everywhere it leaves Vigia: `vigia alerts --json` and the
  * console API. Optional fields are `null` (or empty) rather than missing, so readers see every field.
  */
-export function alertJson(alert: Alert): Record<string, unknown> {
+export function alertJson(alert: Alert): AlertJson {
   return {
     id: alert.id,
     messageId: alert.messageId,

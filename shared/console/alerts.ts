@@ -9,6 +9,7 @@ import type { ConsoleDependencies, ConsoleRequest } from './ports';
 import { canSeeLine, consoleUsers, type Principal } from './principal';
 import { AlertListQuerySchema, cursors, jsonBody, parseInput, TransitionBodySchema } from './requests';
 import { hitOf, type AlertHit } from './hit';
+import type { AlertDetailJson, AlertJson, AlertListJson } from './wire';
 
 /** Messages shown around an alert's message. */
 export const CONTEXT_BEFORE = 20;
@@ -30,7 +31,7 @@ export function scopeLines(deps: Pick<ConsoleDependencies, 'config'>, principal:
 const isPosition = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[^#]+#al_[0-9a-f]+$/.test(value);
 
 /** `GET /api/alerts`: a page of the alerts the principal may see, and the counts per status of the same filters (status aside). */
-export async function listAlerts(deps: ConsoleDependencies, request: ConsoleRequest, query: Record<string, string | undefined> | undefined) {
+export async function listAlerts(deps: ConsoleDependencies, request: ConsoleRequest, query: Record<string, string | undefined> | undefined): Promise<AlertListJson> {
   const params = parseInput(AlertListQuerySchema, query, 'parameter');
   if (params.since && params.until && params.since >= params.until) throw badRequest('parameter since must be before until');
   const filter: AlertFilter = {
@@ -61,7 +62,7 @@ async function visibleAlert(deps: ConsoleDependencies, principal: Principal, id:
 }
 
 /** `GET /api/alerts/{id}`: the alert, its message, the conversation around it and why it fired. Audited. */
-export async function alertDetail(deps: ConsoleDependencies, request: ConsoleRequest, id: string) {
+export async function alertDetail(deps: ConsoleDependencies, request: ConsoleRequest, id: string): Promise<AlertDetailJson> {
   const alert = await visibleAlert(deps, request.principal, id).catch(async (error) => {
     await recordAccess(deps, request, 'console-alert-read', { outcome: 'not-found', detail: `alert ${id}` });
     throw error;
@@ -84,7 +85,7 @@ async function contextOf(deps: ConsoleDependencies, message: MessageView): Promi
 }
 
 /** `POST /api/alerts/{id}/transitions`: acknowledge, assign, resolve or reopen. Audited. */
-export async function transitionAlert(deps: ConsoleDependencies, request: ConsoleRequest, id: string, body: string | undefined, isBase64Encoded?: boolean) {
+export async function transitionAlert(deps: ConsoleDependencies, request: ConsoleRequest, id: string, body: string | undefined, isBase64Encoded?: boolean): Promise<AlertJson> {
   const alert = await visibleAlert(deps, request.principal, id);
   const input = parseInput(TransitionBodySchema, jsonBody(body, isBase64Encoded), 'field');
   let assignee: string | undefined;

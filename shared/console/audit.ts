@@ -2,6 +2,7 @@ import type { AuditEntry, ConsoleAuditAction } from '../privacy/ports/subject-ri
 import { notFound } from './errors';
 import type { ConsoleDependencies, ConsoleRequest } from './ports';
 import { AuditQuerySchema, parseInput } from './requests';
+import type { AuditLogJson } from './wire';
 
 /** Appends a console entry to the audit log: who, what, from where (the time is the log's). */
 export function recordAccess(
@@ -14,7 +15,7 @@ export function recordAccess(
 }
 
 /** `GET /api/audit?since=`: the whole audit log (privacy requests and the console's reads and actions), officers only. */
-export async function auditLog(deps: Pick<ConsoleDependencies, 'audit'>, request: ConsoleRequest, query: Record<string, string | undefined> | undefined): Promise<{ entries: AuditEntry[] }> {
+export async function auditLog(deps: Pick<ConsoleDependencies, 'audit'>, request: ConsoleRequest, query: Record<string, string | undefined> | undefined): Promise<AuditLogJson> {
   // A manager is not told the log exists.
   if (request.principal.role !== 'officer') throw notFound('route GET /api/audit');
   const { since } = parseInput(AuditQuerySchema, query, 'parameter');

@@ -5,6 +5,7 @@ import { badRequest, notFound } from './errors';
 import type { ConsoleDependencies, ConsoleRequest } from './ports';
 import { canSeeLine } from './principal';
 import { ConversationListQuerySchema, cursors, parseInput, ThreadQuerySchema } from './requests';
+import type { ConversationListJson, ThreadJson } from './wire';
 
 interface Position {
   at: string;
@@ -18,7 +19,7 @@ const isPosition = (value: unknown): value is Position =>
 const order = (a: Position, b: Position) => b.at.localeCompare(a.at) || a.lineId.localeCompare(b.lineId) || a.contactId.localeCompare(b.contactId);
 
 /** `GET /api/conversations`: the conversations of the lines the principal sees, newest first (no content: not audited). */
-export async function listConversations(deps: ConsoleDependencies, request: ConsoleRequest, query: Record<string, string | undefined> | undefined) {
+export async function listConversations(deps: ConsoleDependencies, request: ConsoleRequest, query: Record<string, string | undefined> | undefined): Promise<ConversationListJson> {
   const params = parseInput(ConversationListQuerySchema, query, 'parameter');
   if (params.since && params.until && params.since >= params.until) throw badRequest('parameter since must be before until');
   const after = params.cursor ? cursors.decode('conversations', params.cursor, isPosition) : undefined;
@@ -38,7 +39,7 @@ export async function listConversations(deps: ConsoleDependencies, request: Cons
 }
 
 /** `GET /api/conversations/{lineId}/{contactId}?before=&limit=`: a page of the thread, oldest first. Audited. */
-export async function readConversation(deps: ConsoleDependencies, request: ConsoleRequest, lineId: string, contactId: string, query: Record<string, string | undefined> | undefined) {
+export async function readConversation(deps: ConsoleDependencies, request: ConsoleRequest, lineId: string, contactId: string, query: Record<string, string | undefined> | undefined): Promise<ThreadJson> {
   const params = parseInput(ThreadQuerySchema, query, 'parameter');
   if (!canSeeLine(deps.config, request.principal, lineId)) {
     await recordAccess(deps, request, 'console-conversation-read', { outcome: 'not-found', lineId, contact: contactId, detail: `conversation ${lineId}/${contactId}` });

@@ -1,13 +1,9 @@
 import type { MessageView } from '../capture/ports/archive-repository';
 import type { Alert } from '../compliance/model';
 import { foldText, originalRange } from '../compliance/normalize-text';
+import type { AlertHit } from './wire';
 
-/** Why an alert fired, as far as its evidence (and the message) tell. */
-export type AlertHit =
-  | { kind: 'keyword'; matched: string; excerpt?: string; offsets?: { start: number; end: number } }
-  | { kind: 'file'; reasons: string[]; extension?: string; declaredMime?: string; sniffedMime?: string; size?: number; mediaId?: string }
-  | { kind: 'sentiment'; sentiment: string; score: number; analyzer?: string; languageCode?: string }
-  | { kind: string; evidence: Record<string, unknown> };
+export type { AlertHit };
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);

@@ -2,12 +2,13 @@ import { recordAccess } from './audit';
 import { notFound } from './errors';
 import type { ConsoleDependencies, ConsoleRequest } from './ports';
 import { canSeeLine } from './principal';
+import type { MediaLinkJson } from './wire';
 
 /** How long a download link works (S3 presigned GET). */
 export const MEDIA_LINK_SECONDS = 300;
 
 /** `GET /api/media/{mediaId}`: the archived file's facts and, once stored, a link valid for 5 minutes. Audited. */
-export async function mediaLink(deps: ConsoleDependencies, request: ConsoleRequest, mediaId: string) {
+export async function mediaLink(deps: ConsoleDependencies, request: ConsoleRequest, mediaId: string): Promise<MediaLinkJson> {
   const item = mediaId.length <= 200 ? await deps.media.get(mediaId) : undefined;
   if (!item || !canSeeLine(deps.config, request.principal, item.lineId)) {
     await recordAccess(deps, request, 'console-media-read', { outcome: 'not-found', detail: `media ${mediaId}` });

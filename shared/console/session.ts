@@ -1,6 +1,7 @@
 import type { VigiaConfig } from '../config/vigia-config';
 import { ConsoleError } from './errors';
 import { principalFor, type ConsoleClaims, type Principal } from './principal';
+import type { MeJson } from './wire';
 
 /**
  * The principal of a request whose token API Gateway's JWT authorizer (or the local stack) has
@@ -19,6 +20,6 @@ export function authenticate(config: VigiaConfig, claims: ConsoleClaims | undefi
 }
 
 /** `GET /api/me`. */
-export function me(principal: Principal) {
+export function me(principal: Principal): MeJson {
   return { email: principal.email, name: principal.name, role: principal.role, teams: principal.teams, language: principal.language };
 }
