@@ -204,7 +204,7 @@ export function renderNotification(alert: Alert, context: NotificationContext = 
     ? [words.openInConsole, `  ${link}`]
     : [words.seeIt, `  npx vigia alerts --json | grep ${alert.id}`, words.acknowledgeIt, `  vigia alerts ack ${alert.id} --by NAME --note TEXT`];
   const email = [
-    words.intro(severity, alert.kind),
+    words.intro(severity, policyKind(alert.kind)?.alertName[language] ?? alert.kind),
     '',
     ...field(labels.severity, severity),
     ...field(labels.policy, `${alert.policyId} (${alert.kind})`),

@@ -152,7 +152,7 @@ describe('the manager’s language and the link to the console', () => {
     expect(subject).toBe('[Vigia] ALTA confidential-terms — Ana Souza');
     expect(email.split('\n')).toEqual(
       expect.arrayContaining([
-        'O Vigia gerou um alerta keyword de severidade ALTA.',
+        'O Vigia gerou um alerta de palavra-chave de severidade ALTA.',
         'Severidade:   ALTA',
         'Funcionário:  Ana Souza',
         'Equipe:       ventas',
@@ -172,7 +172,7 @@ describe('the manager’s language and the link to the console', () => {
       { language: 'es', consoleUrl: CONSOLE },
     );
     expect(file.subject).toBe('[Vigia] MEDIA no-spreadsheets — Ana Souza');
-    expect(file.email).toContain('Vigia generó una alerta file de severidad MEDIA.');
+    expect(file.email).toContain('Vigia generó una alerta de archivo de severidad MEDIA.');
     expect(file.email).toContain('Evidencia:  extensión .xlsx no permitida; nombre .jpg, pero el contenido es application/zip');
     expect(file.email).toContain(`Ábrala en la consola:\n  ${CONSOLE}/#/alerts/al_0123456789abcdef0123`);
     expect(file.sms.startsWith('Vigia MEDIA no-spreadsheets - Ana Souza: extension .xlsx no permitida; nombre .jpg')).toBe(true);
@@ -250,7 +250,7 @@ describe('deliverAlert', () => {
       ['soporte-diego-ruiz-email', 'es'],
       ['soporte-diego-ruiz-sms', 'es'],
     ]);
-    expect(soporte.sent[0].message.email).toContain('Vigia generó una alerta keyword de severidad ALTA.');
+    expect(soporte.sent[0].message.email).toContain('Vigia generó una alerta de palabra clave de severidad ALTA.');
     expect(soporte.sent[0].message.email).toContain(`Ábrala en la consola:\n  ${CONSOLE}/#/alerts/al_0123456789abcdef0123`);
     expect(soporte.sent[1].message.sms).toBe(`Vigia ALTA confidential-terms - Carla Gomez: "segue a senha do sistema" ${CONSOLE}/#/alerts/al_0123456789abcdef0123`);
     expect(soporte.state.deliveredTo).toEqual(['soporte-diego-ruiz-email', 'soporte-diego-ruiz-sms']);

@@ -107,7 +107,7 @@ describe('the compliance flow on the local stack', () => {
     const link = `${stack.stack.info.url}/#/alerts/${alert.id}`;
     const email = sent.find((entry) => entry.channel === 'email')!;
     expect(email.subject).toBe('[Vigia] ALTA leak-patterns — Carla Gómez');
-    expect(email.body).toContain('Vigia generó una alerta keyword de severidad ALTA.');
+    expect(email.body).toContain('Vigia generó una alerta de palabra clave de severidad ALTA.');
     expect(email.body).toContain(`Ábrala en la consola:\n  ${link}`);
     const sms = sent.find((entry) => entry.channel === 'sms')!;
     expect(sms.body.length).toBeLessThanOrEqual(160);

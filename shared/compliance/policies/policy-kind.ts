@@ -72,6 +72,8 @@ export interface PolicyKindDefinition<Schema extends PolicySchema = PolicySchema
   /** `policies[]` items of this kind: `kind: z.literal(…)`, {@link policyFields} and the kind's own fields. */
   readonly schema: Schema;
   readonly check: PolicyCheck<z.output<Schema>, Result>;
+  /** The kind in words, as the e-mail's first line names the alert: "a keyword alert", "um alerta de palavra-chave", "una alerta de palabra clave". */
+  readonly alertName: Record<ConsoleLanguage, string>;
   /** The alert's evidence for one hit: what a reviewer needs to judge it, stored on the alert. */
   evidence(hit: Result['hits'][number], result: Result): Record<string, unknown>;
   /** The evidence in words in `vigia alerts`; undefined when the evidence is not of this kind's shape. */

@@ -49,6 +49,7 @@ function translateReason(reason: string, language: ConsoleLanguage): string {
 
 export const filePolicies: PolicyKindDefinition<typeof FilePolicySchema, FileCheckResult> = {
   kind: 'file',
+  alertName: { en: 'file', pt: 'de arquivo', es: 'de archivo' },
   schema: FilePolicySchema,
   check: {
     runsIn: 'RuleChecks',

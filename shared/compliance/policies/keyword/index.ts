@@ -21,6 +21,7 @@ const MATCHED = { en: 'matched', pt: 'termo encontrado:', es: 'término encontra
 
 export const keywordPolicies: PolicyKindDefinition<typeof KeywordPolicySchema, KeywordCheckResult> = {
   kind: 'keyword',
+  alertName: { en: 'keyword', pt: 'de palavra-chave', es: 'de palabra clave' },
   schema: KeywordPolicySchema,
   check: {
     runsIn: 'RuleChecks',

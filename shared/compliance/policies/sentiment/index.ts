@@ -55,6 +55,7 @@ export async function checkSentiment(policies: SentimentPolicy[], context: Messa
 
 export const sentimentPolicies: PolicyKindDefinition<typeof SentimentPolicySchema, SentimentCheckResult> = {
   kind: 'sentiment',
+  alertName: { en: 'sentiment', pt: 'de sentimento', es: 'de sentimiento' },
   schema: SentimentPolicySchema,
   check: { runsIn: 'SentimentCheck' },
   evidence: (hit, result) => ({ sentiment: hit.sentiment, score: hit.score, languageCode: result.result?.languageCode, analyzer: result.result?.analyzer }),
