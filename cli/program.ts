@@ -337,8 +337,11 @@ export function createProgram(out: Out): Program {
     .summary('Create and disable the console’s users from the config.')
     .option('--dry-run', 'say what would change, change nothing')
     .action(async (options: { dryRun?: boolean }, command: Command) => {
-      const [{ consoleUsersSync }, { cliConfig }] = await Promise.all([import('./commands/console'), import('./config')]);
-      await consoleUsersSync(cliConfig(), { stage: stageOf(command) ?? (process.env.VIGIA_STAGE || undefined), dryRun: Boolean(options.dryRun) }, out);
+      const [{ consoleUsersSync }, { cliConfig }, { runningLocalConfigFile }] = await Promise.all([import('./commands/console'), import('./config'), import('./target')]);
+      const stage = stageOf(command) ?? (process.env.VIGIA_STAGE || undefined);
+      // Locally, the people of the running stack's config (who can sign in now), else of VIGIA_CONFIG.
+      const config = cliConfig(stage ? undefined : await runningLocalConfigFile());
+      await consoleUsersSync(config, { stage, dryRun: Boolean(options.dryRun) }, out);
     });
 
   for (const command of allCommands(root)) {

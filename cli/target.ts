@@ -102,6 +102,16 @@ export async function runningLocalStack(dataDir: string): Promise<LocalStackInfo
   return info;
 }
 
+/** The config file of the local stack running in `$VIGIA_DATA_DIR` (undefined when none runs, or it was started without one). */
+export async function runningLocalConfigFile(env: Env = process.env): Promise<string | undefined> {
+  try {
+    return (await runningLocalStack(resolve(env.VIGIA_DATA_DIR ?? '.vigia'))).configFile;
+  } catch (error) {
+    if (error instanceof CliError) return undefined;
+    throw error;
+  }
+}
+
 async function localTarget(dataDir: string, env: Env): Promise<Target> {
   const info = await runningLocalStack(dataDir);
   const graph = async () => {

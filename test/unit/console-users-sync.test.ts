@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminCreateUserCommand, AdminDisableUserCommand, AdminEnableUserCommand, CognitoIdentityProviderClient, ListUsersCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -136,6 +140,28 @@ describe('vigia console users sync, locally', () => {
     ]);
     expect(sent()).toEqual([]);
     expect(cloudFormation.calls()).toEqual([]);
+  });
+
+  it('lists the people of the running local stack’s config, not VIGIA_CONFIG’s', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigia-users-'));
+    const configFile = join(dataDir, 'running.config.yaml');
+    writeFileSync(configFile, readFileSync(join(repoRoot, 'vigia.config.yaml'), 'utf8').replace('{ name: Olivia Castro, email: olivia@example.com, language: en }', '{ name: Oscar Reis, email: oscar@example.com, language: pt }'));
+    const stack = createServer((request, response) => response.writeHead(request.url === '/healthz' ? 200 : 404).end());
+    await new Promise<void>((done) => stack.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(stack.address() as AddressInfo).port}`;
+    writeFileSync(join(dataDir, 'stack.json'), JSON.stringify({ pid: process.pid, url, configFile }));
+    const savedDataDir = process.env.VIGIA_DATA_DIR;
+    process.env.VIGIA_DATA_DIR = dataDir;
+    try {
+      const lines = await run('console', 'users', 'sync');
+      expect(lines.find((line) => line.startsWith('oscar@example.com'))?.split(/\s{2,}/)).toEqual(['oscar@example.com', 'Oscar Reis', 'officer', 'every team', 'pt']);
+      expect(lines.join('\n')).not.toContain('olivia@example.com');
+    } finally {
+      if (savedDataDir === undefined) delete process.env.VIGIA_DATA_DIR;
+      else process.env.VIGIA_DATA_DIR = savedDataDir;
+      stack.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
