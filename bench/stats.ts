@@ -35,6 +35,19 @@ export function summarize(latenciesMs: readonly number[]): LatencySummary {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length };
 }
 
+/** p50, p95 and the largest of a latency sample (the console's figures), ms. */
+export interface Spread {
+  p50: number;
+  p95: number;
+  max: number;
+  count: number;
+}
+
+export function spread(latenciesMs: readonly number[]): Spread {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1] ?? Number.NaN, count: sorted.length };
+}
+
 function isSorted(values: readonly number[]): boolean {
   for (let i = 1; i < values.length; i++) if (values[i - 1] > values[i]) return false;
   return true;

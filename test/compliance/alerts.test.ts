@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_STATUSES, DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
+import type { AlertFilter } from '../../shared/compliance/ports/alert-repository';
+import { createDynamoDbClient } from '../../shared/platform/clients';
+import { ensureTable } from '../../shared/resources/local-provisioning';
 import type { SentimentPolicy } from '../../shared/config/vigia-config';
 import { alertId, alertsFrom } from '../../shared/compliance/alerts';
 import { sentimentHits } from '../../shared/compliance/policies/sentiment';
-import type { CheckResults, MessageContext, SentimentResult } from '../../shared/compliance/model';
+import type { Alert, AlertStatus, CheckResults, MessageContext, SentimentResult, Severity } from '../../shared/compliance/model';
 
 const angry: SentimentPolicy = { id: 'angry-conversation', kind: 'sentiment', severity: 'low', direction: 'both', sentiment: 'NEGATIVE', minScore: 0.8 };
 const result = (sentiment: SentimentResult['sentiment'], negative: number): SentimentResult => ({
@@ -119,5 +125,102 @@ describe('evidence in words (vigia alerts table)', () => {
     expect(evidenceText({ reasons: ['extension xlsx', 'declared application/pdf, sniffed application/zip'] })).toBe('extension xlsx; declared application/pdf, sniffed application/zip');
     expect(evidenceText({ sentiment: 'NEGATIVE', score: 0.9345, languageCode: 'pt', analyzer: 'offline' })).toBe('NEGATIVE 0.93, pt, offline');
     expect(evidenceText({ other: 1 })).toBe('{"other":1}');
+  });
+});
+
+describe('DynamoDbAlertRepository: pages and counts filtered in DynamoDB (dynalite)', () => {
+  const server = dynalite({ createTableMs: 0 });
+  const table = 'vigia-alerts-test';
+  let db: ReturnType<typeof createDynamoDbClient>;
+  let repository: DynamoDbAlertRepository;
+  const lines = ['106540352242922', '106540352242923', '106540352242924'];
+  const policies: [string, Severity][] = [['confidential-terms', 'high'], ['no-spreadsheets', 'medium'], ['angry-conversation', 'low']];
+  const statuses: AlertStatus[] = ['open', 'open', 'acknowledged', 'resolved', 'resolved'];
+  const alerts: Alert[] = Array.from({ length: 240 }, (_, n) => {
+    const [policyId, severity] = policies[n % 3]!;
+    const lineId = lines[Math.floor(n / 3) % 3]!;
+    return {
+      id: alertId(`wamid.page-${n}`, policyId),
+      messageId: `wamid.page-${n}`,
+      lineId,
+      ...(lineId === lines[2] ? { team: 'soporte' } : { team: 'ventas' }),
+      policyId,
+      kind: 'keyword',
+      severity,
+      evidence: {},
+      status: statuses[n % 5]!,
+      history: [],
+      // Two alerts share each second: the id orders them.
+      createdAt: new Date(Date.UTC(2026, 10, 1) + Math.floor(n / 2) * 1000).toISOString(),
+      notifiedAt: '2026-11-01T00:00:00.000Z',
+    };
+  });
+  const expected = (filter: AlertFilter) =>
+    alerts.filter(
+      (alert) =>
+        (!filter.statuses || filter.statuses.includes(alert.status)) &&
+        (!filter.lineIds || filter.lineIds.includes(alert.lineId)) &&
+        (!filter.severities || filter.severities.includes(alert.severity)) &&
+        (filter.team === undefined || alert.team === filter.team) &&
+        (filter.policyId === undefined || alert.policyId === filter.policyId) &&
+        (!filter.since || alert.createdAt >= filter.since) &&
+        (!filter.until || alert.createdAt < filter.until),
+    );
+  const position = (alert: Alert) => `${alert.createdAt}#${alert.id}`;
+
+  beforeAll(async () => {
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    db = createDynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await ensureTable(db, table);
+    repository = new DynamoDbAlertRepository(db, table);
+    for (const alert of alerts) expect(await repository.create(alert)).toBe(true);
+  });
+  afterAll(async () => {
+    db.destroy();
+    await new Promise<void>((done) => server.close(() => done()));
+  });
+
+  const filters: AlertFilter[] = [
+    {},
+    { statuses: ['open'] },
+    { lineIds: lines.slice(0, 2) },
+    { statuses: ['open', 'acknowledged'], policyId: 'no-spreadsheets' },
+    { severities: ['high', 'low'], team: 'soporte' },
+    { since: '2026-11-01T00:00:30.000Z', until: '2026-11-01T00:01:10.000Z', lineIds: [lines[1]!] },
+    // More lines than one IN takes (100): the filter is ORed in chunks.
+    { lineIds: [...Array.from({ length: 150 }, (_, n) => String(900000 + n)), lines[2]!] },
+    { policyId: 'nothing-like-it' },
+  ];
+
+  it('walks every page of a filter, both orders, without skipping or repeating an alert', async () => {
+    for (const filter of filters) {
+      for (const order of ['newest', 'oldest'] as const) {
+        const want = expected(filter)
+          .map(position)
+          .sort();
+        if (order === 'newest') want.reverse();
+        const seen: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await repository.page({ ...filter, order, limit: 7, after });
+          expect(page.alerts.length).toBeLessThanOrEqual(7);
+          seen.push(...page.alerts.map(position));
+          after = page.next;
+        } while (after);
+        expect(seen, `${JSON.stringify(filter)} ${order}`).toEqual(want);
+      }
+    }
+  });
+
+  it('counts per status what the same filter lists (its statuses aside)', async () => {
+    for (const filter of filters) {
+      const counts = await repository.countByStatus(filter);
+      const { statuses: _statuses, ...rest } = filter;
+      const want = Object.fromEntries(ALERT_STATUSES.map((status) => [status, expected({ ...rest, statuses: [status] }).length]));
+      expect(counts, JSON.stringify(filter)).toEqual(want);
+    }
+    expect(await repository.countByStatus({ lineIds: [] })).toEqual({ open: 0, acknowledged: 0, resolved: 0 });
+    expect(await repository.countByStatus({ severities: [] })).toEqual({ open: 0, acknowledged: 0, resolved: 0 });
+    expect(await repository.page({ severities: [], order: 'newest', limit: 5 })).toEqual({ alerts: [] });
   });
 });

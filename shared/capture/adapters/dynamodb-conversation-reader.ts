@@ -62,6 +62,9 @@ export class DynamoDbConversationReader implements ConversationReader {
   async thread(request: ThreadRequest): Promise<MessageView[]> {
     const forward = request.after !== undefined;
     const found: MessageView[] = [];
+    // The index holds keys only, so each key read is an item read by BatchGetItem: read little more
+    // than what is missing (a contact's messages on other lines are skipped), then twice as much.
+    let read = request.limit + Math.ceil(request.limit / 4) + 2;
     let startKey: Record<string, unknown> | undefined;
     do {
       const response = await this.db.send(
@@ -71,7 +74,7 @@ export class DynamoDbConversationReader implements ConversationReader {
           KeyConditionExpression: forward ? 'contactPk = :pk AND contactSk > :at' : request.before ? 'contactPk = :pk AND contactSk < :at' : 'contactPk = :pk',
           ExpressionAttributeValues: { ':pk': `CONTACT#${request.contactId}`, ...(forward ? { ':at': request.after } : request.before ? { ':at': request.before } : {}) },
           ScanIndexForward: forward,
-          Limit: Math.max(50, request.limit * 2),
+          Limit: read,
           ExclusiveStartKey: startKey,
         }),
       );
@@ -86,6 +89,7 @@ export class DynamoDbConversationReader implements ConversationReader {
         if (found.length >= request.limit) break;
       }
       startKey = found.length >= request.limit ? undefined : response.LastEvaluatedKey;
+      read = Math.min(read * 2, 1000);
     } while (startKey);
     return found.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id));
   }

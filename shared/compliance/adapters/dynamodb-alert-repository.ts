@@ -156,54 +156,48 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
     return merged.length > request.limit ? { alerts, next: sortKeyOf(alerts[alerts.length - 1]) } : { alerts };
   }
 
+  /**
+   * Counted in DynamoDB (`Select: COUNT`, the filter applied there): the alerts are read but none
+   * is sent back, so a count costs the read capacity of the matching partitions and no transfer.
+   */
   async countByStatus(filter: AlertFilter): Promise<Record<AlertStatus, number>> {
     const counts = { open: 0, acknowledged: 0, resolved: 0 };
     if (filter.lineIds?.length === 0) return counts;
-    await Promise.all(ALERT_STATUSES.map(async (status) => (counts[status] = (await this.matching(status, filter, { newest: false })).length)));
+    await Promise.all(
+      ALERT_STATUSES.map(async (status) => {
+        const query = partitionQuery(this.table, status, filter, {});
+        let startKey: Record<string, unknown> | undefined;
+        while (query) {
+          const response = await this.db.send(new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }));
+          counts[status] += response.Count ?? 0;
+          startKey = response.LastEvaluatedKey;
+          if (!startKey) break;
+        }
+      }),
+    );
     return counts;
   }
 
-  /** The alerts of one status partition matching the filter, in order, up to `limit`. */
-  private async matching(status: AlertStatus, filter: AlertFilter, options: { limit?: number; after?: string; newest: boolean }): Promise<Alert[]> {
-    // Bounds of the sort key: since/until, narrowed by the page position; the exact (exclusive) ends are checked below.
-    let low = filter.since ?? '0';
-    let high = filter.until ?? '9';
-    if (options.after && !options.newest && options.after > low) low = options.after;
-    if (options.after && options.newest && options.after < high) high = options.after;
-    if (low > high) return [];
-    const lines = filter.lineIds ? new Set(filter.lineIds) : undefined;
-    const keep = (alert: Alert) => {
-      const key = sortKeyOf(alert);
-      if (options.after && (options.newest ? key >= options.after : key <= options.after)) return false;
-      if (filter.until && alert.createdAt >= filter.until) return false;
-      if (filter.since && alert.createdAt < filter.since) return false;
-      return (
-        (!lines || lines.has(alert.lineId)) &&
-        (!filter.severities || filter.severities.includes(alert.severity)) &&
-        (!filter.team || alert.team === filter.team) &&
-        (!filter.policyId || alert.policyId === filter.policyId)
-      );
-    };
+  /** The first `limit` alerts of one status partition matching the filter, in order. */
+  private async matching(status: AlertStatus, filter: AlertFilter, options: { limit: number; after?: string; newest: boolean }): Promise<Alert[]> {
     const found: Alert[] = [];
+    const query = partitionQuery(this.table, status, filter, options);
+    if (!query) return found;
+    // DynamoDB's Limit counts the items read, before the filter: the first read asks for what is
+    // missing (twice that when a filter may drop some), each further read for twice as many.
+    let read = Math.max(10, query.FilterExpression ? options.limit * 2 : options.limit);
     let startKey: Record<string, unknown> | undefined;
     do {
-      const response = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byAlertStatus',
-          KeyConditionExpression: 'alertStatusPk = :pk AND alertStatusSk BETWEEN :low AND :high',
-          ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${status}`, ':low': low, ':high': high },
-          ScanIndexForward: !options.newest,
-          ExclusiveStartKey: startKey,
-          ...(options.limit ? { Limit: Math.max(50, options.limit * 2) } : {}),
-        }),
-      );
+      const response = await this.db.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey, Limit: read }));
       for (const item of response.Items ?? []) {
         const alert = toAlert(item);
-        if (keep(alert)) found.push(alert);
-        if (options.limit && found.length >= options.limit) return found;
+        // The page's own position is inside the key range (BETWEEN is inclusive).
+        if (options.after && sortKeyOf(alert) === options.after) continue;
+        found.push(alert);
+        if (found.length >= options.limit) return found;
       }
       startKey = response.LastEvaluatedKey;
+      read = Math.min(read * 2, 1000);
     } while (startKey);
     return found;
   }
@@ -246,6 +240,49 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
     const items = await batchGetItems(this.db, this.table, entries, { consistent: true });
     return items.map(toAlert).filter((alert) => !alert.notifiedAt && !alert.backfill);
   }
+}
+
+/**
+ * The query of one status partition of `byAlertStatus` for a filter: `since`/`until` and the page
+ * position bound the sort key (`since` inclusive: `<since>#…` sorts after `<since>`; `until`
+ * exclusive: `<until>#…` sorts after `<until>`), the other fields are a filter DynamoDB applies.
+ * Undefined when nothing can match.
+ */
+function partitionQuery(table: string, status: AlertStatus, filter: AlertFilter, position: { after?: string; newest?: boolean }) {
+  let low = filter.since ?? '0';
+  let high = filter.until ?? '9';
+  if (position.after && !position.newest && position.after > low) low = position.after;
+  if (position.after && position.newest && position.after < high) high = position.after;
+  // An empty range, or an empty list of lines or severities: nothing matches.
+  if (low > high || filter.lineIds?.length === 0 || filter.severities?.length === 0) return undefined;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': `ALERT_STATUS#${status}`, ':low': low, ':high': high };
+  const conditions: string[] = [];
+  const oneOf = (attribute: string, key: string, options: readonly string[]) => {
+    names[`#${key}`] = attribute;
+    // IN takes at most 100 values: longer lists are ORed in chunks.
+    const chunks: string[] = [];
+    for (let start = 0; start < options.length; start += 100) {
+      const placeholders = options.slice(start, start + 100).map((value, i) => {
+        values[`:${key}${start + i}`] = value;
+        return `:${key}${start + i}`;
+      });
+      chunks.push(`#${key} IN (${placeholders.join(', ')})`);
+    }
+    conditions.push(chunks.length === 1 ? chunks[0]! : `(${chunks.join(' OR ')})`);
+  };
+  if (filter.lineIds) oneOf('lineId', 'line', filter.lineIds);
+  if (filter.severities) oneOf('severity', 'severity', filter.severities);
+  if (filter.team !== undefined) oneOf('team', 'team', [filter.team]);
+  if (filter.policyId !== undefined) oneOf('policyId', 'policy', [filter.policyId]);
+  return {
+    TableName: table,
+    IndexName: 'byAlertStatus',
+    KeyConditionExpression: 'alertStatusPk = :pk AND alertStatusSk BETWEEN :low AND :high',
+    ExpressionAttributeValues: values,
+    ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+    ScanIndexForward: !position.newest,
+  };
 }
 
 /** The alert's position in its status partition (and in a page): `<createdAt>#<id>`. */
