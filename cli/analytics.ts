@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { AthenaQueryEngine, AthenaQueryError } from './athena-engine';
+import { AthenaQueryEngine, AthenaQueryError } from '../shared/analytics/adapters/athena-engine';
 import { downloadExports } from '../shared/analytics/download';
 import { DuckDbQueryEngine, MissingExportError, QueryExecutionError } from '../shared/analytics/adapters/duckdb-engine';
 import { QueryParameterError, UnknownQueryError } from '../shared/analytics/named-queries';

@@ -64,6 +64,8 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
     mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
     opsTopic: stateful.ops.topic,
     logRetentionDays: settings.logRetentionDays,
+    // The console's overview runs the named queries in the stage's workgroup.
+    consoleAnalytics: { bucket: stateful.analyticsBucket, workGroupName: stateful.analyticsCatalog.workGroupName, databaseName: stateful.analyticsCatalog.databaseName },
   });
   const analytics = new AnalyticsStack(app, stackName(stage, 'Analytics'), {
     stackName: stackName(stage, 'Analytics'),

@@ -1,5 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mirroredExportEngine } from '../shared/analytics/adapters/mirrored-export';
+import { S3AnalyticsStore } from '../shared/analytics/adapters/s3-analytics-store';
+import { ExportOverviewSource } from '../shared/analytics/overview-source';
 import type { FlowState } from '../shared/compliance/model';
+import { createS3Client } from '../shared/platform/clients';
 import type { VigiaConfig } from '../shared/config/vigia-config';
 import { installLocalAdapters, inProcessQueues } from './adapters/local-targets';
 import { lambdaContext } from './api-gateway';
@@ -18,6 +25,8 @@ export function meteredBy(meter: LocalMeter | undefined) {
 
 export interface PipelineOptions {
   config: VigiaConfig;
+  /** The local analytics bucket: the console overview reads its exports. */
+  analyticsBucket: string;
   meter?: LocalMeter;
   /** Ingest workers running in parallel. */
   ingestConcurrency: number;
@@ -123,6 +132,17 @@ export async function wirePipeline(options: PipelineOptions): Promise<LocalPipel
   const noticeAck = config.privacy?.employeeNotice !== undefined ? metered('noticeAck', (await import('../functions/notice-ack/handler')).handler as unknown as HttpHandler) : undefined;
 
   // The manager console's API: one function for every /api/* route (the router verifies the token first).
+  // Its overview runs the named queries with DuckDB over a mirror of the local analytics bucket's
+  // export (Athena on AWS): ANALYTICS_WORKGROUP names the `local://` source registered here.
+  const overviewMirror = mkdtempSync(join(tmpdir(), 'vigia-console-overview-'));
+  const { overviewSources } = await import('../functions/console-api/dependencies');
+  const { analyticsBucket } = options;
+  const analyticsS3 = createS3Client(process.env.VIGIA_S3_ENDPOINT);
+  const uninstallOverview = overviewSources.register('local', () => {
+    const withEngine = mirroredExportEngine(analyticsS3, analyticsBucket, overviewMirror);
+    return new ExportOverviewSource({ store: new S3AnalyticsStore(analyticsS3, analyticsBucket), withEngine });
+  });
+  Object.assign(process.env, { ANALYTICS_WORKGROUP: 'local://analytics', ANALYTICS_BUCKET: analyticsBucket });
   const consoleApi = metered(
     'consoleApi',
     (await import('../functions/console-api/handler')).handler as unknown as Handler<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>,
@@ -172,6 +192,9 @@ export async function wirePipeline(options: PipelineOptions): Promise<LocalPipel
       disclosureQueue.close();
       inProcessQueues.delete('disclosure');
       uninstallLocalAdapters();
+      uninstallOverview();
+      analyticsS3.destroy();
+      rmSync(overviewMirror, { recursive: true, force: true });
     },
   };
 }

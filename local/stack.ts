@@ -140,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const pipeline = await wirePipeline({
     config,
+    analyticsBucket: LOCAL_ANALYTICS_BUCKET,
     meter,
     ingestConcurrency: options.ingestConcurrency ?? 4,
     pipelineConcurrency: options.pipelineConcurrency,

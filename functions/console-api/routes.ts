@@ -4,13 +4,17 @@ import { auditLog } from '../../shared/console/audit';
 import { listConversations, readConversation } from '../../shared/console/conversations';
 import { ConsoleError } from '../../shared/console/errors';
 import { mediaLink } from '../../shared/console/media';
+import { overview, type OverviewDependencies } from '../../shared/console/overview';
 import type { ConsoleDependencies, ConsoleRequest } from '../../shared/console/ports';
 import { me } from '../../shared/console/session';
+
+/** The console's dependencies, and the overview's source when the analytics are set up (functions/console-api/dependencies.ts). */
+type RouteDependencies = ConsoleDependencies & OverviewDependencies;
 
 type Route = {
   method: 'GET' | 'POST';
   path: RegExp;
-  run: (deps: ConsoleDependencies, request: ConsoleRequest, params: string[], event: APIGatewayProxyEventV2) => Promise<unknown> | unknown;
+  run: (deps: RouteDependencies, request: ConsoleRequest, params: string[], event: APIGatewayProxyEventV2) => Promise<unknown> | unknown;
 };
 
 const segment = '([^/]+)';
@@ -25,6 +29,7 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: /^\/api\/conversations$/, run: (deps, request, _params, event) => listConversations(deps, request, query(event)) },
   { method: 'GET', path: new RegExp(`^/api/conversations/${segment}/${segment}$`), run: (deps, request, [lineId, contactId], event) => readConversation(deps, request, lineId, contactId, query(event)) },
   { method: 'GET', path: new RegExp(`^/api/media/${segment}$`), run: (deps, request, [mediaId]) => mediaLink(deps, request, mediaId) },
+  { method: 'GET', path: /^\/api\/overview$/, run: (deps, request, _params, event) => overview(deps, request, query(event)) },
   { method: 'GET', path: /^\/api\/audit$/, run: (deps, request, _params, event) => auditLog(deps, request, query(event)) },
 ];
 

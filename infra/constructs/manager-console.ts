@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, Aws, DockerImage, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Annotations, Aws, DockerImage, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -19,9 +19,12 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CONSOLE_CSP, STRICT_TRANSPORT_SECURITY_SECONDS } from '../../console/security-headers';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
-import { ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
+import { EXPORT_TABLE_NAMES, EXPORT_WATERMARK_KEY } from '../../shared/analytics/export-schema';
+import { QUERIES_DIR } from '../../shared/analytics/named-queries';
+import { OVERVIEW_QUERIES, OVERVIEW_QUERIES_DEFINE } from '../../shared/console/overview';
+import { ANALYTICS_PREFIXES, ARCHIVE_PREFIXES } from '../../shared/resources/definitions';
 import { logRetentionOf, REPO_ROOT, stageSettings } from '../config';
-import { FUNCTION_DEFINES } from '../function-env';
+import { FUNCTION_DEFINES, FUNCTION_ENV } from '../function-env';
 import { AT_LEAST_ONCE } from './alarms';
 import type { ArchiveResources } from './archive-resources';
 import { PipelineFunction } from './pipeline-function';
@@ -52,6 +55,16 @@ export const SPA_REWRITE_CODE = `function handler(event) {
   return request;
 }`;
 
+/**
+ * What the console's overview queries (`GET /api/overview`): the StatefulStack's analytics bucket
+ * (the export, its watermark, Athena's results) and its AnalyticsCatalog's workgroup and database.
+ */
+export interface ConsoleAnalytics {
+  readonly bucket: s3.IBucket;
+  readonly workGroupName: string;
+  readonly databaseName: string;
+}
+
 export interface ManagerConsoleProps extends ArchiveResources {
   /** Deployment stage (validated): names the user pool, the login domain and the outputs. */
   readonly stage: string;
@@ -59,6 +72,11 @@ export interface ManagerConsoleProps extends ArchiveResources {
   readonly config: VigiaConfig;
   /** Dead-letter queue of the API function's asynchronous invocations (the PipelineStack's). */
   readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * The analytics the overview's charts come from (Athena over the export).
+   * @default - none: `GET /api/overview` answers `no-export`
+   */
+  readonly analytics?: ConsoleAnalytics;
   /**
    * Where the built page is. `undefined` builds it from `console/` with console/build.ts when the
    * stack is bundled (as NodejsFunction bundles with the local esbuild: no Docker), and deploys no
@@ -203,12 +221,13 @@ export class ManagerConsole extends Construct {
       memorySize: CONSOLE_API_FUNCTION.memorySize,
       timeout: CONSOLE_API_FUNCTION.timeout,
       deadLetterQueue: props.deadLetterQueue,
-      define: { [FUNCTION_DEFINES.vigiaConfigJson]: JSON.stringify(JSON.stringify(config)) },
+      define: { [FUNCTION_DEFINES.vigiaConfigJson]: JSON.stringify(JSON.stringify(config)), [OVERVIEW_QUERIES_DEFINE]: JSON.stringify(JSON.stringify(overviewQueryTexts())) },
     })
       // Reads alerts, messages and media items; writes alert transitions and the audit log.
       .bindArchiveTable(archiveTable, 'readWrite')
       // Presigns ≤ 300 s links to media files: GetObject on media/ only (and the key, through S3).
       .bindArchiveBucketPrefix(archiveBucket, ARCHIVE_PREFIXES.media, 'read');
+    if (props.analytics) bindOverviewQueries(this.apiFunction, props.analytics);
 
     this.api = new HttpApi(this, 'Api', {
       description: `Vigia (${stage}): manager console API`,
@@ -442,6 +461,69 @@ export class ManagerConsole extends Construct {
     });
   }
 }
+
+/**
+ * The overview's queries (`GET /api/overview`, shared/console/overview.ts): the three named queries
+ * in the stage's Athena workgroup, and nothing else of the analytics. Sets ANALYTICS_WORKGROUP,
+ * ANALYTICS_DATABASE and ANALYTICS_BUCKET, and grants:
+ * - Athena: start a query, read its state and results, in that workgroup only;
+ * - Glue: read the database and the export's tables, each named (no wildcard);
+ * - S3, analytics bucket: its location; list under `exports/`, `athena-results/` and the watermark key only; read
+ *   `exports/*` (Athena reads with the caller's rights) and the export's watermark; read and write
+ *   `athena-results/*` (the workgroup's enforced output location);
+ * - KMS: Decrypt and GenerateDataKey on the bucket's key, through S3 only.
+ */
+export function bindOverviewQueries(fn: PipelineFunction, analytics: ConsoleAnalytics): PipelineFunction {
+  const { bucket, workGroupName, databaseName } = analytics;
+  const stack = Stack.of(fn);
+  const glueArn = (resource: string, resourceName?: string) => stack.formatArn({ service: 'glue', resource, resourceName });
+  fn.addEnvironment(OVERVIEW_ENV.workGroup, workGroupName);
+  fn.addEnvironment(OVERVIEW_ENV.database, databaseName);
+  fn.addEnvironment(FUNCTION_ENV.analyticsBucket, bucket.bucketName);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+      resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workGroupName })],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
+      resources: [glueArn('catalog'), glueArn('database', databaseName), ...EXPORT_TABLE_NAMES.map((table) => glueArn('table', `${databaseName}/${table}`))],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${ANALYTICS_PREFIXES.exports}*`, `${ANALYTICS_PREFIXES.athenaResults}*`, EXPORT_WATERMARK_KEY] } },
+    }),
+  );
+  // Athena checks the output location's region with the caller's rights (no prefix to condition on).
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [bucket.bucketArn] }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${ANALYTICS_PREFIXES.exports}*`), bucket.arnForObjects(EXPORT_WATERMARK_KEY)] }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [bucket.arnForObjects(`${ANALYTICS_PREFIXES.athenaResults}*`)] }),
+  );
+  if (bucket.encryptionKey) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [bucket.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+  }
+  return fn;
+}
+
+/** The SQL of the overview's named queries, `{ name: sql }`, for the console API's bundle (it has no .sql files). */
+export function overviewQueryTexts(): Record<string, string> {
+  return Object.fromEntries(OVERVIEW_QUERIES.map((name) => [name, readFileSync(path.join(QUERIES_DIR, `${name}.sql`), 'utf8')]));
+}
+
+/** The overview's environment variables besides ANALYTICS_BUCKET (FUNCTION_ENV.analyticsBucket); read by functions/console-api/dependencies.ts. */
+export const OVERVIEW_ENV = { workGroup: 'ANALYTICS_WORKGROUP', database: 'ANALYTICS_DATABASE' } as const;
 
 /** Runs console/build.ts into `outDir` (a child process: the build is asynchronous, synth is not). */
 export function buildConsolePage(outDir: string): void {

@@ -34,6 +34,7 @@ export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smit
  * use features newer than the runtime's SDK; test/infra/bundling.test.ts fails on a package not listed.
  */
 export const RUNTIME_SDK_PACKAGES: readonly string[] = [
+  '@aws-sdk/client-athena',
   '@aws-sdk/client-comprehend',
   '@aws-sdk/client-dynamodb',
   '@aws-sdk/client-lambda',

@@ -19,7 +19,7 @@ import { MediaCapture, validateGraphApiUrl } from '../constructs/media-capture';
 import { notifyOnAlarm } from '../constructs/ops-notifications';
 import type { PipelineFunction } from '../constructs/pipeline-function';
 import { WebhookIngress } from '../constructs/webhook-ingress';
-import type { ManagerConsole } from '../constructs/manager-console';
+import type { ConsoleAnalytics, ManagerConsole } from '../constructs/manager-console';
 import { ConsoleStack } from './console-stack';
 import { FUNCTION_ENV } from '../function-env';
 import type { ArchiveResources } from '../constructs/archive-resources';
@@ -58,6 +58,11 @@ export interface PipelineStackProps extends StackProps, ArchiveResources {
    * @default - burst 500, rate 1000 requests per second
    */
   readonly apiThrottle?: { readonly burstLimit: number; readonly rateLimit: number };
+  /**
+   * The StatefulStack's analytics bucket and catalog, queried by the console's overview.
+   * @default - none: the console's overview answers `no-export`
+   */
+  readonly consoleAnalytics?: ConsoleAnalytics;
 }
 
 /**
@@ -147,7 +152,7 @@ export class PipelineStack extends Stack {
 
     // The manager console, nested (infra/stacks/console-stack.ts). The alert e-mails and SMS link
     // to it: `<CONSOLE_URL>/#/alerts/<id>` (`console.url` when set, else the distribution's URL).
-    this.consoleStack = new ConsoleStack(this, 'Console', { stage, config, key, archiveBucket, archiveTable, deadLetterQueue });
+    this.consoleStack = new ConsoleStack(this, 'Console', { stage, config, key, archiveBucket, archiveTable, deadLetterQueue, analytics: props.consoleAnalytics });
     const managerConsole = this.consoleStack.managerConsole;
     for (const fn of [this.complianceChecks.complianceFlow.notifyFunction, this.complianceChecks.redriveFunction]) {
       fn.addEnvironment(FUNCTION_ENV.consoleUrl, managerConsole.url);

@@ -1,6 +1,9 @@
+import { alertsChart, num, responseTimeChart, sentimentChart, str } from './charts';
 import { findNamedQuery, resolveParams } from './named-queries';
 import { rowObjects, type Cell, type QueryEngine } from './query-result';
-import { durationTicks, escapeXml as escapeHtml, horizontalBars, stackedColumns, type Series } from './svg-charts';
+import { escapeXml as escapeHtml, stackedColumns, svgMarkup, type Series } from './svg-charts';
+
+export { formatSeconds } from './svg-charts';
 
 /**
  * `vigia report`: one self-contained HTML page built from the named queries' results (so it is
@@ -49,33 +52,7 @@ export async function collectReport(engine: QueryEngine, options: ReportOptions 
   return { volume, responses, alerts, sentiment, media, unanswered };
 }
 
-const COLORS = {
-  inbound: '#2563eb',
-  outbound: '#16a34a',
-  median: '#7c3aed',
-  p90: '#c4b5fd',
-  high: '#dc2626',
-  medium: '#f59e0b',
-  low: '#facc15',
-  POSITIVE: '#16a34a',
-  NEUTRAL: '#9ca3af',
-  MIXED: '#a855f7',
-  NEGATIVE: '#dc2626',
-} as const;
-
-const SEVERITIES = ['high', 'medium', 'low'];
-const SENTIMENTS = ['POSITIVE', 'NEUTRAL', 'MIXED', 'NEGATIVE'];
-const EXTRA_COLORS = ['#0ea5e9', '#f97316', '#14b8a6', '#e11d48', '#84cc16'];
-
-const num = (value: Cell) => (typeof value === 'number' ? value : Number(value ?? 0));
-const str = (value: Cell) => (value === null ? '—' : String(value));
-const sortedUnique = (values: string[]) => [...new Set(values)].sort();
-
-export function formatSeconds(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds * 10) / 10} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 6) / 10} min`;
-  return `${Math.round(seconds / 360) / 10} h`;
-}
+const COLORS = { inbound: '#2563eb', outbound: '#16a34a' } as const;
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -108,42 +85,15 @@ function volumeChart(rows: Row[]): string {
 }
 
 function responseChart(rows: Row[]): string {
-  return horizontalBars({
-    title: 'Response time per employee',
-    categories: rows.map((row) => `${str(row.employee)} (${num(row.conversations)})`),
-    series: [
-      { name: 'median', color: COLORS.median, values: rows.map((row) => num(row.median_seconds)) },
-      { name: '90th percentile', color: COLORS.p90, values: rows.map((row) => num(row.p90_seconds)) },
-    ],
-    format: formatSeconds,
-    ticks: durationTicks,
-  });
+  return svgMarkup(responseTimeChart(rows, { title: 'Response time per employee', median: 'median', p90: '90th percentile', noTeam: 'no team' }));
 }
 
-function alertsChart(rows: Row[]): string {
-  const policies = sortedUnique(rows.map((row) => str(row.policy_id)));
-  const severities = [...SEVERITIES, ...sortedUnique(rows.map((row) => str(row.severity))).filter((severity) => !SEVERITIES.includes(severity))];
-  const series = severities
-    .map((severity, i) => ({
-      name: severity,
-      color: (COLORS as Record<string, string>)[severity] ?? EXTRA_COLORS[i % EXTRA_COLORS.length],
-      values: policies.map((policy) => rows.filter((row) => row.policy_id === policy && row.severity === severity).reduce((sum, row) => sum + num(row.alerts), 0)),
-    }))
-    .filter((item) => item.values.some((value) => value > 0));
-  return horizontalBars({ title: 'Alerts by policy', categories: policies, series, stacked: true });
+function alertChart(rows: Row[]): string {
+  return svgMarkup(alertsChart(rows, { title: 'Alerts by policy' }));
 }
 
-function sentimentChart(rows: Row[]): string {
-  const weeks = sortedUnique(rows.map((row) => str(row.week)));
-  const labels = [...SENTIMENTS, ...sortedUnique(rows.map((row) => str(row.sentiment))).filter((label) => !SENTIMENTS.includes(label))];
-  const series = labels
-    .map((label, i) => ({
-      name: label.toLowerCase(),
-      color: (COLORS as Record<string, string>)[label] ?? EXTRA_COLORS[i % EXTRA_COLORS.length],
-      values: weeks.map((week) => rows.filter((row) => row.week === week && row.sentiment === label).reduce((sum, row) => sum + num(row.messages), 0)),
-    }))
-    .filter((item) => item.values.some((value) => value > 0));
-  return stackedColumns({ title: 'Sentiment per week', categories: weeks.map((week) => `week of ${week}`), series, percent: true });
+function sentimentTrend(rows: Row[]): string {
+  return svgMarkup(sentimentChart(rows, { title: 'Sentiment per week', week: (week) => `week of ${week}` }));
 }
 
 function figure(id: string, title: string, caption: string, rows: Row[], chart: (rows: Row[]) => string): string {
@@ -223,8 +173,8 @@ export function renderReport(data: ReportData, meta: { source: string; since?: s
 <div class="cards">${cards}</div>
 ${figure('volume-by-day', 'Messages per day', 'Conversation messages per UTC day (reactions, edits and deletes not counted); query messages_per_employee_day.', data.volume, volumeChart)}
 ${figure('response-times', 'Response time per employee', 'From a customer’s message to the employee’s next reply: median and 90th percentile; in brackets, answered turns. Query first_response_time.', data.responses, responseChart)}
-${figure('alerts-by-policy', 'Alerts by policy', 'Compliance alerts raised, by policy and severity; query alerts_by_policy_week.', data.alerts, alertsChart)}
-${figure('sentiment-trend', 'Sentiment per week', 'Share of analysed messages per sentiment, per week (Monday, UTC); hover for counts. Query sentiment_by_team_week.', data.sentiment, sentimentChart)}
+${figure('alerts-by-policy', 'Alerts by policy', 'Compliance alerts raised, by policy and severity; query alerts_by_policy_week.', data.alerts, alertChart)}
+${figure('sentiment-trend', 'Sentiment per week', 'Share of analysed messages per sentiment, per week (Monday, UTC); hover for counts. Query sentiment_by_team_week.', data.sentiment, sentimentTrend)}
 <section data-table="unanswered"><h2>Waiting for a reply</h2>${unanswered}</section>
 <section data-table="media"><h2>Media by real type</h2>${media}</section>
 </main>

@@ -1,7 +1,13 @@
 /**
- * Small SVG bar charts rendered as strings, for the self-contained HTML report: no script, no
- * external URL, readable when printed or opened offline. Every bar is a `<rect class="mark">`
- * with a `<title>` (the browser shows it on hover), so tests can count what was drawn.
+ * Small SVG bar charts, laid out by pure functions (`stackedColumnsLayout`, `horizontalBarsLayout`)
+ * into a list of shapes that two renderers draw the same way: `svgMarkup` writes the SVG text of
+ * the self-contained HTML report (`vigia report`), and the manager console draws the same shapes
+ * as Preact elements (console/src/views/overview.tsx). No script, no external URL, no `style`
+ * attribute (the console's CSP allows no inline style): presentation attributes only. Every bar is
+ * a `<rect class="mark">` with a `<title>` (the browser shows it on hover), so tests can count
+ * what was drawn.
+ *
+ * No imports on purpose: the console's bundle includes this file.
  */
 
 export interface Series {
@@ -22,11 +28,37 @@ export interface BarChartOptions {
   ticks?: (max: number) => number[];
 }
 
-const WIDTH = 720;
-const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="11"';
+/** One shape of a chart, in drawing order. Coordinates are in the chart's viewBox. */
+export type ChartShape =
+  | { kind: 'line'; x1: number; x2: number; y1: number; y2: number; stroke: string }
+  | { kind: 'text'; x: number; y: number; text: string; fill: string; anchor?: 'middle' | 'end' }
+  /** A bar: `title` is its tooltip (category, series and value). */
+  | { kind: 'mark'; x: number; y: number; width: number; height: number; fill: string; title: string }
+  /** A legend entry: a swatch and the series' name, at (x, y). */
+  | { kind: 'legend'; x: number; y: number; color: string; name: string };
+
+export interface ChartLayout {
+  /** The accessible name of the chart (`aria-label`). */
+  title: string;
+  width: number;
+  height: number;
+  shapes: ChartShape[];
+}
+
+export const CHART_WIDTH = 720;
+export const CHART_FONT_FAMILY = 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif';
+export const CHART_FONT_SIZE = 11;
+const FONT = `font-family="${CHART_FONT_FAMILY}" font-size="${CHART_FONT_SIZE}"`;
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** `42 s`, `2.5 min`, `2 h`: a duration in seconds for people. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds * 10) / 10} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 6) / 10} min`;
+  return `${Math.round(seconds / 360) / 10} h`;
 }
 
 /** 1, 2 or 5 × 10ⁿ steps covering `max` in about `count` ticks. */
@@ -55,28 +87,26 @@ export function durationTicks(max: number, count = 4): number[] {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-function legend(series: Series[], y: number): string {
+function legend(series: Series[], y: number): ChartShape[] {
   let x = 0;
-  return series
-    .map((item) => {
-      const entry = `<g class="legend" transform="translate(${x},${y})"><rect width="10" height="10" rx="2" fill="${item.color}"/><text x="14" y="9" ${FONT} fill="#333">${escapeXml(item.name)}</text></g>`;
-      x += 24 + item.name.length * 6.5;
-      return entry;
-    })
-    .join('');
+  return series.map((item) => {
+    const entry: ChartShape = { kind: 'legend', x, y, color: item.color, name: item.name };
+    x += 24 + item.name.length * 6.5;
+    return entry;
+  });
 }
 
 /**
  * Vertical bars, one column per category, series stacked. With `percent`, each column is scaled
  * to 100 % (shares over time); tooltips still give the counts.
  */
-export function stackedColumns(options: BarChartOptions & { percent?: boolean }): string {
+export function stackedColumnsLayout(options: BarChartOptions & { percent?: boolean }): ChartLayout {
   const { categories, series, title, percent = false } = options;
   const format = options.format ?? String;
   const left = 48;
   const top = 24;
   const plotHeight = 220;
-  const plotWidth = WIDTH - left - 8;
+  const plotWidth = CHART_WIDTH - left - 8;
   const totals = categories.map((_, i) => series.reduce((sum, item) => sum + (item.values[i] ?? 0), 0));
   const ticks = percent ? [0, 25, 50, 75, 100] : niceTicks(Math.max(...totals, 0));
   const top_ = ticks[ticks.length - 1];
@@ -85,38 +115,42 @@ export function stackedColumns(options: BarChartOptions & { percent?: boolean })
   const barWidth = Math.max(2, Math.min(48, slot * 0.7));
   const labelEvery = Math.max(1, Math.ceil(categories.length / Math.floor(plotWidth / 70)));
 
-  const grid = ticks
-    .map((tick) => `<line x1="${left}" x2="${left + plotWidth}" y1="${round(y(tick))}" y2="${round(y(tick))}" stroke="#e5e7eb"/><text x="${left - 6}" y="${round(y(tick)) + 4}" text-anchor="end" ${FONT} fill="#666">${escapeXml(percent ? `${tick}%` : format(tick))}</text>`)
-    .join('');
-  const bars = categories
-    .map((category, i) => {
-      const x = left + i * slot + (slot - barWidth) / 2;
-      let base = 0;
-      const stack = series
-        .map((item) => {
-          const raw = item.values[i] ?? 0;
-          if (raw <= 0) return '';
-          const value = percent ? (raw / totals[i]) * 100 : raw;
-          const rect = `<rect class="mark" x="${round(x)}" y="${round(y(base + value))}" width="${round(barWidth)}" height="${Math.max(0.5, round(y(base) - y(base + value)))}" fill="${item.color}"><title>${escapeXml(`${category} · ${item.name}: ${format(raw)}${percent ? ` (${Math.round(value)}%)` : ''}`)}</title></rect>`;
-          base += value;
-          return rect;
-        })
-        .join('');
-      const label = i % labelEvery === 0 ? `<text x="${round(x + barWidth / 2)}" y="${top + plotHeight + 16}" text-anchor="middle" ${FONT} fill="#666">${escapeXml(category)}</text>` : '';
-      return stack + label;
-    })
-    .join('');
-  const height = top + plotHeight + 50;
-  return `<svg viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="${escapeXml(title)}">${grid}${bars}${legend(series, top + plotHeight + 32)}</svg>`;
+  const shapes: ChartShape[] = [];
+  for (const tick of ticks) {
+    shapes.push({ kind: 'line', x1: left, x2: left + plotWidth, y1: round(y(tick)), y2: round(y(tick)), stroke: '#e5e7eb' });
+    shapes.push({ kind: 'text', x: left - 6, y: round(y(tick)) + 4, anchor: 'end', fill: '#666', text: percent ? `${tick}%` : format(tick) });
+  }
+  categories.forEach((category, i) => {
+    const x = left + i * slot + (slot - barWidth) / 2;
+    let base = 0;
+    for (const item of series) {
+      const raw = item.values[i] ?? 0;
+      if (raw <= 0) continue;
+      const value = percent ? (raw / totals[i]) * 100 : raw;
+      shapes.push({
+        kind: 'mark',
+        x: round(x),
+        y: round(y(base + value)),
+        width: round(barWidth),
+        height: Math.max(0.5, round(y(base) - y(base + value))),
+        fill: item.color,
+        title: `${category} · ${item.name}: ${format(raw)}${percent ? ` (${Math.round(value)}%)` : ''}`,
+      });
+      base += value;
+    }
+    if (i % labelEvery === 0) shapes.push({ kind: 'text', x: round(x + barWidth / 2), y: top + plotHeight + 16, anchor: 'middle', fill: '#666', text: category });
+  });
+  shapes.push(...legend(series, top + plotHeight + 32));
+  return { title, width: CHART_WIDTH, height: top + plotHeight + 50, shapes };
 }
 
 /** Horizontal bars, one row per category: series side by side, or stacked. */
-export function horizontalBars(options: BarChartOptions & { stacked?: boolean }): string {
+export function horizontalBarsLayout(options: BarChartOptions & { stacked?: boolean }): ChartLayout {
   const { categories, series, title, stacked = false } = options;
   const format = options.format ?? String;
   const left = Math.min(260, 16 + Math.max(...categories.map((category) => category.length), 4) * 6.6);
   const right = 90;
-  const plotWidth = WIDTH - left - right;
+  const plotWidth = CHART_WIDTH - left - right;
   const band = stacked ? 22 : 10 + series.length * 12;
   const top = 8;
   const maxValue = Math.max(0, ...categories.map((_, i) => (stacked ? series.reduce((sum, item) => sum + (item.values[i] ?? 0), 0) : Math.max(...series.map((item) => item.values[i] ?? 0)))));
@@ -124,30 +158,62 @@ export function horizontalBars(options: BarChartOptions & { stacked?: boolean })
   const x = (value: number) => left + (value / ticks[ticks.length - 1]) * plotWidth;
   const plotHeight = categories.length * (band + 8);
 
-  const grid = ticks
-    .map((tick) => `<line x1="${round(x(tick))}" x2="${round(x(tick))}" y1="${top}" y2="${top + plotHeight}" stroke="#e5e7eb"/><text x="${round(x(tick))}" y="${top + plotHeight + 14}" text-anchor="middle" ${FONT} fill="#666">${escapeXml(format(tick))}</text>`)
-    .join('');
-  const rows = categories
-    .map((category, i) => {
-      const y0 = top + i * (band + 8) + 4;
-      const label = `<text x="${left - 8}" y="${y0 + band / 2 + 4}" text-anchor="end" ${FONT} fill="#333">${escapeXml(category)}</text>`;
-      let base = 0;
-      const bars = series
-        .map((item, s) => {
-          const value = item.values[i] ?? 0;
-          if (value <= 0) return '';
-          const barY = stacked ? y0 : y0 + s * 12;
-          const barHeight = stacked ? band : 10;
-          const rect = `<rect class="mark" x="${round(x(base))}" y="${barY}" width="${Math.max(0.5, round(x(base + value) - x(base)))}" height="${barHeight}" fill="${item.color}"><title>${escapeXml(`${category} · ${item.name}: ${format(value)}`)}</title></rect>`;
-          const valueLabel = stacked ? '' : `<text x="${round(x(value)) + 4}" y="${barY + 9}" ${FONT} fill="#444">${escapeXml(format(value))}</text>`;
-          if (stacked) base += value;
-          return rect + valueLabel;
-        })
-        .join('');
-      const total = stacked ? `<text x="${round(x(base)) + 4}" y="${y0 + band / 2 + 4}" ${FONT} fill="#444">${escapeXml(format(base))}</text>` : '';
-      return label + bars + total;
+  const shapes: ChartShape[] = [];
+  for (const tick of ticks) {
+    shapes.push({ kind: 'line', x1: round(x(tick)), x2: round(x(tick)), y1: top, y2: top + plotHeight, stroke: '#e5e7eb' });
+    shapes.push({ kind: 'text', x: round(x(tick)), y: top + plotHeight + 14, anchor: 'middle', fill: '#666', text: format(tick) });
+  }
+  categories.forEach((category, i) => {
+    const y0 = top + i * (band + 8) + 4;
+    shapes.push({ kind: 'text', x: left - 8, y: y0 + band / 2 + 4, anchor: 'end', fill: '#333', text: category });
+    let base = 0;
+    series.forEach((item, s) => {
+      const value = item.values[i] ?? 0;
+      if (value <= 0) return;
+      const barY = stacked ? y0 : y0 + s * 12;
+      shapes.push({
+        kind: 'mark',
+        x: round(x(base)),
+        y: barY,
+        width: Math.max(0.5, round(x(base + value) - x(base))),
+        height: stacked ? band : 10,
+        fill: item.color,
+        title: `${category} · ${item.name}: ${format(value)}`,
+      });
+      if (!stacked) shapes.push({ kind: 'text', x: round(x(value)) + 4, y: barY + 9, fill: '#444', text: format(value) });
+      if (stacked) base += value;
+    });
+    if (stacked) shapes.push({ kind: 'text', x: round(x(base)) + 4, y: y0 + band / 2 + 4, fill: '#444', text: format(base) });
+  });
+  shapes.push(...legend(series, top + plotHeight + 26));
+  return { title, width: CHART_WIDTH, height: top + plotHeight + 46, shapes };
+}
+
+/** The SVG text of a layout (every text escaped), for the HTML report. */
+export function svgMarkup(layout: ChartLayout): string {
+  const body = layout.shapes
+    .map((shape) => {
+      switch (shape.kind) {
+        case 'line':
+          return `<line x1="${shape.x1}" x2="${shape.x2}" y1="${shape.y1}" y2="${shape.y2}" stroke="${shape.stroke}"/>`;
+        case 'text':
+          return `<text x="${shape.x}" y="${shape.y}"${shape.anchor ? ` text-anchor="${shape.anchor}"` : ''} ${FONT} fill="${shape.fill}">${escapeXml(shape.text)}</text>`;
+        case 'mark':
+          return `<rect class="mark" x="${shape.x}" y="${shape.y}" width="${shape.width}" height="${shape.height}" fill="${shape.fill}"><title>${escapeXml(shape.title)}</title></rect>`;
+        case 'legend':
+          return `<g class="legend" transform="translate(${shape.x},${shape.y})"><rect width="10" height="10" rx="2" fill="${shape.color}"/><text x="14" y="9" ${FONT} fill="#333">${escapeXml(shape.name)}</text></g>`;
+      }
     })
     .join('');
-  const height = top + plotHeight + 46;
-  return `<svg viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="${escapeXml(title)}">${grid}${rows}${legend(series, top + plotHeight + 26)}</svg>`;
+  return `<svg viewBox="0 0 ${layout.width} ${layout.height}" width="100%" role="img" aria-label="${escapeXml(layout.title)}">${body}</svg>`;
+}
+
+/** Vertical stacked bars as SVG text (see stackedColumnsLayout). */
+export function stackedColumns(options: BarChartOptions & { percent?: boolean }): string {
+  return svgMarkup(stackedColumnsLayout(options));
+}
+
+/** Horizontal bars as SVG text (see horizontalBarsLayout). */
+export function horizontalBars(options: BarChartOptions & { stacked?: boolean }): string {
+  return svgMarkup(horizontalBarsLayout(options));
 }

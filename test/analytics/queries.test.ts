@@ -58,20 +58,20 @@ describe('the named queries on hand-built data', () => {
     const rows = await run(engine, 'first_response_time');
     expect(rows).toEqual([
       // The line without an employee shows its id (digits sort first).
-      { employee: SPARE.line_id, median_seconds: 5, p90_seconds: 5, conversations: 1 },
+      { employee: SPARE.line_id, team: null, median_seconds: 5, p90_seconds: 5, conversations: 1 },
       // 120 s (from the first of two messages), 10 s, 30 s (across the week boundary): median 30, p90 30 + 0.8 × 90.
-      { employee: 'Ana Souza', median_seconds: 30, p90_seconds: 102, conversations: 3 },
+      { employee: 'Ana Souza', team: 'ventas', median_seconds: 30, p90_seconds: 102, conversations: 3 },
       // 0 s (same second), 300 s (the delete is not a reply), 100 s, 1200 s.
-      { employee: 'Bruno Lima', median_seconds: 200, p90_seconds: 930, conversations: 4 },
+      { employee: 'Bruno Lima', team: 'suporte', median_seconds: 200, p90_seconds: 930, conversations: 4 },
     ]);
     expect(rows).toEqual(reference.firstResponseTime(MESSAGES));
   });
 
   it('first_response_time with since counts only turns started since that day', async () => {
     expect(await run(engine, 'first_response_time', { since: '2026-11-25' })).toEqual([
-      { employee: SPARE.line_id, median_seconds: 5, p90_seconds: 5, conversations: 1 },
-      { employee: 'Ana Souza', median_seconds: 30, p90_seconds: 30, conversations: 1 },
-      { employee: 'Bruno Lima', median_seconds: 650, p90_seconds: 1090, conversations: 2 },
+      { employee: SPARE.line_id, team: null, median_seconds: 5, p90_seconds: 5, conversations: 1 },
+      { employee: 'Ana Souza', team: 'ventas', median_seconds: 30, p90_seconds: 30, conversations: 1 },
+      { employee: 'Bruno Lima', team: 'suporte', median_seconds: 650, p90_seconds: 1090, conversations: 2 },
     ]);
   });
 
@@ -123,17 +123,18 @@ describe('the named queries on hand-built data', () => {
     expect(rows.every((row) => (row.hours_waiting as number) >= 24)).toBe(true);
   });
 
-  it('alerts_by_policy_week counts alerts per Monday-based UTC week, policy and severity', async () => {
+  it('alerts_by_policy_week counts alerts per Monday-based UTC week, policy, severity and team', async () => {
     const rows = await run(engine, 'alerts_by_policy_week');
     expect(rows).toEqual([
-      { week: '2026-11-23', policy_id: 'angry-conversation', severity: 'low', alerts: 1 },
-      // Sunday 23:59:59 is still the week of Monday 23.
-      { week: '2026-11-23', policy_id: 'confidential-terms', severity: 'high', alerts: 2 },
-      { week: '2026-11-23', policy_id: 'leak-patterns', severity: 'high', alerts: 1 },
-      { week: '2026-11-30', policy_id: 'confidential-terms', severity: 'high', alerts: 1 },
+      { week: '2026-11-23', policy_id: 'angry-conversation', severity: 'low', team: 'suporte', alerts: 1 },
+      // Sunday 23:59:59 is still the week of Monday 23; one row per team.
+      { week: '2026-11-23', policy_id: 'confidential-terms', severity: 'high', team: 'suporte', alerts: 1 },
+      { week: '2026-11-23', policy_id: 'confidential-terms', severity: 'high', team: 'ventas', alerts: 1 },
+      { week: '2026-11-23', policy_id: 'leak-patterns', severity: 'high', team: 'ventas', alerts: 1 },
+      { week: '2026-11-30', policy_id: 'confidential-terms', severity: 'high', team: 'ventas', alerts: 1 },
     ]);
     expect(rows).toEqual(reference.alertsByPolicyWeek(ALERTS));
-    expect(await run(engine, 'alerts_by_policy_week', { since: '2026-11-30' })).toEqual([{ week: '2026-11-30', policy_id: 'confidential-terms', severity: 'high', alerts: 1 }]);
+    expect(await run(engine, 'alerts_by_policy_week', { since: '2026-11-30' })).toEqual([{ week: '2026-11-30', policy_id: 'confidential-terms', severity: 'high', team: 'ventas', alerts: 1 }]);
   });
 
   it('sentiment_by_team_week counts analyzed messages per week, team and label', async () => {

@@ -7,7 +7,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
-import { AthenaQueryEngine } from '../../cli/athena-engine';
+import { AthenaQueryEngine } from '../../shared/analytics/adapters/athena-engine';
 import { findNamedQuery, loadNamedQueries, resolveParams } from '../../shared/analytics/named-queries';
 import { cli, cliJson } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
@@ -51,11 +51,11 @@ describe('vigia query --list', () => {
 describe('vigia query NAME (DuckDB over an export)', () => {
   it('prints an aligned table by default, numbers to the right, with the row count', async () => {
     expect(await cli('query', 'first_response_time', '--exports', exportsDir)).toEqual([
-      'employee         median_seconds  p90_seconds  conversations',
-      '---------------  --------------  -----------  -------------',
-      '106540352242999               5            5              1',
-      'Ana Souza                    30          102              3',
-      'Bruno Lima                  200          930              4',
+      'employee         team     median_seconds  p90_seconds  conversations',
+      '---------------  -------  --------------  -----------  -------------',
+      '106540352242999                        5            5              1',
+      'Ana Souza        ventas               30          102              3',
+      'Bruno Lima       suporte             200          930              4',
       '(3 rows)',
     ]);
   });
@@ -107,7 +107,7 @@ describe('vigia query NAME (DuckDB over an export)', () => {
         ],
       });
       const lines = await cli('query', 'first_response_time', '--exports', dir, '--csv');
-      expect(lines).toEqual(['employee,median_seconds,p90_seconds,conversations\r', '"Souza, Ana ""Aninha""",42,42,1\r']);
+      expect(lines).toEqual(['employee,team,median_seconds,p90_seconds,conversations\r', '"Souza, Ana ""Aninha""",ventas,42,42,1\r']);
       // Through the real binary the lines end in CRLF.
       const result = spawnSync(process.execPath, [join(repoRoot, 'bin/vigia.mjs'), 'query', 'media_by_type', '--exports', exportsDir, '--csv'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, VIGIA_STAGE: '' } });
       expect(result.stdout).toBe('sniffed_mime,files,bytes\r\napplication/zip,1,5000\r\napplication/pdf,2,4000\r\nimage/jpeg,1,4000\r\n,1,0\r\n');

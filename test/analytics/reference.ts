@@ -7,6 +7,8 @@ import type { AlertRow, MediaRow, MessageRow } from './fixtures';
 
 /** Code-point order, as SQL sorts VARCHAR (not the locale's). */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** NULLS LAST, as the queries order teams. */
+const compareTeams = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : compare(a, b));
 
 const NOT_CONVERSATION_TYPES = new Set(['reaction', 'edit', 'revoke', 'system']);
 
@@ -66,15 +68,15 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Per customer turn (a run of inbound messages), the seconds to the next outbound one. */
-export function responseTimes(rows: MessageRow[], since = '1970-01-01'): { employee: string; seconds: number }[] {
-  const times: { employee: string; seconds: number }[] = [];
+export function responseTimes(rows: MessageRow[], since = '1970-01-01'): { employee: string; team: string | null; seconds: number }[] {
+  const times: { employee: string; team: string | null; seconds: number }[] = [];
   for (const list of threads(rows).values()) {
     let turnStart: MessageRow | undefined;
     for (const message of list) {
       if (message.direction === 'inbound') {
         turnStart ??= message;
       } else if (turnStart) {
-        if (day(turnStart.sent_at) >= since) times.push({ employee: employeeOf(turnStart), seconds: (Date.parse(message.sent_at) - Date.parse(turnStart.sent_at)) / 1000 });
+        if (day(turnStart.sent_at) >= since) times.push({ employee: employeeOf(turnStart), team: turnStart.team ?? null, seconds: (Date.parse(message.sent_at) - Date.parse(turnStart.sent_at)) / 1000 });
         turnStart = undefined;
       }
     }
@@ -84,13 +86,17 @@ export function responseTimes(rows: MessageRow[], since = '1970-01-01'): { emplo
 
 export function firstResponseTime(rows: MessageRow[], since = '1970-01-01') {
   const byEmployee = new Map<string, number[]>();
-  for (const { employee, seconds } of responseTimes(rows, since)) byEmployee.set(employee, [...(byEmployee.get(employee) ?? []), seconds]);
+  for (const { employee, team, seconds } of responseTimes(rows, since)) {
+    const key = JSON.stringify([employee, team]);
+    byEmployee.set(key, [...(byEmployee.get(key) ?? []), seconds]);
+  }
   return [...byEmployee]
-    .map(([employee, seconds]) => {
+    .map(([key, seconds]) => {
+      const [employee, team] = JSON.parse(key) as [string, string | null];
       const sorted = [...seconds].sort((a, b) => a - b);
-      return { employee, median_seconds: percentile(sorted, 0.5), p90_seconds: percentile(sorted, 0.9), conversations: sorted.length };
+      return { employee, team, median_seconds: percentile(sorted, 0.5), p90_seconds: percentile(sorted, 0.9), conversations: sorted.length };
     })
-    .sort((a, b) => compare(a.employee, b.employee));
+    .sort((a, b) => compare(a.employee, b.employee) || compareTeams(a.team, b.team));
 }
 
 export function unansweredConversations(rows: MessageRow[], hours: number, asOf: string) {
@@ -107,12 +113,12 @@ export function unansweredConversations(rows: MessageRow[], hours: number, asOf:
 }
 
 export function alertsByPolicyWeek(rows: AlertRow[], since = '1970-01-01') {
-  return [...countBy(rows.filter((row) => day(row.created_at) >= since), (row) => JSON.stringify([mondayOf(row.created_at), row.policy_id, row.severity]))]
+  return [...countBy(rows.filter((row) => day(row.created_at) >= since), (row) => JSON.stringify([mondayOf(row.created_at), row.policy_id, row.severity, row.team ?? null]))]
     .map(([key, alerts]) => {
-      const [week, policy_id, severity] = JSON.parse(key) as string[];
-      return { week, policy_id, severity, alerts };
+      const [week, policy_id, severity, team] = JSON.parse(key) as [string, string, string, string | null];
+      return { week, policy_id, severity, team, alerts };
     })
-    .sort((a, b) => compare(a.week, b.week) || compare(a.policy_id, b.policy_id) || compare(a.severity, b.severity));
+    .sort((a, b) => compare(a.week, b.week) || compare(a.policy_id, b.policy_id) || compare(a.severity, b.severity) || compareTeams(a.team, b.team));
 }
 
 export function sentimentByTeamWeek(rows: MessageRow[], since = '1970-01-01') {

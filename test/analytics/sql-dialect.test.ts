@@ -15,8 +15,8 @@ const trino = new TrinoSQL();
 /** The columns issue 5 requires of each query (more queries may exist; these must). */
 const REQUIRED = {
   messages_per_employee_day: ['day', 'employee', 'direction', 'messages'],
-  first_response_time: ['employee', 'median_seconds', 'p90_seconds', 'conversations'],
-  alerts_by_policy_week: ['week', 'policy_id', 'severity', 'alerts'],
+  first_response_time: ['employee', 'team', 'median_seconds', 'p90_seconds', 'conversations'],
+  alerts_by_policy_week: ['week', 'policy_id', 'severity', 'team', 'alerts'],
   sentiment_by_team_week: ['week', 'team', 'sentiment', 'messages'],
   media_by_type: ['sniffed_mime', 'files', 'bytes'],
   unanswered_conversations: ['employee', 'contact_id', 'last_inbound_at', 'hours_waiting'],

@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_TYPE_OPTIONS, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY } from '../../console/security-headers';
 import { samplePng } from '../../local/fake-graph-api';
-import { cliJson } from '../helpers/cli';
+import { cli, cliJson } from '../helpers/cli';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
 
 /**
@@ -345,6 +345,28 @@ describe('the console page on the local stack', () => {
     // Back on the deep link, without the code or state in the URL or the history.
     expect(page.url()).toBe(`${base}/?lang=en#/alerts/${alert.id}`);
     expect(await page.evaluate('sessionStorage.getItem("vigia.idToken")')).toBe(idToken);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("draws the report's charts on the overview, for the manager's teams only, after an export", async () => {
+    await cli('export');
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/?lang=en#/overview`);
+    await signIn(page);
+    // Inline SVG with an accessible name, each with its numbers as a table; no inline style (the CSP would report it).
+    await poll(() => page.getByRole('img', { name: 'Alerts by policy' }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Response time per employee' }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Sentiment per week' }).count()).toBe(1);
+    for (const chart of ['alerts-by-policy', 'response-times', 'sentiment-trend']) {
+      expect(await page.locator(`figure[data-chart="${chart}"] svg rect.mark`).count(), chart).toBeGreaterThan(0);
+    }
+    const analytics = (await page.locator('section.analytics').textContent())!;
+    expect(analytics).toContain('Ana Souza');
+    expect(analytics).not.toContain('soporte');
+    expect(analytics).not.toContain('Carla Gómez');
+    expect(await page.locator('[style]').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
   });

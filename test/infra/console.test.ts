@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CONSOLE_CSP, STRICT_TRANSPORT_SECURITY_SECONDS } from '../../console/security-headers';
 import { SPA_REWRITE_CODE } from '../../infra/constructs/manager-console';
+import { QUERIES_DIR } from '../../shared/analytics/named-queries';
 import { acknowledgementFor, nagFindings } from '../../infra/nag';
 import {
   allows,
@@ -44,6 +47,7 @@ const id = {
   bucket: logicalIdOf(stateful, stateful.archiveBucket),
   table: logicalIdOf(stateful, stateful.archiveTable),
   key: logicalIdOf(stateful, stateful.key),
+  analyticsBucket: logicalIdOf(stateful, stateful.analyticsBucket),
 };
 const only = (type: string) => {
   const found = Object.entries(template.findResources(type));
@@ -219,21 +223,60 @@ describe('manager console (nested stack Vigia-<stage>-Pipeline/Console)', () => 
     const statements = roleStatements(template, id.fnRole);
     const s3Statements = statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('s3:')));
     const viaS3 = { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } };
+    /** The statements' resources in one bucket (CDK merges statements with the same actions across buckets). */
+    const inBucket = (bucketId: string) =>
+      s3Statements.flatMap((s) => asArray(s.Resource).filter((resource) => JSON.stringify(resource).includes(`"${bucketId}"`)).map((resource) => ({ ...s, Resource: resource })));
 
     it('runs functions/console-api with the config inlined, the table and bucket names in its environment', () => {
       expect(managerConsole.apiFunction.bundlingDefine['process.env.VIGIA_CONFIG_JSON']).toBeDefined();
       expect(JSON.parse(JSON.parse(managerConsole.apiFunction.bundlingDefine['process.env.VIGIA_CONFIG_JSON']!) as string)).toEqual(testConfig());
+      // The overview's named queries too: a bundle has no .sql files next to it.
+      const queries = JSON.parse(JSON.parse(managerConsole.apiFunction.bundlingDefine['process.env.VIGIA_OVERVIEW_QUERIES_JSON']!) as string) as Record<string, string>;
+      expect(Object.keys(queries)).toEqual(['alerts_by_policy_week', 'first_response_time', 'sentiment_by_team_week']);
+      for (const [name, sql] of Object.entries(queries)) expect(sql, name).toBe(readFileSync(join(QUERIES_DIR, `${name}.sql`), 'utf8'));
       const variables = resources[id.fn].Properties.Environment.Variables;
       expect(variables).toMatchObject({ ARCHIVE_TABLE: ref(id.table), ARCHIVE_BUCKET: ref(id.bucket) });
       expect(JSON.stringify(variables)).not.toContain('confidential-terms');
       expect(resources[id.fn].Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     });
 
-    it('can read media/ objects (to presign links) and nothing else in the bucket: no raw/, no writes', () => {
-      expect(s3Statements).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: arnWithSuffix(id.bucket, '/media/*') }]);
-      expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: arnOf(id.key), Condition: viaS3 });
+    it('can read media/ objects (to presign links) and nothing else in the archive bucket: no raw/, no writes', () => {
+      expect(inBucket(id.bucket)).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: arnWithSuffix(id.bucket, '/media/*') }]);
+      // The bucket's key through S3 only: Decrypt for the reads, GenerateDataKey for Athena's results (same key).
+      expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: arnOf(id.key), Condition: viaS3 });
       expect(JSON.stringify(statements)).not.toMatch(/\/(raw|rejected)\//);
       for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:GetObjectVersion', 's3:PutObjectTagging']) {
+        expect(allows(statements, action).filter((s) => JSON.stringify(s.Resource).includes(`"${id.bucket}"`)), action).toEqual([]);
+      }
+    });
+
+    it('runs the overview queries in the stage workgroup only: Athena, the Glue tables by name, exports/ read, athena-results/ written', () => {
+      const variables = resources[id.fn].Properties.Environment.Variables;
+      expect(variables).toMatchObject({ ANALYTICS_WORKGROUP: 'vigia-dev', ANALYTICS_DATABASE: 'vigia_dev', ANALYTICS_BUCKET: ref(id.analyticsBucket) });
+      const arn = (service: string, resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+      expect(statements).toContainEqual({ Effect: 'Allow', Action: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'], Resource: arn('athena', 'workgroup/vigia-dev') });
+      const glue = statements.filter((s) => asArray(s.Action).some((action) => action.startsWith('glue:')));
+      expect(glue).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['glue:GetDatabase', 'glue:GetPartition', 'glue:GetPartitions', 'glue:GetTable'],
+          Resource: [arn('glue', 'catalog'), arn('glue', 'database/vigia_dev'), ...['alerts', 'media', 'messages', 'statuses'].map((table) => arn('glue', `table/vigia_dev/${table}`))],
+        },
+      ]);
+      expect(inBucket(id.analyticsBucket)).toEqual([
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: arnWithSuffix(id.analyticsBucket, '/exports/*') },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: arnWithSuffix(id.analyticsBucket, '/state/export-watermark.json') },
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: arnOf(id.analyticsBucket),
+          Condition: { StringLike: { 's3:prefix': ['exports/*', 'athena-results/*', 'state/export-watermark.json'] } },
+        },
+        { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: arnOf(id.analyticsBucket) },
+        { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Resource: arnWithSuffix(id.analyticsBucket, '/athena-results/*') },
+      ]);
+      // No other Athena or Glue right: no workgroup or catalog change, no other workgroup.
+      for (const action of ['athena:CreateWorkGroup', 'athena:UpdateWorkGroup', 'athena:StopQueryExecution', 'glue:UpdateTable', 'glue:GetTables', 's3:DeleteObject']) {
         expect(allows(statements, action), action).toEqual([]);
       }
     });

@@ -1,4 +1,4 @@
--- Time from a customer's message to the employee's next reply, per employee: median and 90th percentile in seconds.
+-- Time from a customer's message to the employee's next reply, per employee and team: median and 90th percentile in seconds.
 -- @param since date default 1970-01-01 only customer turns that started on or after this day (UTC)
 --
 -- thread: one customer on one corporate line, (line_id, contact_id).
@@ -10,7 +10,8 @@
 -- in the same second counts (0 s).
 -- Response time: reply sent_at minus turn start, in seconds. Turns with no reply yet are not
 -- counted here (see unanswered_conversations).
--- employee: the line's employee, or the line id when the line has none.
+-- employee: the line's employee, or the line id when the line has none. team: the line's team (NULL
+-- when it has none); an employee with lines in several teams has one row per team.
 -- median_seconds, p90_seconds: exact percentiles, interpolated linearly between the two nearest
 -- ranks (like percentile_cont), rounded to 0.1 s; computed with window functions so Athena and
 -- DuckDB give the same numbers (approx_percentile would not).
@@ -22,6 +23,7 @@ WITH params AS (
 thread AS (
   SELECT
     coalesce(m.employee, m.line_id) AS employee,
+    m.team,
     m.direction,
     m.sent_at,
     lag(m.direction) OVER (
@@ -40,7 +42,7 @@ thread AS (
     AND m.revokes IS NULL
 ),
 responses AS (
-  SELECT t.employee, to_unixtime(t.reply_at) - to_unixtime(t.sent_at) AS seconds
+  SELECT t.employee, t.team, to_unixtime(t.reply_at) - to_unixtime(t.sent_at) AS seconds
   FROM thread t
   CROSS JOIN params p
   WHERE t.direction = 'inbound'
@@ -51,15 +53,17 @@ responses AS (
 ranked AS (
   SELECT
     employee,
+    team,
     seconds,
-    row_number() OVER (PARTITION BY employee ORDER BY seconds) - 1 AS row_index,
-    (count(*) OVER (PARTITION BY employee) - 1) * 0.5 AS p50,
-    (count(*) OVER (PARTITION BY employee) - 1) * 0.9 AS p90
+    row_number() OVER (PARTITION BY employee, team ORDER BY seconds) - 1 AS row_index,
+    (count(*) OVER (PARTITION BY employee, team) - 1) * 0.5 AS p50,
+    (count(*) OVER (PARTITION BY employee, team) - 1) * 0.9 AS p90
   FROM responses
 ),
 bounds AS (
   SELECT
     employee,
+    team,
     count(*) AS conversations,
     max(p50) - floor(max(p50)) AS p50_fraction,
     max(CASE WHEN row_index = floor(p50) THEN seconds END) AS p50_low,
@@ -68,12 +72,13 @@ bounds AS (
     max(CASE WHEN row_index = floor(p90) THEN seconds END) AS p90_low,
     max(CASE WHEN row_index = ceiling(p90) THEN seconds END) AS p90_high
   FROM ranked
-  GROUP BY employee
+  GROUP BY employee, team
 )
 SELECT
   employee,
+  team,
   round(p50_low + p50_fraction * (p50_high - p50_low), 1) AS median_seconds,
   round(p90_low + p90_fraction * (p90_high - p90_low), 1) AS p90_seconds,
   conversations
 FROM bounds
-ORDER BY employee
+ORDER BY employee, team NULLS LAST

@@ -7,8 +7,8 @@ import {
   type ColumnInfo,
   type QueryExecutionState,
 } from '@aws-sdk/client-athena';
-import type { NamedQuery, ParamValue } from '../shared/analytics/named-queries';
-import { columnType, toCell, type Column, type QueryEngine, type QueryResult } from '../shared/analytics/query-result';
+import type { NamedQuery, ParamValue } from '../named-queries';
+import { columnType, toCell, type Column, type QueryEngine, type QueryResult } from '../query-result';
 
 export interface AthenaEngineOptions {
   /** The stage's workgroup (output location, encryption and limits come from it). */
@@ -34,11 +34,11 @@ export class AthenaQueryError extends Error {
 }
 
 /**
- * Runs the named queries on Athena for `vigia query --stage` and `vigia report --stage`:
- * StartQueryExecution in the stage's workgroup with the Glue database as context and the
- * parameters as ExecutionParameters, polls GetQueryExecution with exponential backoff, then pages
- * GetQueryResults. In cli/ rather than shared/ because no function uses it (shared/'s SDK imports
- * are the Lambda runtime's list, test/infra/bundling.test.ts).
+ * Runs the named queries on Athena, for the console API's overview (functions/console-api) and
+ * for `vigia query --stage` and `vigia report --stage`: StartQueryExecution in the stage's
+ * workgroup with the Glue database as context and the parameters as ExecutionParameters, polls
+ * GetQueryExecution with exponential backoff, then pages GetQueryResults. The workgroup enforces
+ * where results go and how they are encrypted.
  */
 export class AthenaQueryEngine implements QueryEngine {
   readonly description: string;
