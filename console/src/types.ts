@@ -13,5 +13,6 @@ export type {
   MediaLinkJson as MediaLink,
   MeJson as Me,
   MessageJson as Message,
+  OverviewJson,
   Severity,
 } from '../../shared/console/wire';

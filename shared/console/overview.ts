@@ -1,4 +1,8 @@
+import { isCalendarDay } from '../config/fields';
 import { badRequest } from './errors';
+import type { AlertsByPolicyWeekRow, FirstResponseTimeRow, OverviewJson, OverviewRows, SentimentByTeamWeekRow } from './wire';
+
+export type { AlertsByPolicyWeekRow, FirstResponseTimeRow, OverviewJson, OverviewRows, SentimentByTeamWeekRow };
 
 /**
  * `GET /api/overview`: the charts of `vigia report` (alerts by policy and week, response time per
@@ -7,9 +11,7 @@ import { badRequest } from './errors';
  * the local stack, Athena on AWS. Aggregates only, no content: not audited. Scoped here, by the
  * API, never by the page: a manager gets the rows of their teams, an officer every row (lines
  * without a team included).
- *
- * No imports but ./errors: the page (console/src) imports the answer's types from this file, and
- * its type check must not reach Node's or the AWS SDK's types.
+ * The answer's shape is in ./wire.ts, with the other routes'.
  */
 
 /** The named queries the overview runs (shared/analytics/queries/). */
@@ -25,39 +27,6 @@ export const OVERVIEW_DEFAULT_WEEKS = 12;
 /** How long an answer (per `since`) is reused before the queries run again. */
 export const OVERVIEW_CACHE_MS = 5 * 60_000;
 
-/** A row of `alerts_by_policy_week` (columns as the query names them). */
-export interface AlertsByPolicyWeekRow {
-  week: string;
-  policy_id: string | null;
-  severity: string | null;
-  team: string | null;
-  alerts: number;
-}
-
-/** A row of `first_response_time`: one per employee and team. */
-export interface FirstResponseTimeRow {
-  employee: string;
-  team: string | null;
-  median_seconds: number;
-  p90_seconds: number;
-  conversations: number;
-}
-
-/** A row of `sentiment_by_team_week`. */
-export interface SentimentByTeamWeekRow {
-  week: string;
-  team: string | null;
-  sentiment: string;
-  messages: number;
-}
-
-/** The three queries' rows, every team. */
-export interface OverviewRows {
-  alertsByPolicyWeek: AlertsByPolicyWeekRow[];
-  firstResponseTime: FirstResponseTimeRow[];
-  sentimentByTeamWeek: SentimentByTeamWeekRow[];
-}
-
 /** What the analytics export holds for a period. */
 export type OverviewRead =
   /** Nothing exported yet (no watermark on AWS, no Parquet locally). */
@@ -69,23 +38,6 @@ export type OverviewRead =
 export interface OverviewSource {
   /** The rows of OVERVIEW_QUERIES with `since` (a `YYYY-MM-DD` day), every team. */
   read(since: string): Promise<OverviewRead>;
-}
-
-/** `GET /api/overview`. */
-export interface OverviewJson {
-  /** The first day counted (`YYYY-MM-DD`, UTC). */
-  since: string;
-  /** When the queries ran (answers are reused for OVERVIEW_CACHE_MS). */
-  generatedAt: string;
-  /** `no-export`: nothing has been exported yet (run `vigia export`; on AWS the export runs every hour). */
-  status: 'ok' | 'no-export';
-  /** When the export the numbers come from ran; null when unknown or none. */
-  exportedAt: string | null;
-  /** The teams counted: the manager's; null for an officer (every team, and lines without one). */
-  teams: string[] | null;
-  alertsByPolicyWeek: AlertsByPolicyWeekRow[];
-  firstResponseTime: FirstResponseTimeRow[];
-  sentimentByTeamWeek: SentimentByTeamWeekRow[];
 }
 
 /** What the route needs (the console API's dependencies have more). */
@@ -102,8 +54,6 @@ export interface OverviewRequest {
 }
 
 const DAY = 86_400_000;
-
-const isCalendarDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 
 /** The default `since`: the Monday (UTC) OVERVIEW_DEFAULT_WEEKS − 1 weeks before this week's. */
 export function defaultSince(now: Date): string {

@@ -157,3 +157,53 @@ export interface AuditEntryJson {
 export interface AuditLogJson {
   entries: AuditEntryJson[];
 }
+
+/** A row of `alerts_by_policy_week` (columns as the query names them). */
+export interface AlertsByPolicyWeekRow {
+  week: string;
+  policy_id: string | null;
+  severity: string | null;
+  team: string | null;
+  alerts: number;
+}
+
+/** A row of `first_response_time`: one per employee and team. */
+export interface FirstResponseTimeRow {
+  employee: string;
+  team: string | null;
+  median_seconds: number;
+  p90_seconds: number;
+  conversations: number;
+}
+
+/** A row of `sentiment_by_team_week`. */
+export interface SentimentByTeamWeekRow {
+  week: string;
+  team: string | null;
+  sentiment: string;
+  messages: number;
+}
+
+/** The three queries' rows, every team. */
+export interface OverviewRows {
+  alertsByPolicyWeek: AlertsByPolicyWeekRow[];
+  firstResponseTime: FirstResponseTimeRow[];
+  sentimentByTeamWeek: SentimentByTeamWeekRow[];
+}
+
+/** `GET /api/overview`. */
+export interface OverviewJson {
+  /** The first day counted (`YYYY-MM-DD`, UTC). */
+  since: string;
+  /** When the queries ran (answers are reused for 5 minutes). */
+  generatedAt: string;
+  /** `no-export`: nothing has been exported yet (run `vigia export`; on AWS the export runs every hour). */
+  status: 'ok' | 'no-export';
+  /** When the export the numbers come from ran; null when unknown or none. */
+  exportedAt: string | null;
+  /** The teams counted: the manager's; null for an officer (every team, and lines without one). */
+  teams: string[] | null;
+  alertsByPolicyWeek: AlertsByPolicyWeekRow[];
+  firstResponseTime: FirstResponseTimeRow[];
+  sentimentByTeamWeek: SentimentByTeamWeekRow[];
+}

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { alertsChart, responseTimeChart, sentimentChart, type QueryRow } from '../../../shared/analytics/charts';
 import { CHART_FONT_FAMILY, CHART_FONT_SIZE, formatSeconds, type ChartLayout } from '../../../shared/analytics/svg-charts';
-import type { OverviewJson } from '../../../shared/console/overview';
+import type { OverviewJson } from '../types';
 import { api } from '../api';
 import { ErrorBox, Loading, SEVERITY_KEY, STATUS_KEY } from '../components';
 import { useSession } from '../context';
