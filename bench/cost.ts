@@ -70,6 +70,7 @@ const FUNCTION_MEMORY_MB: Record<string, number> = {
   complianceFetchMedia: COMPLIANCE_FUNCTIONS.fetchMedia.memorySize,
   complianceRules: COMPLIANCE_FUNCTIONS.ruleChecks.memorySize,
   complianceSentiment: COMPLIANCE_FUNCTIONS.sentimentCheck.memorySize,
+  complianceFileContent: COMPLIANCE_FUNCTIONS.fileContentCheck.memorySize,
   complianceRecord: COMPLIANCE_FUNCTIONS.record.memorySize,
   complianceNotify: COMPLIANCE_FUNCTIONS.notify.memorySize,
   // Privacy (the config's `privacy` section): the disclosure function runs for new inbound

@@ -87,7 +87,8 @@ export const MEDIA_SWEEPER_FUNCTION = {
  *
  *     Prepare                                                  30 s
  *   + FetchMedia: 60 s, 5 s wait, 60 s (one retry)            125 s   (caught: goes on to Checks)
- *   + Checks: RuleChecks 30 s ∥ SentimentCheck 30 s            30 s   (a timeout is not retried)
+ *   + Checks: RuleChecks 30 s ∥ SentimentCheck 30 s
+ *             ∥ FileContentCheck 30 s                          30 s   (a timeout is not retried)
  *   + Record                                                   30 s
  *   + Notify                                                   30 s
  *   = 245 s (4 min 5 s), inside the flow's 270 s timeout and Express's 5 minutes.
@@ -124,6 +125,12 @@ export const COMPLIANCE_FUNCTIONS = {
   },
   /** Keyword and file rules: CPU only, on one message. */
   ruleChecks: { memorySize: 256, timeout: Duration.seconds(30) },
+  /**
+   * Reads the stored file (at most 25 MB) and extracts its text within the extraction limits
+   * (shared/media/text-extraction: 50 MB inflated, 20 s), then runs the keyword and pii policies
+   * over it. The memory leaves room for a PDF's parser beside the file and the text.
+   */
+  fileContentCheck: { memorySize: 1024, timeout: Duration.seconds(30) },
   /** One Comprehend DetectSentiment call (the SDK's own retries included), possibly in another region. */
   sentimentCheck: { memorySize: 256, timeout: Duration.seconds(30) },
   /** Writes the check results and the alerts (one conditional write per alert). */

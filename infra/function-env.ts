@@ -34,6 +34,8 @@ export const FUNCTION_ENV = {
   disclosureFunction: 'DISCLOSURE_FUNCTION',
   /** ARN of the `vigia/<stage>/notice-signing` secret: the HMAC key of the acknowledgement links (infra/constructs/employee-notice.ts). */
   noticeSecretArn: 'NOTICE_SECRET_ARN',
+  /** ARN of the secret holding the HMAC key of personal-data fingerprints (RuleChecks, FileContentCheck; infra/constructs/compliance-flow.ts). */
+  piiSecretArn: 'PII_SECRET_ARN',
   /** Base URL of the acknowledgement links: the HTTP API's URL or the config's `publicUrl` (notice function). */
   publicUrl: 'VIGIA_PUBLIC_URL',
   /**

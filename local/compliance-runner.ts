@@ -10,6 +10,7 @@ export interface ComplianceTaskHandlers {
   fetchMedia: TaskHandler;
   ruleChecks: TaskHandler;
   sentimentCheck: TaskHandler;
+  fileContentCheck: TaskHandler;
   record: TaskHandler;
   notify: TaskHandler;
 }
@@ -36,6 +37,7 @@ export function complianceRunner(
     [FLOW_STATES.fetchMedia]: lambda('compliance-fetch-media', handlers.fetchMedia),
     [FLOW_STATES.ruleChecks]: lambda('compliance-rules', handlers.ruleChecks),
     [FLOW_STATES.sentimentCheck]: lambda('compliance-sentiment', handlers.sentimentCheck),
+    [FLOW_STATES.fileContentCheck]: lambda('compliance-file-content', handlers.fileContentCheck),
     [FLOW_STATES.record]: lambda('compliance-record', handlers.record),
     [FLOW_STATES.recordFailure]: lambda('compliance-record', handlers.record),
     [FLOW_STATES.notify]: lambda('compliance-notify', handlers.notify),

@@ -9,6 +9,8 @@ export interface LocalSecrets extends WhatsAppSecrets {
   noticeSigningKey: string;
   /** HS256 key of the console's local ID tokens (VIGIA_CONSOLE_SIGNING_KEY; Cognito signs them on AWS). */
   consoleSigningKey: string;
+  /** HMAC key of the personal-data fingerprints in alerts (VIGIA_PII_FINGERPRINT_KEY; a generated secret on AWS). */
+  piiFingerprintKey: string;
   /** Which values were generated (and kept in the data dir) rather than given in the environment. */
   generated: (keyof StoredSecrets)[];
 }
@@ -16,6 +18,7 @@ export interface LocalSecrets extends WhatsAppSecrets {
 type StoredSecrets = WhatsAppSecrets & {
   noticeSigningKey?: string;
   consoleSigningKey?: string;
+  piiFingerprintKey?: string;
   /** The console's local sign-in passwords, by e-mail (docs/console.md, "Signing in"). */
   consolePasswords?: Record<string, string>;
 };
@@ -25,15 +28,15 @@ const readStored = (file: string): Partial<StoredSecrets> => (existsSync(file) ?
 
 /**
  * Development secrets: WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN / WHATSAPP_ACCESS_TOKEN (and
- * VIGIA_NOTICE_SIGNING_KEY, the employee notice's link key, and VIGIA_CONSOLE_SIGNING_KEY, the
- * console tokens' key) when set, otherwise values generated once and kept in `<dataDir>/dev-secrets.json` (mode 600) so a
+ * VIGIA_NOTICE_SIGNING_KEY, the employee notice's link key, VIGIA_CONSOLE_SIGNING_KEY, the
+ * console tokens' key, and VIGIA_PII_FINGERPRINT_KEY, the personal-data fingerprints' key) when set, otherwise values generated once and kept in `<dataDir>/dev-secrets.json` (mode 600) so a
  * restart keeps accepting the same signatures.
  */
 export function loadLocalSecrets(dataDir: string, env: Record<string, string | undefined> = process.env): LocalSecrets {
   const file = secretsFile(dataDir);
   const stored = readStored(file);
   const generated: (keyof StoredSecrets)[] = [];
-  const pick = (name: keyof WhatsAppSecrets | 'accessToken' | 'noticeSigningKey' | 'consoleSigningKey', envName: string, bytes = 16): string => {
+  const pick = (name: keyof WhatsAppSecrets | 'accessToken' | 'noticeSigningKey' | 'consoleSigningKey' | 'piiFingerprintKey', envName: string, bytes = 16): string => {
     const fromEnv = env[envName];
     if (fromEnv) return fromEnv;
     if (!stored[name]) {
@@ -48,6 +51,7 @@ export function loadLocalSecrets(dataDir: string, env: Record<string, string | u
     accessToken: pick('accessToken', 'WHATSAPP_ACCESS_TOKEN'),
     noticeSigningKey: pick('noticeSigningKey', 'VIGIA_NOTICE_SIGNING_KEY', 32),
     consoleSigningKey: pick('consoleSigningKey', 'VIGIA_CONSOLE_SIGNING_KEY', 32),
+    piiFingerprintKey: pick('piiFingerprintKey', 'VIGIA_PII_FINGERPRINT_KEY', 32),
   };
   if (generated.length > 0) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   return { ...secrets, generated };

@@ -58,6 +58,7 @@ export function setHandlerEnvironment(env: Record<string, string | undefined>, s
     // Privacy (docs/privacy.md): notice e-mails go to the outbox, like alert e-mails.
     NOTICE_MAILER: 'local://outbox',
     VIGIA_NOTICE_SIGNING_KEY: secrets.noticeSigningKey,
+    VIGIA_PII_FINGERPRINT_KEY: secrets.piiFingerprintKey,
     ...(disclosureEnabled ? { DISCLOSURE_FUNCTION: 'local://disclosure' } : {}),
     COMPLIANCE_CHECKS: complianceChecksOf(config),
     // The re-drive (docs/reliability.md): minutes here where AWS waits a quarter of an hour.

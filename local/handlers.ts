@@ -79,6 +79,7 @@ export async function wirePipeline(options: PipelineOptions): Promise<LocalPipel
     fetchMedia: 'complianceFetchMedia',
     ruleChecks: 'complianceRules',
     sentimentCheck: 'complianceSentiment',
+    fileContentCheck: 'complianceFileContent',
     record: 'complianceRecord',
     notify: 'complianceNotify',
   };
@@ -92,6 +93,7 @@ export async function wirePipeline(options: PipelineOptions): Promise<LocalPipel
       fetchMedia: await task(import('../functions/compliance/fetch-media'), 'fetchMedia'),
       ruleChecks: await task(import('../functions/compliance/rule-checks'), 'ruleChecks'),
       sentimentCheck: await task(import('../functions/compliance/sentiment-check'), 'sentimentCheck'),
+      fileContentCheck: await task(import('../functions/compliance/file-content-check'), 'fileContentCheck'),
       record: await task(import('../functions/compliance/record'), 'record'),
       notify: await task(import('../functions/compliance/notify'), 'notify'),
     },

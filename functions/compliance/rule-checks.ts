@@ -1,7 +1,7 @@
-import { configFromEnvironment } from '../../shared/config/vigia-config';
 import { ruleChecks } from '../../shared/compliance/flow-tasks';
+import { ruleChecksDependencies } from './dependencies/rule-checks';
 import { flowTask } from './task-handler';
 
-const config = configFromEnvironment();
+const dependencies = ruleChecksDependencies();
 
-export const handler = flowTask('RuleChecks', (state) => ruleChecks(state, config));
+export const handler = flowTask('RuleChecks', (state) => ruleChecks(state, dependencies));

@@ -5,7 +5,8 @@ import type { MediaRepository } from '../media/ports/media-repository';
 import type { VigiaConfig } from '../config/vigia-config';
 import { lineOf } from '../config/vigia-config';
 import { alertsFrom } from './alerts';
-import type { CheckResult, RuleInput } from './policies/policy-kind';
+import type { CheckResult, Fingerprint, RuleInput } from './policies/policy-kind';
+import { fingerprint } from './policies/pii/detectors';
 import { POLICY_KINDS, policiesOf } from './policies/registry';
 import { checkSentiment } from './policies/sentiment';
 import { deliverAlert, type AlertDeliveryDependencies, type DeliveryOutcome } from './alert-delivery';
@@ -63,6 +64,7 @@ export function fileFacts(item: MediaItem): FileFacts {
     sniffedMime: item.sniffedMime,
     size: item.size,
     hashVerified: item.hashVerified,
+    s3Key: item.s3Key,
   };
 }
 
@@ -80,12 +82,30 @@ function ruleRunnersOf(config: VigiaConfig): RuleRunner[] {
   return runners;
 }
 
-/** RuleChecks: the kinds whose checks are pure (keyword and file policies; no AWS). */
-export function ruleChecks(state: FlowState, config: VigiaConfig): Omit<CheckResults, 'errors'> {
+/** The key of the fingerprints, read only when a kind needs it (a config with pii policies). */
+export interface FingerprintKeyDependencies {
+  config: VigiaConfig;
+  fingerprintKey: () => Promise<string>;
+}
+
+export async function fingerprintOf(deps: FingerprintKeyDependencies): Promise<Fingerprint> {
+  if (!deps.config.policies.some((policy) => policy.kind === 'pii')) return () => '';
+  const key = await deps.fingerprintKey();
+  return (finding) => fingerprint(finding, key);
+}
+
+/** RuleChecks: the kinds whose checks are pure computation on the message (keyword, file and pii policies; no AWS but the fingerprint key). */
+export async function ruleChecks(state: FlowState, deps: FingerprintKeyDependencies): Promise<Omit<CheckResults, 'errors'>> {
   const context = requireContext(state);
-  const input: RuleInput = { context, scope: { direction: context.direction, team: context.team }, file: state.file, mediaError: state.mediaError };
+  const input: RuleInput = {
+    context,
+    scope: { direction: context.direction, team: context.team },
+    file: state.file,
+    mediaError: state.mediaError,
+    fingerprint: await fingerprintOf(deps),
+  };
   const results: Record<string, CheckResult> = {};
-  for (const [kind, run] of ruleRunnersOf(config)) {
+  for (const [kind, run] of ruleRunnersOf(deps.config)) {
     const result = run(input);
     if (result) results[kind] = result;
   }
@@ -123,9 +143,11 @@ export async function record(
   for (const branch of state.checks ?? []) {
     for (const { kind } of POLICY_KINDS) {
       const result = branch[kind];
-      if (result) (results as Record<string, CheckResult>)[kind] = result;
+      if (result) (results as Record<string, CheckResult>)[kind] = mergeResults((results as Record<string, CheckResult>)[kind], result);
     }
+    if (branch.fileText) results.fileText = branch.fileText;
     if (branch.sentimentError) errors.sentiment = `${branch.sentimentError.Error}: ${(branch.sentimentError.Cause ?? '').slice(0, 300)}`;
+    if (branch.fileContentError) errors.fileContent = `${branch.fileContentError.Error}: ${(branch.fileContentError.Cause ?? '').slice(0, 300)}`;
   }
   if (state.mediaError) errors.media = state.mediaError.Error;
   if (Object.keys(errors).length > 0) results.errors = errors;
@@ -143,7 +165,15 @@ export async function notify(state: FlowState, deps: AlertDeliveryDependencies):
   return { ...state, deliveries };
 }
 
-function requireContext(state: FlowState): MessageContext {
+/** A kind's results from two branches (the message's text and its file's): the hits of both, the text's other fields first. */
+function mergeResults(earlier: CheckResult | undefined, later: CheckResult): CheckResult {
+  if (!earlier) return later;
+  const { skipped: _skipped, ...merged } = { ...later, ...earlier, hits: [...earlier.hits, ...later.hits] };
+  const skipped = earlier.skipped && later.skipped ? earlier.skipped : undefined;
+  return skipped ? { ...merged, skipped } : merged;
+}
+
+export function requireContext(state: FlowState): MessageContext {
   if (!state.context) throw new MessageNotFoundError(`flow state for ${state.messageId} has no context (Prepare did not run)`);
   return state.context;
 }

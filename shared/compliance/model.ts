@@ -49,13 +49,22 @@ export interface FileFacts {
   sniffedMime?: string;
   size?: number;
   hashVerified?: boolean | null;
+  /** Where the stored file is in the archive bucket (`media/…`): what FileContentCheck reads. */
+  s3Key?: string;
 }
+
+/** What FileContentCheck made of the file's text, kept on the message record (`compliance.fileText`). */
+export type FileTextSummary =
+  | { scanned: true; format: string; chars: number; truncated: boolean }
+  | { scanned: false; reason: string };
 
 /**
  * Output of the checks, one result per policy kind under its name; stored on the message record
  * whether or not anything hit.
  */
 export type CheckResults = CheckResultsByKind & {
+  /** The text inside the file (CSV, XLSX, DOCX, ODS/ODT, PDF) that the kinds looking into files read, or why none was read. */
+  fileText?: FileTextSummary;
   /** A check that could not run (e.g. Comprehend throttled after retries): name → error. */
   errors?: Record<string, string>;
 };
@@ -118,7 +127,7 @@ export interface Alert {
  * payload and returns it extended (`outputPath: $.Payload`), except inside the `Checks` parallel
  * branches, whose outputs land in `checks` as an array.
  *
- *   Prepare → HasMedia? → FetchMedia → Checks [RuleChecks | SentimentCheck] → Record → Notify → Done
+ *   Prepare → HasMedia? → FetchMedia → Checks [RuleChecks | SentimentCheck | FileContentCheck] → Record → Notify → Done
  *   any Catch → RecordFailure → Failed
  */
 export interface FlowState {
@@ -129,8 +138,12 @@ export interface FlowState {
   file?: FileFacts;
   /** Set by the Catch of FetchMedia: the file could not be fetched now (retried by the media sweeper). */
   mediaError?: { Error: string; Cause?: string };
-  /** Outputs of the Checks branches: `{ keyword, file }` from RuleChecks, `{ sentiment }` or `{ sentimentError }` from SentimentCheck. */
-  checks?: Array<Partial<CheckResults> & { sentimentError?: { Error: string; Cause?: string } }>;
+  /**
+   * Outputs of the Checks branches: `{ keyword, file, pii }` from RuleChecks, `{ sentiment }` or
+   * `{ sentimentError }` from SentimentCheck, `{ fileText, keyword, pii }` or `{ fileContentError }`
+   * from FileContentCheck. A kind found in two branches (the text and the file's text) is merged by Record.
+   */
+  checks?: Array<Partial<CheckResults> & { sentimentError?: { Error: string; Cause?: string }; fileContentError?: { Error: string; Cause?: string } }>;
   /**
    * Set by Record: every alert of the message's checks, created by this run or an earlier one —
    * Notify decides from each alert's stored deliveries what is still to send.
@@ -149,6 +162,8 @@ export const FLOW_STATES = {
   ruleChecks: 'RuleChecks',
   sentimentCheck: 'SentimentCheck',
   sentimentFailed: 'SentimentFailed',
+  fileContentCheck: 'FileContentCheck',
+  fileContentFailed: 'FileContentFailed',
   record: 'Record',
   notify: 'Notify',
   recordFailure: 'RecordFailure',

@@ -92,6 +92,8 @@ function describeType(expected: string, input: unknown, root: boolean): string {
       return typeof input === 'number' ? `must be a string — quote it ("${String(input)}"): YAML reads it as a number` : `must be a string, got ${describeValue(input)}`;
     case 'number':
       return `must be a number, got ${describeValue(input)}`;
+    case 'int':
+      return `must be a whole number, got ${describeValue(input)}`;
     case 'boolean':
       return `must be true or false, got ${describeValue(input)}`;
     default:

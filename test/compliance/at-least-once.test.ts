@@ -183,7 +183,7 @@ describe('a crash between the alert and its notification', () => {
     // The projection saves the message; its flow runs up to Record, then the process dies.
     await chain.project(key, { compliance: { start: async () => undefined } });
     const prepared = await prepare({ messageId: 'wamid.CRASH1' }, { archive: chain.repository, config: chain.config });
-    const checked = { ...prepared, checks: [ruleChecks(prepared, chain.config)] };
+    const checked = { ...prepared, checks: [await ruleChecks(prepared, { config: chain.config, fingerprintKey: async () => 'k'.repeat(32) })] };
     const recorded = await record(checked, { archive: chain.repository, alerts: chain.alerts });
     expect(recorded.alertIds).toHaveLength(1);
     const [alert] = (await openAlerts(chain)).filter((candidate) => candidate.messageId === 'wamid.CRASH1');

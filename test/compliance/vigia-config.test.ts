@@ -165,13 +165,28 @@ policies:
   });
 
   it('checks kind, severity, direction, sentiment label and score range', () => {
-    expect(problemsOf(withPolicy('{ id: k, kind: words, severity: low }'))).toEqual(['vigia.config.yaml: policies[1].kind: must be one of keyword, file, sentiment, got "words"']);
+    expect(problemsOf(withPolicy('{ id: k, kind: words, severity: low }'))).toEqual(['vigia.config.yaml: policies[1].kind: must be one of keyword, file, sentiment, pii, got "words"']);
     expect(problemsOf(withPolicy('{ id: s, kind: sentiment, severity: urgent, direction: in, sentiment: NEUTRAL, minScore: 1.5 }'))).toEqual([
       'vigia.config.yaml: policies[1].severity: must be one of low, medium, high, got "urgent"',
       'vigia.config.yaml: policies[1].direction: must be one of inbound, outbound, both, got "in"',
       'vigia.config.yaml: policies[1].sentiment: must be one of NEGATIVE, POSITIVE, MIXED, got "NEUTRAL"',
       'vigia.config.yaml: policies[1].minScore: must be between 0 and 1',
     ]);
+  });
+
+  it('checks a pii policy: known detectors, each once, a whole minCount of at least 1', () => {
+    expect(problemsOf(withPolicy('{ id: p, kind: pii, severity: high, detectors: [cpf, ssn, cpf], minCount: 0.5 }'))).toEqual([
+      'vigia.config.yaml: policies[1].detectors[1]: must be one of cpf, cnpj, card, iban, cuit, rut, curp, rfc, dni, nit, pix, email, phone, got "ssn"',
+      'vigia.config.yaml: policies[1].minCount: must be a whole number, got 0.5',
+    ]);
+    expect(problemsOf(withPolicy('{ id: p, kind: pii, severity: high, detectors: [cpf, cpf] }'))).toEqual(['vigia.config.yaml: policies[1].detectors: lists a detector twice']);
+    expect(problemsOf(withPolicy('{ id: p, kind: pii, severity: high, detectors: [] }'))).toHaveLength(1);
+    expect(problemsOf(withPolicy('{ id: p, kind: pii, severity: high, detectors: [card], minCount: 0 }'))).toEqual(['vigia.config.yaml: policies[1].minCount: must be at least 1']);
+  });
+
+  it('reads a pii policy with its defaults: distinct values, files too, one is enough', () => {
+    const config = parseVigiaConfig(withPolicy('{ id: customer-ids-out, kind: pii, severity: high, detectors: [cpf, cnpj], direction: outbound }'), 'vigia.config.yaml');
+    expect(config.policies.find((policy) => policy.id === 'customer-ids-out')).toMatchObject({ kind: 'pii', detectors: ['cpf', 'cnpj'], direction: 'outbound', minCount: 1, distinct: true, files: true });
   });
 
   it('requires slugs for policy and team ids', () => {

@@ -8,6 +8,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { projectRawWebhook, type IngestDependencies } from '../../shared/capture/project-raw-webhook';
+import { fileContentCheck } from '../../shared/compliance/file-content-check';
 import { fetchMediaForFlow, notify, prepare, record, ruleChecks, sentimentCheck } from '../../shared/compliance/flow-tasks';
 import { redrive, type RedriveSummary } from '../../shared/compliance/redrive';
 import { complianceRunner } from '../../local/compliance-runner';
@@ -17,6 +18,7 @@ import { complianceFlowStarterFor } from '../../shared/compliance/adapters/compl
 import { DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
 import { DynamoDbArchiveRepository } from '../../shared/capture/adapters/dynamodb-archive-repository';
 import { DynamoDbMediaRepository } from '../../shared/media/adapters/dynamodb-media-repository';
+import { S3MediaStore } from '../../shared/media/adapters/s3-media-store';
 import { S3RawArchive } from '../../shared/capture/adapters/s3-raw-archive';
 import { createDynamoDbClient, createS3Client } from '../../shared/platform/clients';
 import type { AlertPublisher } from '../../shared/compliance/alert-delivery';
@@ -33,6 +35,8 @@ import { ensureBucket, ensureTable } from '../../shared/resources/local-provisio
  */
 
 export const LINE = '106540352242922';
+/** The fingerprint key of the chain's personal-data checks. */
+const TEST_FINGERPRINT_KEY = async () => 'chain-fingerprint-key-'.padEnd(32, '0');
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:vigia-test-ComplianceFlow';
 
 /** Two managers of `ventas`: three subscriptions (Carla by e-mail and SMS, Rui by e-mail). */
@@ -117,7 +121,8 @@ export async function startChain(options: { config?: VigiaConfig; publisher?: (o
     {
       prepare: async (state) => prepare(state, { archive: repository, config }),
       fetchMedia: async (state) => fetchMediaForFlow(state, { media, fetch: async () => undefined }),
-      ruleChecks: async (state) => ruleChecks(state, config),
+      ruleChecks: async (state) => ruleChecks(state, { config, fingerprintKey: TEST_FINGERPRINT_KEY }),
+      fileContentCheck: async (state) => fileContentCheck(state, { config, fingerprintKey: TEST_FINGERPRINT_KEY, files: new S3MediaStore(s3, bucket) }),
       sentimentCheck: async (state) => sentimentCheck(state, { analyzer: { analyze: async () => ({ skipped: 'no analyzer in this test' }) } as never, config }),
       record: async (state) => record(state, { archive: repository, alerts }),
       notify: async (state) => notify(state, delivery),

@@ -17,14 +17,14 @@ describe('complianceFlowAsl', () => {
     expect(asl.StartAt).toBe('Prepare');
     expect(stateNames(asl).sort()).toEqual(Object.values(FLOW_STATES).sort());
     const nested = asl.States[FLOW_STATES.checks]!.Branches!.flatMap((branch) => Object.keys(branch.States));
-    expect(nested.sort()).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck, FLOW_STATES.sentimentFailed].sort());
+    expect(nested.sort()).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck, FLOW_STATES.sentimentFailed, FLOW_STATES.fileContentCheck, FLOW_STATES.fileContentFailed].sort());
   });
 
   it('has no CloudFormation token left; Lambda ARNs are local placeholders', () => {
     const text = JSON.stringify(asl);
     expect(text).not.toMatch(/Fn::|"Ref"|\$\{Token/);
     const functionArns = text.match(/arn:aws:lambda:local:000000000000:function:[A-Za-z0-9]+/g) ?? [];
-    expect(new Set(functionArns).size).toBe(6);
+    expect(new Set(functionArns).size).toBe(7);
     expect(asl.States[FLOW_STATES.prepare]!.Parameters!.FunctionName).toMatch(/^arn:aws:lambda:local:000000000000:function:ComplianceFlowCompliancePrepareFunction/);
   });
 

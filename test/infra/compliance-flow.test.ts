@@ -33,6 +33,7 @@ const id = {
   bucket: logicalIdOf(stateful, stateful.archiveBucket),
   table: logicalIdOf(stateful, stateful.archiveTable),
   secret: logicalIdOf(pipeline, pipeline.whatsAppSecret),
+  piiSecret: logicalIdOf(pipeline, flow.piiFingerprintSecret),
   topic: logicalIdOf(pipeline, pipeline.alertsTopic),
   stateMachine: logicalIdOf(pipeline, flow.stateMachine),
   stateMachineRole: logicalIdOf(pipeline, flow.stateMachine.role),
@@ -90,11 +91,11 @@ describe('ComplianceFlow', () => {
       expect(properties.TracingConfiguration).toEqual({ Enabled: true });
     });
 
-    it('may invoke exactly the six compliance functions', () => {
+    it('may invoke exactly the seven compliance functions', () => {
       const statements = roleStatements(template, id.stateMachineRole);
       const invoke = allows(statements, 'lambda:InvokeFunction');
       const targets = new Set(invoke.flatMap((statement) => asArray(statement.Resource)).map((resource) => JSON.stringify(resource)));
-      const functions = [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction];
+      const functions = [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.fileContentCheckFunction, flow.recordFunction, flow.notifyFunction];
       const expected = functions.flatMap((fn) => [arnOf(fnId(fn)), arnWithSuffix(fnId(fn), ':*')]).map((resource) => JSON.stringify(resource));
       expect([...targets].sort()).toEqual(expected.sort());
       // Logs delivery, X-Ray and its own encryption key only besides: no data access of its own.
@@ -115,6 +116,7 @@ describe('ComplianceFlow', () => {
       expect(branches.map((branch) => Object.keys(branch.States).sort())).toEqual([
         [FLOW_STATES.ruleChecks],
         [FLOW_STATES.sentimentCheck, FLOW_STATES.sentimentFailed].sort(),
+        [FLOW_STATES.fileContentCheck, FLOW_STATES.fileContentFailed].sort(),
       ]);
     });
 
@@ -124,6 +126,7 @@ describe('ComplianceFlow', () => {
         [FLOW_STATES.fetchMedia]: flow.fetchMediaFunction,
         [FLOW_STATES.ruleChecks]: flow.ruleChecksFunction,
         [FLOW_STATES.sentimentCheck]: flow.sentimentCheckFunction,
+        [FLOW_STATES.fileContentCheck]: flow.fileContentCheckFunction,
         [FLOW_STATES.record]: flow.recordFunction,
         [FLOW_STATES.notify]: flow.notifyFunction,
       };
@@ -155,9 +158,9 @@ describe('ComplianceFlow', () => {
       expect(fetchMedia.Next).toBe(FLOW_STATES.checks);
     });
 
-    it('Checks runs RuleChecks and SentimentCheck in parallel into $.checks, then Record', () => {
+    it('Checks runs RuleChecks, SentimentCheck and FileContentCheck in parallel into $.checks, then Record', () => {
       expect(states[FLOW_STATES.checks]).toMatchObject({ Type: 'Parallel', ResultPath: '$.checks', Next: FLOW_STATES.record });
-      expect(branches.map((branch) => branch.StartAt)).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck]);
+      expect(branches.map((branch) => branch.StartAt)).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck, FLOW_STATES.fileContentCheck]);
       expect(allStates[FLOW_STATES.ruleChecks].End).toBe(true);
       expect(allStates[FLOW_STATES.ruleChecks].Catch).toBeUndefined();
     });
@@ -184,6 +187,13 @@ describe('ComplianceFlow', () => {
         Parameters: { 'sentimentError.$': '$.sentimentError' },
         End: true,
       });
+    });
+
+    it('FileContentCheck retries S3 throttling and 5xx, and catches any error into FileContentFailed, which outputs only { fileContentError }', () => {
+      const fileContent = allStates[FLOW_STATES.fileContentCheck];
+      expect(fileContent.Retry).toContainEqual({ ErrorEquals: ['SlowDown', 'ServiceUnavailable', 'InternalError'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 2, JitterStrategy: 'FULL' });
+      expect(fileContent.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.fileContentError', Next: FLOW_STATES.fileContentFailed }]);
+      expect(allStates[FLOW_STATES.fileContentFailed]).toMatchObject({ Type: 'Pass', Parameters: { 'fileContentError.$': '$.fileContentError' }, End: true });
     });
 
     it('Record, then Notify, then Done', () => {
@@ -237,13 +247,13 @@ describe('ComplianceFlow', () => {
         .map(([name]) => name)
         .sort();
       expect(withCatch).toEqual(
-        [FLOW_STATES.prepare, FLOW_STATES.fetchMedia, FLOW_STATES.checks, FLOW_STATES.sentimentCheck, FLOW_STATES.record, FLOW_STATES.notify].sort(),
+        [FLOW_STATES.prepare, FLOW_STATES.fetchMedia, FLOW_STATES.checks, FLOW_STATES.sentimentCheck, FLOW_STATES.fileContentCheck, FLOW_STATES.record, FLOW_STATES.notify].sort(),
       );
     });
 
     it('is the definition deployed: the template references the same functions', () => {
       const definition = JSON.stringify(resources[id.stateMachine].Properties.DefinitionString);
-      for (const fn of [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction]) {
+      for (const fn of [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.fileContentCheckFunction, flow.recordFunction, flow.notifyFunction]) {
         expect(definition).toContain(JSON.stringify(arnOf(fnId(fn))));
       }
     });
@@ -254,7 +264,7 @@ describe('ComplianceFlow', () => {
 
     it('have stable construct IDs and their own entries under functions/compliance/', () => {
       expect(
-        [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction].map(
+        [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.fileContentCheckFunction, flow.recordFunction, flow.notifyFunction].map(
           (fn) => fn.node.id,
         ),
       ).toEqual([
@@ -262,14 +272,15 @@ describe('ComplianceFlow', () => {
         'ComplianceFetchMediaFunction',
         'ComplianceRulesFunction',
         'ComplianceSentimentFunction',
+        'ComplianceFileContentFunction',
         'ComplianceRecordFunction',
         'ComplianceNotifyFunction',
       ]);
     });
 
-    it('time out after 30 s (prepare, rules, sentiment, record, notify) and 60 s (fetch media)', () => {
+    it('time out after 30 s (prepare, rules, sentiment, file content, record, notify) and 60 s (fetch media)', () => {
       const timeouts = Object.fromEntries(
-        [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction].map(
+        [flow.prepareFunction, flow.fetchMediaFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.fileContentCheckFunction, flow.recordFunction, flow.notifyFunction].map(
           (fn) => [fn.node.id, functionProperties(fn).Timeout as number],
         ),
       );
@@ -278,6 +289,7 @@ describe('ComplianceFlow', () => {
         ComplianceFetchMediaFunction: 60,
         ComplianceRulesFunction: 30,
         ComplianceSentimentFunction: 30,
+        ComplianceFileContentFunction: 30,
         ComplianceRecordFunction: 30,
         ComplianceNotifyFunction: 30,
       });
@@ -349,15 +361,48 @@ describe('ComplianceFlow', () => {
       });
     });
 
+    const piiSecretStatements = [
+      { Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: ref(id.piiSecret) },
+    ];
+
     describe('RuleChecks', () => {
-      it('has no AWS permission beyond its baseline (its log group and dead-letter queue) and X-Ray', () => {
+      it('may read the fingerprint key and nothing else: no table, no bucket, no queue', () => {
         const statements = statementsOf(flow.ruleChecksFunction);
-        expect(statements).toEqual([{ Effect: 'Allow', Action: TRACING_ACTIONS, Resource: '*' }]);
+        expect(allows(statements, 'secretsmanager:GetSecretValue')).toEqual(piiSecretStatements);
+        expect(actionsOf(statements).filter((action) => !action.startsWith('xray:') && !action.startsWith('secretsmanager:') && action !== 'kms:Decrypt')).toEqual([]);
+        for (const statement of allows(statements, 'kms:Decrypt')) expect(statement.Condition).toEqual(viaService('secretsmanager'));
         expect(managedPolicyArnsOf(template, roleId(flow.ruleChecksFunction))).toEqual([]);
       });
 
-      it('gets no resource names', () => {
-        expect(Object.keys(functionProperties(flow.ruleChecksFunction).Environment.Variables).sort()).toEqual(POWERTOOLS_VARIABLES);
+      it('gets the fingerprint key secret only', () => {
+        const variables = functionProperties(flow.ruleChecksFunction).Environment.Variables;
+        expect(Object.keys(variables).sort()).toEqual(['PII_SECRET_ARN', ...POWERTOOLS_VARIABLES].sort());
+        expect(variables.PII_SECRET_ARN).toEqual(ref(id.piiSecret));
+      });
+    });
+
+    describe('FileContentCheck', () => {
+      const statements = statementsOf(flow.fileContentCheckFunction);
+
+      it('may read objects under media/ (through S3 for the key) and the fingerprint key; nothing else', () => {
+        expect(allows(statements, 's3:GetObject')).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: arnWithSuffix(id.bucket, '/media/*') }]);
+        expect(allows(statements, 'secretsmanager:GetSecretValue')).toEqual(piiSecretStatements);
+        for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:SendMessage', 'states:StartExecution']) {
+          expect(allows(statements, action), action).toEqual([]);
+        }
+        expect(actionsOf(statements).filter((action) => !/^(xray:|secretsmanager:DescribeSecret$|secretsmanager:GetSecretValue$|s3:GetObject$|kms:Decrypt$)/.test(action))).toEqual([]);
+      });
+
+      it('gets the bucket name and the fingerprint key secret only', () => {
+        const variables = functionProperties(flow.fileContentCheckFunction).Environment.Variables;
+        expect(Object.keys(variables).sort()).toEqual(['ARCHIVE_BUCKET', 'PII_SECRET_ARN', ...POWERTOOLS_VARIABLES].sort());
+      });
+    });
+
+    it('the fingerprint key is generated by CloudFormation and encrypted with the customer-managed key', () => {
+      expect(resources[id.piiSecret].Properties).toMatchObject({
+        GenerateSecretString: { GenerateStringKey: 'fingerprintKey', PasswordLength: 64, ExcludePunctuation: true },
+        KmsKeyId: arnOf(id.key),
       });
     });
 
@@ -462,7 +507,7 @@ describe('ComplianceFlow', () => {
     });
 
     describe('config inlining', () => {
-      const withConfig = [flow.prepareFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.recordFunction, flow.notifyFunction];
+      const withConfig = [flow.prepareFunction, flow.ruleChecksFunction, flow.sentimentCheckFunction, flow.fileContentCheckFunction, flow.recordFunction, flow.notifyFunction];
 
       it('inlines the config (with every policy id) into prepare, rule-checks, sentiment-check, record and notify', () => {
         expect(FUNCTION_DEFINES.vigiaConfigJson).toBe('process.env.VIGIA_CONFIG_JSON');

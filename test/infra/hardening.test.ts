@@ -90,8 +90,8 @@ describe('every store is encrypted with the customer-managed key', () => {
     ['AWS::SQS::Queue', (p: any) => p.KmsMasterKeyId, 7],
     ['AWS::SNS::Topic', (p: any) => p.KmsMasterKeyId, 2],
     ['AWS::StepFunctions::StateMachine', (p: any) => (p.EncryptionConfiguration?.Type === 'CUSTOMER_MANAGED_KMS_KEY' ? p.EncryptionConfiguration.KmsKeyId : undefined), 1],
-    ['AWS::Logs::LogGroup', (p: any) => p.KmsKeyId, 17],
-    ['AWS::SecretsManager::Secret', (p: any) => p.KmsKeyId, 2],
+    ['AWS::Logs::LogGroup', (p: any) => p.KmsKeyId, 18],
+    ['AWS::SecretsManager::Secret', (p: any) => p.KmsKeyId, 3],
   ] as const)('%s', (type, keyOf, count) => {
     const found = resourcesOfType(type);
     // Counts: a new store must be added here on purpose (and be encrypted).
@@ -251,8 +251,8 @@ describe('least privilege', () => {
       const services = asArray<any>(role.Properties.AssumeRolePolicyDocument.Statement).flatMap((s) => asArray(s.Principal?.Service));
       return services.includes('lambda.amazonaws.com') && !CDK_PROVIDER.test(id);
     });
-    // Webhook, ingest, media fetch, media sweeper, re-drive, six compliance, notice, notice ack, disclosure; the export.
-    expect(roles).toHaveLength(15);
+    // Webhook, ingest, media fetch, media sweeper, re-drive, seven compliance, notice, notice ack, disclosure; the export.
+    expect(roles).toHaveLength(16);
     for (const [stack, id] of roles) {
       expect(managedPolicyArnsOf(templates[stack as keyof typeof templates], id), id).toEqual([]);
     }
@@ -283,7 +283,7 @@ describe('failure handling', () => {
   it('every Lambda function has a dead-letter queue (CDK deploy-time providers aside)', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     const vigiaFunctions = functions.filter(([, id]) => !CDK_PROVIDER.test(id));
-    expect(vigiaFunctions).toHaveLength(15);
+    expect(vigiaFunctions).toHaveLength(16);
     for (const [stack, id, fn] of vigiaFunctions) {
       expect(fn.Properties.DeadLetterConfig, `${stack}/${id}`).toEqual({ TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^AsyncDeadLetterQueue/), 'Arn'] } });
     }

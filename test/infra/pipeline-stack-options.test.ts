@@ -66,7 +66,7 @@ describe('PipelineStack options', () => {
         expect(functions[id]!.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBe('https://graph.facebook.com/v26.0');
       }
       const others = Object.entries(functions).filter(([id]) => !fetchers.includes(id));
-      expect(others).toHaveLength(9);
+      expect(others).toHaveLength(10);
       for (const [, fn] of others) expect(fn.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBeUndefined();
     });
 

@@ -44,6 +44,7 @@ const id = {
     pipeline.complianceFlow.fetchMediaFunction,
     pipeline.complianceFlow.ruleChecksFunction,
     pipeline.complianceFlow.sentimentCheckFunction,
+    pipeline.complianceFlow.fileContentCheckFunction,
     pipeline.complianceFlow.recordFunction,
     pipeline.complianceFlow.notifyFunction,
   ].map((fn) => logicalIdOf(pipeline, fn)),
@@ -52,6 +53,7 @@ const id = {
     pipeline.complianceFlow.fetchMediaFunction,
     pipeline.complianceFlow.ruleChecksFunction,
     pipeline.complianceFlow.sentimentCheckFunction,
+    pipeline.complianceFlow.fileContentCheckFunction,
     pipeline.complianceFlow.recordFunction,
     pipeline.complianceFlow.notifyFunction,
   ].map((fn) => logicalIdOf(pipeline, fn.role!)),
@@ -599,10 +601,12 @@ describe('PipelineStack', () => {
       for (const { statement } of writing) expect(statement.Resource).toEqual(arnWithSuffix(id.bucket, '/media/*'));
     });
 
-    it('lets only the two media-fetch functions use media/', () => {
+    it('lets only the two media-fetch functions and FileContentCheck (reading) use media/', () => {
       const mediaStatements = everyStatement.filter(({ statement }) => JSON.stringify(statement.Resource ?? null).includes('/media/'));
       const policies = [...new Set(mediaStatements.map(({ resource }) => resource))].sort();
-      expect(policies).toEqual([expect.stringMatching(mediaFetchPolicies[1]!), expect.stringMatching(mediaFetchPolicies[0]!)]);
+      expect(policies).toEqual([expect.stringMatching(mediaFetchPolicies[1]!), expect.stringMatching(/^ComplianceFlowComplianceFileContentFunctionServiceRoleDefaultPolicy/), expect.stringMatching(mediaFetchPolicies[0]!)]);
+      const fileContentActions = mediaStatements.filter(({ resource }) => resource.startsWith('ComplianceFlowComplianceFileContentFunction')).flatMap(({ statement }) => asArray(statement.Action));
+      expect(fileContentActions).toEqual(['s3:GetObject']);
     });
 
     it('has no statement allowing every action', () => {

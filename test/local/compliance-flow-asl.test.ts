@@ -25,6 +25,7 @@ function handlers(overrides: Partial<ComplianceTaskHandlers> = {}) {
     fetchMedia: track('FetchMedia', (state) => state),
     ruleChecks: track('RuleChecks', () => ({ keyword: { hits: [] } })),
     sentimentCheck: track('SentimentCheck', () => ({ sentiment: { hits: [], skipped: 'no text' } })),
+    fileContentCheck: track('FileContentCheck', () => ({})),
     record: track('Record', (state) => (state.failure ? { ...state, recorded: 'failure' } : { ...state, newAlertIds: [] })),
     notify: track('Notify', (state) => state),
   };
@@ -39,11 +40,28 @@ async function run(all: ComplianceTaskHandlers, messageId = 'wamid.asl') {
 }
 
 describe('the compliance flow definition (as deployed) run locally', () => {
-  it('runs Prepare, both checks, Record and Notify for a text message', async () => {
+  it('runs Prepare, the three checks, Record and Notify for a text message', async () => {
     const { calls, all } = handlers();
     expect(await run(all)).toEqual([]);
-    expect(calls.filter((name) => name !== 'RuleChecks' && name !== 'SentimentCheck')).toEqual(['Prepare', 'Record', 'Notify']);
-    expect(calls).toEqual(expect.arrayContaining(['RuleChecks', 'SentimentCheck']));
+    const checks = ['RuleChecks', 'SentimentCheck', 'FileContentCheck'];
+    expect(calls.filter((name) => !checks.includes(name))).toEqual(['Prepare', 'Record', 'Notify']);
+    expect(calls).toEqual(expect.arrayContaining(checks));
+  });
+
+  it('goes on without the file’s text when FileContentCheck fails, and records the error', async () => {
+    let recorded: FlowState | undefined;
+    const { all } = handlers({
+      fileContentCheck: async () => {
+        throw Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' });
+      },
+      record: async (state) => {
+        recorded = state;
+        return { ...state, newAlertIds: [] };
+      },
+    });
+    expect(await run(all)).toEqual([]);
+    expect(recorded!.checks!.find((branch) => branch.fileContentError)?.fileContentError?.Error).toBe('SlowDown');
+    expect(recorded!.checks!.some((branch) => branch.keyword)).toBe(true);
   });
 
   it('retries SentimentCheck on ThrottlingException and then succeeds', async () => {
@@ -91,7 +109,8 @@ describe('the compliance flow definition (as deployed) run locally', () => {
     expect(await run(all)).toEqual([]);
     expect(fetchAttempts).toBe(2); // first try + 1 retry
     expect(recorded!.mediaError?.Error).toBe('GraphApiError');
-    expect(recorded!.checks).toHaveLength(2);
+    // RuleChecks, SentimentCheck and FileContentCheck, one output each.
+    expect(recorded!.checks).toHaveLength(3);
     expect(calls).toContain('Notify');
   });
 

@@ -26,7 +26,7 @@ describe('retention config', () => {
 
   it.each([
     ['retention: { days: 0 }', 'test.yaml: retention.days: must be greater than 0'],
-    ['retention: { days: 1.5 }', 'test.yaml: retention.days: must be int, got 1.5'],
+    ['retention: { days: 1.5 }', 'test.yaml: retention.days: must be a whole number, got 1.5'],
     ['retention: { days: 30, minimumDays: 10 }', 'test.yaml: retention.basis: minimumDays needs a basis'],
     ['retention: { days: 30, basis: "x", minimumDays: 60 }', 'test.yaml: retention.minimumDays: minimumDays cannot be more than days'],
   ])('rejects %s with a clear message', (yaml, message) => {

@@ -3,6 +3,7 @@ import { DirectionSchema, nonEmptyList, SeveritySchema, slug, text } from '../..
 import type { ConsoleLanguage } from '../../config/schema';
 import type { FileFacts, FLOW_STATES, MessageContext, Severity } from '../model';
 import type { PolicyScope } from './scope';
+import type { PiiFinding } from './pii/detectors/detector';
 
 /**
  * What a policy kind is made of (one folder per kind beside this file, listed in ./registry.ts):
@@ -51,6 +52,20 @@ export interface RuleInput {
   file?: FileFacts;
   /** Why FetchMedia could not fetch it. */
   mediaError?: { Error: string };
+  /** The deployment's keyed hash of a found value (HMAC), so alerts can name it without storing it. */
+  fingerprint: Fingerprint;
+}
+
+/** The keyed hash of a found value under the deployment's fingerprint key (pii/detectors `fingerprint`). */
+export type Fingerprint = (finding: Pick<PiiFinding, 'detector' | 'normalized'>) => string;
+
+/** What FileContentCheck hands a kind that looks inside files: the text extracted from the message's stored file. */
+export interface FileTextInput {
+  text: string;
+  context: MessageContext;
+  scope: PolicyScope;
+  file: FileFacts;
+  fingerprint: Fingerprint;
 }
 
 export type PolicyCheck<Policy, Result> =
@@ -72,6 +87,12 @@ export interface PolicyKindDefinition<Schema extends PolicySchema = PolicySchema
   /** `policies[]` items of this kind: `kind: z.literal(…)`, {@link policyFields} and the kind's own fields. */
   readonly schema: Schema;
   readonly check: PolicyCheck<z.output<Schema>, Result>;
+  /**
+   * Also looks inside files: compiled once per config and run by FileContentCheck over the text
+   * extracted from the message's file (CSV, XLSX, DOCX, ODS/ODT, PDF). Its result is merged with
+   * the check's (hits appended) by Record. Undefined when the policies have nothing to look for.
+   */
+  readonly fileText?: { compile(policies: z.output<Schema>[]): (input: FileTextInput) => Result | undefined };
   /** The kind in words, as the e-mail's first line names the alert: "a keyword alert", "um alerta de palavra-chave", "una alerta de palabra clave". */
   readonly alertName: Record<ConsoleLanguage, string>;
   /** The alert's evidence for one hit: what a reviewer needs to judge it, stored on the alert. */

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { filePolicies } from './file';
 import { keywordPolicies } from './keyword';
+import { piiPolicies } from './pii';
 import type { PolicyBase, PolicyKindDefinition } from './policy-kind';
 import { sentimentPolicies } from './sentiment';
 
@@ -9,7 +10,7 @@ import { sentimentPolicies } from './sentiment';
  * entry here (docs/compliance.md, "Adding a policy kind"). The order is the order of the config's
  * "must be one of" message, of a message's alerts, and of `vigia policies check`.
  */
-const KINDS = [keywordPolicies, filePolicies, sentimentPolicies] as const;
+const KINDS = [keywordPolicies, filePolicies, sentimentPolicies, piiPolicies] as const;
 
 type Kind = (typeof KINDS)[number];
 export type PolicyKindName = Kind['kind'];

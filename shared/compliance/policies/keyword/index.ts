@@ -12,6 +12,8 @@ export interface KeywordHit {
   /** The term or regex that matched, and a short excerpt around it. */
   matched: string;
   excerpt: string;
+  /** Found in the text inside the message's file rather than in the message (FileContentCheck). */
+  source?: 'file';
 }
 
 export type KeywordCheckResult = CheckResult<KeywordHit>;
@@ -30,7 +32,13 @@ export const keywordPolicies: PolicyKindDefinition<typeof KeywordPolicySchema, K
       return ({ context, scope }) => ({ hits: context.text ? engine.match(context.text, scope) : [] });
     },
   },
-  evidence: (hit) => ({ matched: hit.matched, excerpt: hit.excerpt }),
+  fileText: {
+    compile(policies) {
+      const engine = compileKeywordPolicies(policies);
+      return ({ text, scope }) => (policies.length === 0 ? undefined : { hits: engine.match(text, scope).map((hit) => ({ ...hit, source: 'file' as const })) });
+    },
+  },
+  evidence: (hit) => ({ matched: hit.matched, excerpt: hit.excerpt, ...(hit.source ? { source: hit.source } : {}) }),
   evidenceText: (evidence) => (typeof evidence.excerpt === 'string' ? `“${evidence.excerpt}”` : undefined),
   notificationText: (evidence, language) => (typeof evidence.matched === 'string' ? `${MATCHED[language]} ${JSON.stringify(evidence.matched)}` : undefined),
   describe: (policy) =>
