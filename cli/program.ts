@@ -184,15 +184,18 @@ export function createProgram(out: Out): Program {
 
   group('policies', 'Check the compliance policies of the config.')
     .command('check')
-    .description('Validate the config (VIGIA_CONFIG, default ./vigia.config.yaml) and show what the keyword and regex policies find in a sample text.')
-    .summary('Validate the config and test a text against it.')
+    .description(
+      'Validate the config (VIGIA_CONFIG, default ./vigia.config.yaml) and show what the keyword, regex and pii policies find in a sample text, or inside a sample file (CSV, XLSX, DOCX, ODS, ODT, text PDF) as the compliance flow reads it. Personal data is shown masked.',
+    )
+    .summary('Validate the config and test a text or a file against it.')
     .option('--text <TEXT>', 'the text to check')
+    .option('--file <PATH>', 'a file whose text to check (the policies that look inside files)')
     .option('--line <ID>', 'the line the text is on (selects the team)')
     .addOption(checked('--direction <D>', 'inbound or outbound (default outbound)', (value, flag) => choiceArgument(value, ['inbound', 'outbound'] as const, flag)))
-    .action(async (options: { text?: string; line?: string; direction?: 'inbound' | 'outbound' }) => {
+    .action(async (options: { text?: string; file?: string; line?: string; direction?: 'inbound' | 'outbound' }) => {
       const [{ policiesCheck }, { cliConfig }] = await Promise.all([import('./commands/policies'), import('./config')]);
       const config = cliConfig();
-      for (const line of policiesCheck(config, { text: options.text, line: options.line, direction: options.direction })) out(line);
+      for (const line of await policiesCheck(config, { text: options.text, sampleFile: options.file, line: options.line, direction: options.direction })) out(line);
     });
 
   root

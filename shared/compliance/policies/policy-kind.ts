@@ -106,6 +106,9 @@ export interface PolicyKindDefinition<Schema extends PolicySchema = PolicySchema
   notificationText(evidence: Record<string, unknown>, language: ConsoleLanguage): string | undefined;
   /** What `vigia policies check` says of a policy, before its teams and direction. */
   describe(policy: z.output<Schema>): string[];
-  /** `vigia policies check --text`: what this kind's policies (possibly none) make of a sample text, one line each. */
-  sampleCheck?(policies: z.output<Schema>[], text: string, scope: PolicyScope): string[];
+  /**
+   * `vigia policies check --text` / `--file`: what this kind's policies (possibly none) make of a
+   * sample text, or of the text inside a sample file (`source: 'file'`, kinds with {@link fileText} only), one line each.
+   */
+  sampleCheck?(policies: z.output<Schema>[], text: string, scope: PolicyScope, source: 'text' | 'file'): string[];
 }

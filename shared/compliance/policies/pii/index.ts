@@ -112,9 +112,10 @@ export const piiPolicies: PolicyKindDefinition<typeof PiiPolicySchema, PiiCheckR
     return found ? `${found} ${WORDS[language][evidence.source === 'file' ? 'file' : 'text']}` : undefined;
   },
   describe: (policy) => [policy.detectors.join(', '), policy.minCount > 1 ? `at least ${policy.minCount}${policy.distinct ? ' distinct' : ''}` : '', policy.files ? 'text and files' : 'text only'].filter(Boolean),
-  sampleCheck(policies, text, scope) {
-    const hits = compilePiiPolicies(policies)(text, scope, () => '', 'text');
+  sampleCheck(allPolicies, text, scope, source) {
+    const policies = source === 'file' ? allPolicies.filter((policy) => policy.files) : allPolicies;
     if (policies.length === 0) return [];
+    const hits = compilePiiPolicies(policies)(text, scope, () => '', source);
     if (hits.length === 0) return ['no pii policy matches'];
     return hits.map((hit) => `HIT ${hit.policyId} (${hit.severity}): ${foundText({ found: hit.found })}`);
   },
