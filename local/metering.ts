@@ -1,5 +1,5 @@
 import { callObservers } from '../shared/platform/clients';
-import { ARCHIVE_TABLE } from '../shared/resources/definitions';
+import { ARCHIVE_TABLE, includedAttributes } from '../shared/resources/definitions';
 
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 const hasAttribute = (item: unknown, name: string) => typeof item === 'object' && item !== null && name in item;
@@ -46,7 +46,8 @@ export class LocalMeter {
   /**
    * On-demand capacity as AWS bills it. dynalite reports the table's units from the item size but
    * not the index writes, so each write also counts, for every global secondary index (all
-   * projected) the item belongs to before or after the write, the same units again. A write whose
+   * projected) the item belongs to before or after the write, the same units again (one unit for
+   * an index of keys, or keys and a few attributes, when the write changes what it holds). A write whose
    * condition fails still costs one unit.
    */
   private capacity(operation: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined, error?: Error): void {
@@ -69,8 +70,9 @@ export class LocalMeter {
       const inIndex = [after, before].some((item) => hasAttribute(item, key));
       if (!inIndex) continue;
       if (index.projection === 'ALL') indexUnits += Math.max(units, 1);
-      // Keys only: written when the item enters, leaves or moves in the index (its key attributes are written).
-      else if (operation !== 'UpdateItem' || writesAttribute(input, key) || writesAttribute(input, index.sortKey.name)) indexUnits += 1;
+      // Keys only (or keys and a few small attributes): written when the item enters, leaves or
+      // moves in the index (its key attributes are written), or one of its projected attributes changes.
+      else if (operation !== 'UpdateItem' || [index.partitionKey.name, index.sortKey.name, ...includedAttributes(index)].some((name) => writesAttribute(input, name))) indexUnits += 1;
     }
     this.writeUnits += Math.max(units, 1) + indexUnits;
   }

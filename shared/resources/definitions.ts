@@ -15,8 +15,18 @@ export interface IndexDefinition {
   /**
    * KEYS_ONLY: the index holds only keys, so updating an item's other attributes costs no index
    * write (readers fetch the items by key). ALL: every attribute, rewritten on every update.
+   * `{ include }`: the keys plus the named attributes (DynamoDB's INCLUDE) — what a reader filters
+   * on without the rest of the item; an update writes the index only when it changes one of them
+   * or the keys. AWS allows at most 100 such attributes across all the indexes of a table.
    */
-  readonly projection: 'ALL' | 'KEYS_ONLY';
+  readonly projection: IndexProjection;
+}
+
+export type IndexProjection = 'ALL' | 'KEYS_ONLY' | { readonly include: readonly string[] };
+
+/** The attributes an INCLUDE index projects besides the keys; none for ALL and KEYS_ONLY. */
+export function includedAttributes(index: Pick<IndexDefinition, 'projection'>): readonly string[] {
+  return typeof index.projection === 'object' ? index.projection.include : [];
 }
 
 export interface TableDefinition {
@@ -58,6 +68,18 @@ export const ARCHIVE_TABLE: TableDefinition = {
     { indexName: 'byMediaState', partitionKey: { name: 'mediaStatePk', type: 'S' }, sortKey: { name: 'mediaStateSk', type: 'S' }, projection: 'ALL' },
     // compliance alerts by status (open, acknowledged, resolved), oldest first
     { indexName: 'byAlertStatus', partitionKey: { name: 'alertStatusPk', type: 'S' }, sortKey: { name: 'alertStatusSk', type: 'S' }, projection: 'ALL' },
+    // The same alerts with only what the console's per-status counts filter on (lineId, severity,
+    // team, policyId; the dates are in the sort key): a count reads every alert of the matching
+    // partitions, and through byAlertStatus that means each one whole, history and evidence
+    // included. Must name every attribute partitionQuery's FilterExpression reads (in
+    // shared/compliance/adapters/dynamodb-alert-repository.ts): DynamoDB treats an attribute the
+    // index lacks as absent, so a missing one makes the filter count 0, without an error.
+    {
+      indexName: 'byAlertStatusForCounts',
+      partitionKey: { name: 'alertStatusPk', type: 'S' },
+      sortKey: { name: 'alertStatusSk', type: 'S' },
+      projection: { include: ['lineId', 'severity', 'team', 'policyId'] },
+    },
     // Sparse: work handed off but not yet done, oldest first — messages whose compliance check has
     // not completed (`CHECK#<shard>`) and alerts not yet delivered to every matching subscription
     // (`NOTIFY`). The item leaves the index when the work is done; the re-drive reads what stays.

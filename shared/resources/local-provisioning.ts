@@ -1,4 +1,20 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand, type DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  ScanCommand,
+  UpdateTableCommand,
+  type AttributeValue,
+  type BatchWriteItemCommandOutput,
+  type DescribeTableCommandOutput,
+  type GlobalSecondaryIndexDescription,
+  type Projection,
+  type ScanCommandOutput,
+  type TableDescription,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARCHIVE_TABLE, type TableDefinition } from './definitions';
 
@@ -22,35 +38,133 @@ export function createTableInput(tableName: string, definition: TableDefinition 
         { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
         { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: index.projection },
+      Projection:
+        typeof index.projection === 'object'
+          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projection.include] }
+          : { ProjectionType: index.projection },
     })),
   };
 }
 
+type Sender = { send(command: any): Promise<unknown> };
+
 /**
  * Creates the table if it is missing, and the indexes a newer version added to a table an older
- * one created (local stack only; on AWS CloudFormation owns it).
+ * one created, or changed since (local stack only; on AWS CloudFormation owns it).
+ *
+ * An index is first asked for with UpdateTable, which DynamoDB (and DynamoDB Local) answer by
+ * building it from the items already there. dynalite cannot: it refuses the request (it wants
+ * ProvisionedThroughput even on an on-demand table) and, given one, accepts it and adds nothing.
+ * Then (or when an index of that name has other keys or another projection) the table is
+ * rebuilt: copied to `<table>.rebuild`, created again with every index as defined now, and
+ * copied back — each item written again enters every index it belongs to, so an index added
+ * this way lists (and counts) the items written before it, like one DynamoDB builds. A rebuild
+ * an earlier start left unfinished is completed first, so a crash in the middle loses nothing.
  */
-export async function ensureTable(db: { send(command: any): Promise<unknown> }, tableName: string): Promise<void> {
-  let existing: DescribeTableCommandOutput;
-  try {
-    existing = (await db.send(new DescribeTableCommand({ TableName: tableName }))) as DescribeTableCommandOutput;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+export async function ensureTable(db: Sender, tableName: string): Promise<void> {
+  await finishRebuild(db, tableName);
+  const existing = await describe(db, tableName);
+  if (!existing) {
     await db.send(new CreateTableCommand(createTableInput(tableName)));
     await untilActive(db, tableName);
     return;
   }
-  const present = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   const input = createTableInput(tableName);
-  for (const index of input.GlobalSecondaryIndexes.filter((candidate) => !present.has(candidate.IndexName))) {
-    await db.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+  const absent = (table: TableDescription) => input.GlobalSecondaryIndexes.filter((index) => !(table.GlobalSecondaryIndexes ?? []).some((present) => present.IndexName === index.IndexName));
+  for (const index of absent(existing)) {
+    try {
+      await db.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    } catch (error) {
+      // dynalite's answer; the rebuild below adds the index.
+      if ((error as Error).name !== 'ValidationException') throw error;
+      break;
+    }
     await untilActive(db, tableName);
+  }
+  const current = absent(existing).length > 0 ? (await describe(db, tableName))! : existing;
+  // Absent, or present with other keys or another projection (an index of the same name from an
+  // older definition would list or count from what it holds, not from what the code expects).
+  const outdated = input.GlobalSecondaryIndexes.filter((index) => {
+    const present = (current.GlobalSecondaryIndexes ?? []).find((candidate) => candidate.IndexName === index.IndexName);
+    return !present || !sameIndex(present, index);
+  });
+  if (outdated.length === 0) return;
+  console.error(`vigia: rebuilding the local table ${tableName} for the index(es) ${outdated.map((index) => index.IndexName).join(', ')} (dynalite cannot add or change an index of a table)`);
+  const copy = rebuildTableName(tableName);
+  await db.send(new CreateTableCommand(createTableInput(copy)));
+  await untilActive(db, copy);
+  await copyItems(db, tableName, copy);
+  await db.send(new DeleteTableCommand({ TableName: tableName }));
+  await untilGone(db, tableName);
+  await finishRebuild(db, tableName);
+}
+
+/** Same keys and same projection (INCLUDE attributes in any order). */
+function sameIndex(present: GlobalSecondaryIndexDescription, wanted: ReturnType<typeof createTableInput>['GlobalSecondaryIndexes'][number]): boolean {
+  const keys = (schema: readonly { AttributeName?: string; KeyType?: string }[] | undefined) => JSON.stringify((schema ?? []).map((key) => [key.AttributeName, key.KeyType]));
+  const projection = (value: Projection | undefined) => JSON.stringify([value?.ProjectionType, [...(value?.NonKeyAttributes ?? [])].sort()]);
+  return keys(present.KeySchema) === keys(wanted.KeySchema) && projection(present.Projection) === projection(wanted.Projection);
+}
+
+/** Where a rebuild keeps the items while the table is created again. */
+export const rebuildTableName = (tableName: string) => `${tableName}.rebuild`;
+
+/**
+ * The second half of a rebuild: (re)creates the table if it is gone, copies every item of the
+ * rebuild copy into it and drops the copy. Nothing to do without a copy. Safe whenever a start
+ * was interrupted: while the copy was still being filled the table was whole, and the items copied
+ * back are the table's own, unchanged (nothing writes before the stack has started).
+ */
+async function finishRebuild(db: Sender, tableName: string): Promise<void> {
+  const copy = rebuildTableName(tableName);
+  if (!(await describe(db, copy))) return;
+  if (!(await describe(db, tableName))) {
+    await db.send(new CreateTableCommand(createTableInput(tableName)));
+    await untilActive(db, tableName);
+  }
+  await copyItems(db, copy, tableName);
+  await db.send(new DeleteTableCommand({ TableName: copy }));
+  await untilGone(db, copy);
+}
+
+/** Every item of `from` written to `to` as it is (attribute values untouched), one scan page at a time. */
+async function copyItems(db: Sender, from: string, to: string): Promise<void> {
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = (await db.send(new ScanCommand({ TableName: from, ExclusiveStartKey: startKey }))) as ScanCommandOutput;
+    const items = page.Items ?? [];
+    for (let start = 0; start < items.length; start += 25) {
+      let requests: WriteRequest[] = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt === 10) throw new Error(`copying ${from} to ${to}: ${requests.length} item(s) still unprocessed`);
+        const response = (await db.send(new BatchWriteItemCommand({ RequestItems: { [to]: requests } }))) as BatchWriteItemCommandOutput;
+        requests = response.UnprocessedItems?.[to] ?? [];
+        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+async function describe(db: Sender, tableName: string): Promise<TableDescription | undefined> {
+  try {
+    return ((await db.send(new DescribeTableCommand({ TableName: tableName }))) as DescribeTableCommandOutput).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
   }
 }
 
+async function untilGone(db: Sender, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (!(await describe(db, tableName))) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`table ${tableName} was not deleted in 5 s`);
+}
+
 /** A table (and its indexes) is CREATING or UPDATING for a moment, even on dynalite: writes before ACTIVE fail. */
-async function untilActive(db: { send(command: any): Promise<unknown> }, tableName: string): Promise<void> {
+async function untilActive(db: Sender, tableName: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const { Table } = (await db.send(new DescribeTableCommand({ TableName: tableName }))) as DescribeTableCommandOutput;
     if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALERT_STATUSES, DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
 import type { AlertFilter } from '../../shared/compliance/ports/alert-repository';
 import { createDynamoDbClient } from '../../shared/platform/clients';
 import { ensureTable } from '../../shared/resources/local-provisioning';
+import { ARCHIVE_TABLE, includedAttributes } from '../../shared/resources/definitions';
 import type { SentimentPolicy } from '../../shared/config/vigia-config';
 import { alertId, alertsFrom } from '../../shared/compliance/alerts';
 import { sentimentHits } from '../../shared/compliance/policies/sentiment';
@@ -222,5 +224,41 @@ describe('DynamoDbAlertRepository: pages and counts filtered in DynamoDB (dynali
     expect(await repository.countByStatus({ lineIds: [] })).toEqual({ open: 0, acknowledged: 0, resolved: 0 });
     expect(await repository.countByStatus({ severities: [] })).toEqual({ open: 0, acknowledged: 0, resolved: 0 });
     expect(await repository.page({ severities: [], order: 'newest', limit: 5 })).toEqual({ alerts: [] });
+  });
+
+  it('counts through byAlertStatusForCounts, which projects every attribute the filter reads; lists through byAlertStatus', async () => {
+    const sent = vi.spyOn(db, 'send');
+    try {
+      // One filter per filtered attribute, each matching alerts of every status: an attribute the
+      // index did not project would count 0 (DynamoDB treats it as absent).
+      const single: AlertFilter[] = [{ lineIds: [lines[1]!] }, { team: 'soporte' }, { policyId: 'angry-conversation' }, { severities: ['medium'] }, { since: '2026-11-01T00:01:00.000Z' }];
+      for (const filter of single) {
+        const counts = await repository.countByStatus(filter);
+        for (const status of ALERT_STATUSES) {
+          const listed = expected({ ...filter, statuses: [status] }).length;
+          expect(listed, `${JSON.stringify(filter)} ${status}`).toBeGreaterThan(0);
+          expect(counts[status], `${JSON.stringify(filter)} ${status}`).toBe(listed);
+        }
+      }
+      const counted = sent.mock.calls.map(([command]) => command.input as QueryCommandInput);
+      expect(counted.length).toBeGreaterThanOrEqual(single.length * ALERT_STATUSES.length);
+      for (const query of counted) expect(query).toMatchObject({ IndexName: 'byAlertStatusForCounts', Select: 'COUNT' });
+      // Whatever the filter names is in the index's projection (or its keys).
+      const index = ARCHIVE_TABLE.globalSecondaryIndexes.find((candidate) => candidate.indexName === 'byAlertStatusForCounts')!;
+      expect(index).toMatchObject({ partitionKey: { name: 'alertStatusPk' }, sortKey: { name: 'alertStatusSk' } });
+      const read = new Set(counted.flatMap((query) => Object.values(query.ExpressionAttributeNames ?? {})));
+      expect([...read].sort()).toEqual(['lineId', 'policyId', 'severity', 'team']);
+      for (const name of read) expect(includedAttributes(index), name).toContain(name);
+      expect(counted.map((query) => query.KeyConditionExpression)).toContain('alertStatusPk = :pk AND alertStatusSk BETWEEN :low AND :high');
+
+      sent.mockClear();
+      await repository.page({ team: 'soporte', order: 'newest', limit: 3 });
+      await repository.listByStatus('acknowledged');
+      const listed = sent.mock.calls.map(([command]) => command.input as QueryCommandInput);
+      expect(listed.length).toBeGreaterThan(0);
+      for (const query of listed) expect(query.IndexName).toBe('byAlertStatus');
+    } finally {
+      sent.mockRestore();
+    }
   });
 });

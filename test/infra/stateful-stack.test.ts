@@ -187,11 +187,30 @@ describe('StatefulStack', () => {
             { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: index.projection },
+          Projection:
+            typeof index.projection === 'object'
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] }
+              : { ProjectionType: index.projection },
         })),
       );
-      expect(indexes.map((index: { Projection: { ProjectionType: string } }) => index.Projection.ProjectionType)).toEqual(['KEYS_ONLY', 'KEYS_ONLY', 'KEYS_ONLY', 'ALL', 'ALL', 'KEYS_ONLY']);
-      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus', 'byPending']);
+      expect(indexes.map((index: { Projection: { ProjectionType: string } }) => index.Projection.ProjectionType)).toEqual(['KEYS_ONLY', 'KEYS_ONLY', 'KEYS_ONLY', 'ALL', 'ALL', 'INCLUDE', 'KEYS_ONLY']);
+      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus', 'byAlertStatusForCounts', 'byPending']);
+      // AWS: at most 100 projected non-key attributes across all the indexes of a table.
+      expect(indexes.flatMap((index: { Projection: { NonKeyAttributes?: string[] } }) => index.Projection.NonKeyAttributes ?? []).length).toBeLessThanOrEqual(100);
+    });
+
+    it('lists alerts through byAlertStatus (all attributes) and counts them through byAlertStatusForCounts (the filtered attributes only)', () => {
+      const indexes: { IndexName: string; KeySchema: unknown; Projection: unknown }[] = template.toJSON().Resources[id.table].Properties.GlobalSecondaryIndexes;
+      const keys = [
+        { AttributeName: 'alertStatusPk', KeyType: 'HASH' },
+        { AttributeName: 'alertStatusSk', KeyType: 'RANGE' },
+      ];
+      expect(indexes.find((index) => index.IndexName === 'byAlertStatus')).toEqual({ IndexName: 'byAlertStatus', KeySchema: keys, Projection: { ProjectionType: 'ALL' } });
+      expect(indexes.find((index) => index.IndexName === 'byAlertStatusForCounts')).toEqual({
+        IndexName: 'byAlertStatusForCounts',
+        KeySchema: keys,
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['lineId', 'severity', 'team', 'policyId'] },
+      });
     });
 
     it('has the byMediaState GSI (media items by download state, oldest first)', () => {

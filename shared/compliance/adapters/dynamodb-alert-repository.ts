@@ -9,6 +9,15 @@ export { AlertTransitionError } from '../alert-transitions';
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 
+/** The alerts by status, whole: what pages and lists read. */
+const LIST_INDEX = 'byAlertStatus';
+/**
+ * The same keys, projecting only the attributes partitionQuery's filter reads (ARCHIVE_TABLE in
+ * shared/resources/definitions.ts): what counts read. A filter on an attribute it lacks would
+ * count nothing — a new filter field must be added to its projection too.
+ */
+const COUNT_INDEX = 'byAlertStatusForCounts';
+
 const alertKey = (id: string) => ({ pk: `ALERT#${id}`, sk: 'ALERT' });
 const statusKeys = (status: AlertStatus, alert: Pick<Alert, 'createdAt' | 'id'>) => ({
   alertStatusPk: `ALERT_STATUS#${status}`,
@@ -76,7 +85,7 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
       this.db.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: 'byAlertStatus',
+          IndexName: LIST_INDEX,
           KeyConditionExpression: 'alertStatusPk = :pk',
           ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${status}` },
           ExclusiveStartKey: startKey,
@@ -159,13 +168,15 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
   /**
    * Counted in DynamoDB (`Select: COUNT`, the filter applied there): the alerts are read but none
    * is sent back, so a count costs the read capacity of the matching partitions and no transfer.
+   * Read through `byAlertStatusForCounts`, the same partitions holding only the keys and the
+   * filtered attributes, so each alert read is a few dozen bytes rather than the whole alert.
    */
   async countByStatus(filter: AlertFilter): Promise<Record<AlertStatus, number>> {
     const counts = { open: 0, acknowledged: 0, resolved: 0 };
     if (filter.lineIds?.length === 0) return counts;
     await Promise.all(
       ALERT_STATUSES.map(async (status) => {
-        const query = partitionQuery(this.table, status, filter, {});
+        const query = partitionQuery(this.table, status, filter, {}, COUNT_INDEX);
         let startKey: Record<string, unknown> | undefined;
         while (query) {
           const response = await this.db.send(new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }));
@@ -243,12 +254,12 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
 }
 
 /**
- * The query of one status partition of `byAlertStatus` for a filter: `since`/`until` and the page
- * position bound the sort key (`since` inclusive: `<since>#…` sorts after `<since>`; `until`
- * exclusive: `<until>#…` sorts after `<until>`), the other fields are a filter DynamoDB applies.
- * Undefined when nothing can match.
+ * The query of one status partition of `byAlertStatus` (or its counting twin) for a filter:
+ * `since`/`until` and the page position bound the sort key (`since` inclusive: `<since>#…` sorts
+ * after `<since>`; `until` exclusive: `<until>#…` sorts after `<until>`), the other fields are a
+ * filter DynamoDB applies. Undefined when nothing can match.
  */
-function partitionQuery(table: string, status: AlertStatus, filter: AlertFilter, position: { after?: string; newest?: boolean }) {
+function partitionQuery(table: string, status: AlertStatus, filter: AlertFilter, position: { after?: string; newest?: boolean }, indexName: typeof LIST_INDEX | typeof COUNT_INDEX = LIST_INDEX) {
   let low = filter.since ?? '0';
   let high = filter.until ?? '9';
   if (position.after && !position.newest && position.after > low) low = position.after;
@@ -277,7 +288,7 @@ function partitionQuery(table: string, status: AlertStatus, filter: AlertFilter,
   if (filter.policyId !== undefined) oneOf('policyId', 'policy', [filter.policyId]);
   return {
     TableName: table,
-    IndexName: 'byAlertStatus',
+    IndexName: indexName,
     KeyConditionExpression: 'alertStatusPk = :pk AND alertStatusSk BETWEEN :low AND :high',
     ExpressionAttributeValues: values,
     ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
