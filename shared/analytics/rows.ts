@@ -1,4 +1,6 @@
 import { lineOf, type VigiaConfig } from '../config/vigia-config';
+import { maskPii, type PiiDetectorName } from '../compliance/policies/pii/detectors';
+import { policiesOf } from '../compliance/policies/registry';
 import type { ExportRow } from './parquet';
 
 /**
@@ -12,6 +14,13 @@ export interface RowOptions {
   config: VigiaConfig;
   /** `analytics.includeText`: export message bodies. */
   includeText: boolean;
+  /** The detectors of the config's pii policies: what they find is exported masked, as alerts show it. */
+  maskDetectors?: readonly PiiDetectorName[];
+}
+
+/** The detectors of a config's pii policies, for {@link RowOptions.maskDetectors}. */
+export function piiDetectorsOf(config: VigiaConfig): PiiDetectorName[] {
+  return [...new Set(policiesOf(config.policies, 'pii').flatMap((policy) => policy.detectors))];
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -54,7 +63,7 @@ export function messageRow(item: Item, options: RowOptions): ExportRow {
     source: text(item.source),
     type: text(item.type),
     sent_at: instant(item.timestamp),
-    text: options.includeText ? body : null,
+    text: options.includeText && body !== null ? maskPii(body, options.maskDetectors ?? []) : null,
     text_length: body === null ? null : [...body].length,
     has_media: item.media !== undefined && item.media !== null,
     media_id: text(item.media?.mediaId),

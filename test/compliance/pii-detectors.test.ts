@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DETECTOR_NAMES, findPii, fingerprint, type PiiDetectorName } from '../../shared/compliance/policies/pii/detectors';
+import { DETECTOR_NAMES, findPii, fingerprint, maskPii, type PiiDetectorName } from '../../shared/compliance/policies/pii/detectors';
+import { messageRow, piiDetectorsOf } from '../../shared/analytics/rows';
+import { parseVigiaConfig } from '../../shared/config/vigia-config';
 
 /*
  * Valid numbers are made here with each algorithm written again (independently of the detectors),
@@ -252,6 +254,26 @@ describe('masking', () => {
       const [phone] = findPii(text, ['phone']);
       expect(phone.masked.replace(/\D/g, '')).toBe(text.replace(/\D/g, '').slice(-4));
     }
+  });
+});
+
+describe('maskPii (the analytics export of message text)', () => {
+  it('replaces each identifier of the detectors asked for, and leaves the rest of the text', () => {
+    expect(maskPii('CPF 529.982.247-25, cartão 4111 1111 1111 1111.', ['cpf', 'card'])).toBe('CPF ***.982.247-**, cartão **** **** **** 1111.');
+    expect(maskPii('CPF 529.982.247-25', ['card'])).toBe('CPF 529.982.247-25');
+    expect(maskPii('CPF 529.982.247-26', ['cpf'])).toBe('CPF 529.982.247-26');
+    expect(maskPii('nada aqui', [])).toBe('nada aqui');
+  });
+
+  it('masks the exported text with the detectors of the config’s pii policies', () => {
+    const config = parseVigiaConfig(
+      `lines: []\nteams: []\npolicies:\n  - { id: ids, kind: pii, severity: high, detectors: [cpf] }\n  - { id: cards, kind: pii, severity: high, detectors: [card, cpf] }\nanalytics: { includeText: true }\n`,
+      'test.yaml',
+    );
+    const item = { id: 'wamid.1', lineId: 'L', text: 'Segue: 52998224725 e 4111111111111111, e-mail ana@example.com' };
+    const row = messageRow(item, { config, includeText: true, maskDetectors: piiDetectorsOf(config) });
+    expect(row.text).toBe('Segue: ***.982.247-** e **** **** **** 1111, e-mail ana@example.com');
+    expect(row.text_length).toBe([...item.text].length);
   });
 });
 

@@ -47,6 +47,19 @@ export function findPii(text: string, detectors: readonly PiiDetectorName[]): Pi
   return resolveOverlaps(candidates).filter((finding) => wanted.has(finding.detector));
 }
 
+/** `text` with every identifier of `detectors` replaced by its masked form ("CPF ***.456.789-**"). */
+export function maskPii(text: string, detectors: readonly PiiDetectorName[]): string {
+  const findings = findPii(text, detectors);
+  if (findings.length === 0) return text;
+  let masked = '';
+  let at = 0;
+  for (const finding of findings) {
+    masked += text.slice(at, finding.start) + finding.masked;
+    at = finding.end;
+  }
+  return masked + text.slice(at);
+}
+
 /**
  * HMAC-SHA256 of `detector:normalized` under a deployment secret, hex, first 16 characters (64 bits):
  * the same identifier is recognisable across alerts, and without the key the hash cannot be tested
