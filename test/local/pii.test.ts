@@ -8,7 +8,7 @@ import { buildXlsx } from '../../shared/media/text-extraction/sample-spreadsheet
 import { cli, cliJson } from '../helpers/cli';
 import { buildPdf, zipBomb } from '../helpers/documents';
 import { startTestStack, type TestStack } from '../helpers/local-stack';
-import { lineWebhook, SAMPLE_LINE } from '../helpers/webhooks';
+import { lineWebhook } from '../helpers/webhooks';
 
 /*
  * The pii policy kind end to end on the local stack: the sample config's `customer-data-out`
