@@ -68,6 +68,9 @@ const PLACEHOLDERS: Record<string, string> = {
   DISCLOSURE_FUNCTION: 'arn:aws:lambda:us-east-1:123456789012:function:vigia-bench-disclosure',
   NOTICE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigia/bench/notice-AbCdEf',
   VIGIA_PUBLIC_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com',
+  // Issue 15 (manager console) and 17 (pii fingerprints).
+  CONSOLE_URL: 'https://d111111abcdef8.cloudfront.net',
+  PII_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigia/bench/pii-AbCdEf',
 };
 
 /** What the Lambda runtime itself sets (plus fake credentials, so nothing looks further). */

@@ -5,6 +5,7 @@ import { measureConsole, type ConsoleFigure } from './console';
 import { measureCost, type CostFigure } from './cost';
 import { measureEndToEnd, type EndToEndFigure } from './end-to-end';
 import { measureIngest, type IngestFigure } from './ingest';
+import { measurePii, type PiiFigure } from './pii';
 import { PRICES_AS_OF, PRICES_REGION } from './prices';
 import { measureRules, type RulesFigure } from './rules';
 
@@ -15,10 +16,10 @@ import { measureRules, type RulesFigure } from './rules';
  * the ingest count (default 3000), `--console-messages N` the messages the console part seeds
  * (default 100000, with one alert per 20 messages).
  *
- * Targets (issues 7 and 15) are checked and reported, never enforced: the run is a measurement, and a
+ * Targets (issues 7, 15 and 17) are checked and reported, never enforced: the run is a measurement, and a
  * shared 2-core machine is noisy. What limits each figure is in docs/performance.md.
  */
-const PARTS = ['rules', 'bundles', 'ingest', 'endToEnd', 'cost', 'console'] as const;
+const PARTS = ['rules', 'pii', 'bundles', 'ingest', 'endToEnd', 'cost', 'console'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchReport {
@@ -26,6 +27,7 @@ export interface BenchReport {
   endToEnd?: Pick<EndToEndFigure, 'p50Ms' | 'p99Ms'> & Partial<EndToEndFigure>;
   rules?: RulesFigure[];
   rulesRatio?: number;
+  pii?: PiiFigure;
   bundles?: BundleFigure[];
   cost?: CostFigure;
   console?: ConsoleFigure;
@@ -44,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,bundles,ingest,endToEnd,cost,console] [--messages N] [--console-messages N]\n');
+    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,pii,bundles,ingest,endToEnd,cost,console] [--messages N] [--console-messages N]\n');
     return 0;
   }
   const parts = values.only ? values.only.split(',').map((part) => part.trim()) : [...PARTS];
@@ -74,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Cheapest first, and the stack-based parts last, each in its own process (see startStackHost).
   if (runs('rules')) Object.assign(report, measureRules({ onProgress: progress }));
+  if (runs('pii')) report.pii = await measurePii({ onProgress: progress });
   if (runs('bundles')) report.bundles = await measureBundles({ onProgress: progress });
   if (runs('ingest')) report.ingest = await measureIngest({ messages, onProgress: progress });
   if (runs('endToEnd')) report.endToEnd = await measureEndToEnd({ onProgress: progress });
@@ -101,6 +104,13 @@ export function judge(report: BenchReport): BenchReport['targets'] {
     const largest = report.rules[report.rules.length - 1];
     set('rulesThroughput', `≥ 50,000 msg/s at ${largest.terms} terms`, `${largest.perSec} msg/s`, largest.perSec >= 50_000);
     if (report.rulesRatio !== undefined) set('rulesRatio', '≥ 0.5', report.rulesRatio.toFixed(2), report.rulesRatio >= 0.5);
+  }
+  if (report.pii) {
+    const { detectors, spreadsheet } = report.pii;
+    set('piiThroughput', '≥ 20 MB/s (one core)', `${detectors.megabytesPerSecond.toFixed(1)} MB/s`, detectors.megabytesPerSecond >= 20);
+    set('piiP95', '< 1 ms per message under 4 KB', `${(detectors.p95Microseconds4KB / 1000).toFixed(2)} ms`, detectors.p95Microseconds4KB < 1000);
+    const mb = spreadsheet.maxRssBytes / 2 ** 20;
+    set('xlsx10k', '< 2 s within 256 MB', `${(spreadsheet.durationMs / 1000).toFixed(2)} s, ${mb.toFixed(0)} MB peak`, spreadsheet.durationMs < 2000 && mb < 256);
   }
   if (report.bundles) {
     const over = report.bundles.filter((bundle) => bundle.bytes >= 300 * 1024);
@@ -144,6 +154,16 @@ export function table(report: BenchReport): string {
     row('  terms', 'messages/s');
     for (const figure of report.rules) row(`  ${figure.terms}`, String(figure.perSec));
     if (report.rulesRatio !== undefined) row('  ratio largest / smallest', report.rulesRatio.toFixed(2));
+    lines.push('');
+  }
+  if (report.pii) {
+    const { detectors, spreadsheet } = report.pii;
+    lines.push(`Personal-data checks (one core; ${(detectors.corpusBytes / 1e6).toFixed(1)} MB of chat, ${detectors.messages} messages, ${detectors.findings} identifiers found)`);
+    row('  detectors, MB/s (CPU time)', detectors.megabytesPerSecond.toFixed(1));
+    row('  detectors, MB/s (elapsed)', detectors.wallMegabytesPerSecond.toFixed(1));
+    row('  detectors, p95 per 4 KB message (µs)', detectors.p95Microseconds4KB.toFixed(0));
+    row(`  XLSX ${spreadsheet.rows} rows (${(spreadsheet.fileBytes / 2 ** 20).toFixed(1)} MiB), ms`, String(spreadsheet.durationMs));
+    row('  … peak memory of its process, MiB', (spreadsheet.maxRssBytes / 2 ** 20).toFixed(0));
     lines.push('');
   }
   if (report.bundles) {

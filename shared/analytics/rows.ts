@@ -1,6 +1,5 @@
 import { lineOf, type VigiaConfig } from '../config/vigia-config';
 import { maskPii, type PiiDetectorName } from '../compliance/policies/pii/detectors';
-import { policiesOf } from '../compliance/policies/registry';
 import type { ExportRow } from './parquet';
 
 /**
@@ -20,7 +19,7 @@ export interface RowOptions {
 
 /** The detectors of a config's pii policies, for {@link RowOptions.maskDetectors}. */
 export function piiDetectorsOf(config: VigiaConfig): PiiDetectorName[] {
-  return [...new Set(policiesOf(config.policies, 'pii').flatMap((policy) => policy.detectors))];
+  return [...new Set(config.policies.flatMap((policy) => (policy.kind === 'pii' ? policy.detectors : [])))];
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);

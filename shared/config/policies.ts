@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { POLICY_SCHEMAS } from '../compliance/policies/registry';
+import { POLICY_SCHEMAS } from '../compliance/policies/schemas';
 
 /** `policies`: one schema per policy kind, each from its folder under shared/compliance/policies/. */
 export const PolicySchema = z.discriminatedUnion('kind', POLICY_SCHEMAS);

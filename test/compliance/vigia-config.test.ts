@@ -13,6 +13,8 @@ import {
   validateVigiaConfig,
   type VigiaConfig,
 } from '../../shared/config/vigia-config';
+import { POLICY_KINDS } from '../../shared/compliance/policies/registry';
+import { POLICY_SCHEMAS } from '../../shared/compliance/policies/schemas';
 import { repoRoot } from '../helpers/paths';
 
 const BASE = `
@@ -55,8 +57,10 @@ describe('the sample vigia.config.yaml', () => {
       ['confidential-terms', 'keyword', 'high'],
       ['leak-patterns', 'keyword', 'high'],
       ['no-spreadsheets', 'file', 'medium'],
+      ['customer-data-out', 'pii', 'high'],
       ['angry-conversation', 'sentiment', 'low'],
     ]);
+    expect(config.policies[3]).toMatchObject({ detectors: ['cpf', 'cnpj', 'card', 'iban', 'pix'], direction: 'outbound', minCount: 3, distinct: true, files: true });
     const confidential = config.policies[0];
     expect(confidential.kind === 'keyword' && confidential.terms).toEqual(expect.arrayContaining(['confidencial', 'confidential', 'senha', 'informação', 'planilha de preços']));
     expect(confidential.teams).toEqual(['ventas']);
@@ -172,6 +176,11 @@ policies:
       'vigia.config.yaml: policies[1].sentiment: must be one of NEGATIVE, POSITIVE, MIXED, got "NEUTRAL"',
       'vigia.config.yaml: policies[1].minScore: must be between 0 and 1',
     ]);
+  });
+
+  it('validates with the registry’s kinds, in its order (schemas.ts lists them for what loads only the config)', () => {
+    expect(POLICY_SCHEMAS).toHaveLength(POLICY_KINDS.length);
+    POLICY_KINDS.forEach((kind, index) => expect(POLICY_SCHEMAS[index], kind.kind).toBe(kind.schema));
   });
 
   it('checks a pii policy: known detectors, each once, a whole minCount of at least 1', () => {

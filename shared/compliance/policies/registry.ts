@@ -20,10 +20,7 @@ export type AnyPolicyKind = PolicyKindDefinition<z.ZodType<PolicyBase & { kind: 
 
 export const POLICY_KINDS: readonly AnyPolicyKind[] = KINDS;
 
-type SchemasOf<Kinds extends readonly unknown[]> = { readonly [I in keyof Kinds]: Kinds[I] extends { schema: infer Schema } ? Schema : never };
-
-/** The kinds' config schemas, as the tuple `z.discriminatedUnion` takes (map does not type a tuple as one). */
-export const POLICY_SCHEMAS = KINDS.map((kind) => kind.schema) as unknown as SchemasOf<typeof KINDS>;
+export { POLICY_SCHEMAS } from './schemas';
 
 /** The config's policies of one kind. */
 export type PolicyOf<Name extends PolicyKindName> = z.output<Extract<Kind, { kind: Name }>['schema']>;
