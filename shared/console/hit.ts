@@ -12,8 +12,18 @@ const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 export function hitOf(alert: Alert, message: MessageView | undefined): AlertHit | undefined {
   const evidence = alert.evidence ?? {};
   if (alert.kind === 'keyword' && typeof evidence.matched === 'string') {
+    // A term found in the text inside the file is not in the message's text.
+    if (evidence.source === 'file') return { kind: 'keyword', matched: evidence.matched, source: 'file', ...defined({ excerpt: str(evidence.excerpt) }) };
     const offsets = message?.text ? locate(message.text, evidence.matched) : undefined;
     return { kind: 'keyword', matched: evidence.matched, ...defined({ excerpt: str(evidence.excerpt), offsets }) };
+  }
+  if (alert.kind === 'pii' && Array.isArray(evidence.found)) {
+    const found = (evidence.found as Record<string, unknown>[]).map((each) => ({
+      detector: String(each.detector),
+      count: num(each.count) ?? 0,
+      masked: Array.isArray(each.masked) ? each.masked.map(String) : [],
+    }));
+    return { kind: 'pii', source: evidence.source === 'file' ? 'file' : 'text', count: num(evidence.count) ?? 0, found };
   }
   if (alert.kind === 'file' && Array.isArray(evidence.reasons)) {
     return {

@@ -85,9 +85,11 @@ export interface MessageJson {
 
 /** Why an alert fired, as far as its evidence (and the message) tell. */
 export type AlertHit =
-  | { kind: 'keyword'; matched: string; excerpt?: string; offsets?: { start: number; end: number } }
+  | { kind: 'keyword'; matched: string; excerpt?: string; offsets?: { start: number; end: number }; source?: 'file' }
   | { kind: 'file'; reasons: string[]; extension?: string; declaredMime?: string; sniffedMime?: string; size?: number; mediaId?: string }
   | { kind: 'sentiment'; sentiment: string; score: number; analyzer?: string; languageCode?: string }
+  /** Personal data: what was found, masked (never a whole value), in the message or in its file. */
+  | { kind: 'pii'; source: 'text' | 'file'; count: number; found: { detector: string; count: number; masked: string[] }[] }
   | { kind: string; evidence: Record<string, unknown> };
 
 /** `GET /api/alerts/{id}`. */

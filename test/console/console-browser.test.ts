@@ -386,4 +386,22 @@ describe('the console page on the local stack', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('shows a personal-data alert with masked values only in why it fired, the message itself as sent', async () => {
+    const cpfs = ['529.982.247-25', '111.444.777-35', '390.533.447-05'];
+    const messageId = await receive(VENTAS_LINE, { type: 'text', text: { body: `Lista de clientes: ${cpfs.join(', ')}` } }, true);
+    const alert = (await alerts()).find((candidate) => candidate.messageId === messageId && candidate.policyId === 'customer-data-out')!;
+    expect(alert).toBeDefined();
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/?lang=en#/alerts/${alert.id}`);
+    await signIn(page);
+    const why = page.locator('section.why');
+    await poll(() => why.locator('ul.pii li').allTextContents()).toEqual(['3 × cpf: ***.982.247-**, ***.444.777-**, ***.533.447-**']);
+    expect(await why.textContent()).toContain('Found inthe message');
+    for (const cpf of cpfs) expect(await why.textContent()).not.toContain(cpf);
+    // The conversation shows the message as it was sent, to someone whose team it is.
+    expect(await page.locator('.alert-message').textContent()).toContain(cpfs[0]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

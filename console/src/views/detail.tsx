@@ -20,7 +20,8 @@ export function Detail({ id }: { id: string }) {
   const current = alert && alert.id === detail.alert.id ? alert : detail.alert;
   const hit = detail.hit;
   const text = detail.message?.text;
-  const highlight = hit?.kind === 'keyword' && text !== undefined ? ('offsets' in hit && hit.offsets) || findTerm(text, (hit as { matched: string }).matched) : undefined;
+  const highlight =
+    hit?.kind === 'keyword' && text !== undefined && !('source' in hit && hit.source === 'file') ? ('offsets' in hit && hit.offsets) || findTerm(text, (hit as { matched: string }).matched) : undefined;
   const messages = [...detail.conversation.before, ...(detail.message ? [detail.message] : []), ...detail.conversation.after];
   return (
     <article class="detail" aria-labelledby="alert-title">
@@ -74,6 +75,31 @@ function Why({ hit, alert }: { hit: Hit | undefined; alert: Alert }) {
             <dd>“{hit.excerpt}”</dd>
           </>
         )}
+        {'source' in hit && hit.source === 'file' && (
+          <>
+            <dt>{t('foundIn')}</dt>
+            <dd>{t('foundInFile')}</dd>
+          </>
+        )}
+      </dl>
+    );
+  }
+  if (hit?.kind === 'pii' && 'found' in hit) {
+    return (
+      <dl class="facts">
+        <dt>{t('personalData')}</dt>
+        <dd>
+          <ul class="pii">
+            {hit.found.map((each) => (
+              <li>
+                {each.count} × {each.detector}
+                {each.masked.length > 0 && `: ${each.masked.join(', ')}${each.count > each.masked.length ? ', …' : ''}`}
+              </li>
+            ))}
+          </ul>
+        </dd>
+        <dt>{t('foundIn')}</dt>
+        <dd>{t(hit.source === 'file' ? 'foundInFile' : 'foundInMessage')}</dd>
       </dl>
     );
   }
