@@ -9,9 +9,12 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
  * The compliance flow's ASL for the local runtime (infra/compliance-asl.ts), kept on disk between
  * starts: synthesizing the CDK app costs seconds of CPU at every start of the local stack, and the
- * test suite starts it about twenty times. The cache key covers everything the definition is made
- * from — the config, every source file under infra/ and shared/, cdk.json and the installed
- * aws-cdk-lib — so a change to any of them synthesizes again; nothing else is trusted.
+ * test suite starts it about twenty times, with several configs. The cache key covers everything
+ * the definition is made from — every source file under infra/ and shared/, cdk.json and the
+ * installed aws-cdk-lib — so a change to any of them synthesizes again. The config is not in the
+ * key: it travels inside the functions' bundles, never into the definition, which
+ * test/infra/compliance-asl.test.ts checks by synthesizing contrasting configs. Should a setting
+ * ever shape the definition, it goes into {@link definitionSettings}.
  */
 export async function localComplianceFlowAsl(config: VigiaConfig, cacheDir = join(REPO_ROOT, 'node_modules', '.cache', 'vigia-asl')): Promise<Record<string, unknown>> {
   const file = join(cacheDir, `${cacheKey(config)}.json`);
@@ -32,8 +35,13 @@ export async function localComplianceFlowAsl(config: VigiaConfig, cacheDir = joi
   return asl;
 }
 
+/** The settings of a config the flow's definition depends on: none today (see above). */
+export function definitionSettings(_config: VigiaConfig): Record<string, unknown> {
+  return {};
+}
+
 function cacheKey(config: VigiaConfig): string {
-  const hash = createHash('sha256').update(JSON.stringify(config));
+  const hash = createHash('sha256').update(JSON.stringify(definitionSettings(config)));
   for (const path of [...sourceFiles(join(REPO_ROOT, 'infra')), ...sourceFiles(join(REPO_ROOT, 'shared')), join(REPO_ROOT, 'cdk.json')]) {
     hash.update(relative(REPO_ROOT, path)).update(readFileSync(path));
   }

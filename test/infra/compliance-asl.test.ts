@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { aslFromTemplate, complianceFlowAsl, localLambdaArn } from '../../infra/compliance-asl';
 import { FLOW_STATES } from '../../shared/compliance/model';
+import { join } from 'node:path';
+import { definitionSettings } from '../../local/compliance-asl-cache';
+import { loadVigiaConfig, parseVigiaConfig } from '../../shared/config/vigia-config';
+import { repoRoot } from '../helpers/paths';
 import { testConfig } from './helpers';
 
 type Asl = { StartAt: string; States: Record<string, { Type: string; Branches?: Asl[]; Parameters?: { FunctionName?: string } }> };
@@ -30,6 +34,16 @@ describe('complianceFlowAsl', () => {
 
   it('is deterministic (same config, same ASL)', () => {
     expect(complianceFlowAsl(testConfig())).toEqual(asl);
+  });
+
+  it('does not depend on the config (the local cache leaves it out of its key), unless definitionSettings says so', () => {
+    const contrasting = parseVigiaConfig(
+      ['lines: []', 'teams: []', 'policies: []', 'sentiment: { analyzer: comprehend, comprehendRegion: us-east-1, minLetters: 40 }', 'compliance: { history: skip }', 'retention: { days: 30 }'].join('\n'),
+      'contrasting.yaml',
+    );
+    expect(definitionSettings(contrasting)).toEqual(definitionSettings(testConfig()));
+    expect(complianceFlowAsl(contrasting)).toEqual(asl);
+    expect(complianceFlowAsl(loadVigiaConfig(join(repoRoot, 'vigia.config.yaml')))).toEqual(asl);
   });
 });
 
