@@ -3,7 +3,8 @@ import type { AnalyticsSource, AnalyticsStore, ArchiveItem } from './ports/analy
 import { ANALYTICS_PREFIXES } from '../resources/definitions';
 import { EXPORT_SCHEMA_VERSION, EXPORT_TABLE_NAMES, EXPORT_TABLES, EXPORT_WATERMARK_KEY, exportObjectKey, type ExportTableName } from './export-schema';
 import { encodeParquet, type ExportRow } from './parquet';
-import { alertRow, mediaRow, messageRow, piiDetectorsOf, statusRow, type RowOptions } from './rows';
+import { piiDetectorsOf } from '../compliance/policies/pii/redaction';
+import { alertRow, mediaRow, messageRow, statusRow, type RowOptions } from './rows';
 import { forEachLimited as eachLimited } from '../platform/concurrency';
 
 /**
@@ -142,7 +143,7 @@ export async function runExport(deps: ExportDependencies, request: { since?: str
 
 /** One day: every table's rows, then one file per table (or its file deleted when it has none). */
 async function exportDay(deps: ExportDependencies, day: string): Promise<Record<ExportTableName, { rows: number; skipped: number }>> {
-  const options: RowOptions = { config: deps.config, includeText: deps.config.analytics.includeText, maskDetectors: piiDetectorsOf(deps.config) };
+  const options: RowOptions = { config: deps.config, includeText: deps.config.analytics.includeText, maskDetectors: piiDetectorsOf(deps.config.policies) };
   const [messages, alerts, media] = await Promise.all([deps.source.messagesOfDay(day), deps.source.alertsOfDay(day), deps.source.mediaOfDay(day)]);
   // Only messages with a status have status events (latestStatus is set with the first one).
   const statusRows: ExportRow[] = [];

@@ -17,10 +17,7 @@ export interface RowOptions {
   maskDetectors?: readonly PiiDetectorName[];
 }
 
-/** The detectors of a config's pii policies, for {@link RowOptions.maskDetectors}. */
-export function piiDetectorsOf(config: VigiaConfig): PiiDetectorName[] {
-  return [...new Set(config.policies.flatMap((policy) => (policy.kind === 'pii' ? policy.detectors : [])))];
-}
+
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const bool = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DEFAULT_EXTRACTION_LIMITS, extractText, type ExtractionLimits } from '../media/text-extraction';
-import { type FingerprintKeyDependencies, fingerprintOf, requireContext } from './flow-tasks';
+import { type FingerprintKeyDependencies, fingerprintOf, redactionsOf, requireContext } from './flow-tasks';
 import type { CheckResults, FileFacts, FileTextSummary, FlowState } from './model';
 import type { CheckResult, FileTextInput } from './policies/policy-kind';
 import { POLICY_KINDS, policiesOf } from './policies/registry';
@@ -46,7 +46,7 @@ export async function fileContentCheck(state: FlowState, deps: FileContentDepend
   const limits = { ...DEFAULT_EXTRACTION_LIMITS, ...deps.limits };
   const fileText = await readFileText(file, file.s3Key, deps.files, limits);
   if (!fileText.scanned) return { fileText: fileText.summary };
-  const input: FileTextInput = { text: fileText.text, context, scope: { direction: context.direction, team: context.team }, file, fingerprint: await fingerprintOf(deps) };
+  const input: FileTextInput = { text: fileText.text, context, scope: { direction: context.direction, team: context.team }, file, fingerprint: await fingerprintOf(deps), redactionsOf: redactionsOf(deps.config) };
   const results: Record<string, CheckResult> = {};
   for (const [kind, run] of runners) {
     const result = run(input);

@@ -6,7 +6,9 @@ import type { VigiaConfig } from '../config/vigia-config';
 import { lineOf } from '../config/vigia-config';
 import { alertsFrom } from './alerts';
 import type { CheckResult, Fingerprint, RuleInput } from './policies/policy-kind';
+import type { Redaction } from './normalize-text';
 import { fingerprint } from './policies/pii/detectors';
+import { piiDetectorsOf, redactionsWith } from './policies/pii/redaction';
 import { POLICY_KINDS, policiesOf } from './policies/registry';
 import { checkSentiment } from './policies/sentiment';
 import { deliverAlert, type AlertDeliveryDependencies, type DeliveryOutcome } from './alert-delivery';
@@ -88,6 +90,18 @@ export interface FingerprintKeyDependencies {
   fingerprintKey: () => Promise<string>;
 }
 
+const redactions = new WeakMap<VigiaConfig, (text: string) => readonly Redaction[]>();
+
+/** What alert excerpts show masked: the personal data the config's pii policies look for. */
+export function redactionsOf(config: VigiaConfig): (text: string) => readonly Redaction[] {
+  let redact = redactions.get(config);
+  if (!redact) {
+    redact = redactionsWith(piiDetectorsOf(config.policies));
+    redactions.set(config, redact);
+  }
+  return redact;
+}
+
 export async function fingerprintOf(deps: FingerprintKeyDependencies): Promise<Fingerprint> {
   if (!deps.config.policies.some((policy) => policy.kind === 'pii')) return () => '';
   const key = await deps.fingerprintKey();
@@ -103,6 +117,7 @@ export async function ruleChecks(state: FlowState, deps: FingerprintKeyDependenc
     file: state.file,
     mediaError: state.mediaError,
     fingerprint: await fingerprintOf(deps),
+    redactionsOf: redactionsOf(deps.config),
   };
   const results: Record<string, CheckResult> = {};
   for (const [kind, run] of ruleRunnersOf(deps.config)) {

@@ -1,7 +1,7 @@
 import type { KeywordHit } from './policies/keyword';
 import type { KeywordPolicy } from './policies/keyword/schema';
 import { appliesTo, type PolicyScope } from './policies/scope';
-import { excerptAround, foldText, originalRange, tokenize, wordsOf, type FoldedText } from './normalize-text';
+import { excerptAround, foldText, originalRange, tokenize, wordsOf, type FoldedText, type Redaction } from './normalize-text';
 
 /**
  * Keyword policies compiled once (per Lambda container) into one Aho–Corasick automaton over
@@ -16,8 +16,11 @@ export interface KeywordEngine {
   readonly policies: readonly KeywordPolicy[];
   /** Word sequences in the automaton (terms plus plural variants). */
   readonly patternCount: number;
-  /** One hit per applicable policy (its first match), in config order. */
-  match(text: string, scope: PolicyScope): KeywordHit[];
+  /**
+   * One hit per applicable policy (its first match), in config order. `redactionsOf` (called only
+   * when something matched) gives the spans each excerpt shows masked: the personal data in the text.
+   */
+  match(text: string, scope: PolicyScope, redactionsOf?: (text: string) => readonly Redaction[]): KeywordHit[];
 }
 
 /** Phrases whose plural variants would exceed this only vary their first and last words. */
@@ -52,13 +55,14 @@ export function compileKeywordPolicies(policies: KeywordPolicy[]): KeywordEngine
   return {
     policies,
     patternCount: automaton.patternCount,
-    match(text, scope) {
+    match(text, scope, redactionsOf) {
       const applicable = policies.map((policy) => appliesTo(policy, scope));
       if (text.length === 0 || !applicable.includes(true)) return [];
       const folded = foldText(text);
       const termHits = automaton.scan(folded, applicable.map((yes, index) => yes && hasTerms[index]));
 
       const hits: KeywordHit[] = [];
+      let redactions: readonly Redaction[] | undefined;
       policies.forEach((policy, index) => {
         if (!applicable[index]) return;
         let best: Candidate | undefined;
@@ -68,7 +72,9 @@ export function compileKeywordPolicies(policies: KeywordPolicy[]): KeywordEngine
           const candidate = firstRegexMatch(pattern, folded);
           if (candidate && (!best || candidate.start < best.start)) best = { ...candidate, matched: source };
         }
-        if (best) hits.push({ policyId: policy.id, severity: policy.severity, matched: best.matched, excerpt: excerptAround(text, best.start, best.end) });
+        if (!best) return;
+        redactions ??= redactionsOf?.(text) ?? [];
+        hits.push({ policyId: policy.id, severity: policy.severity, matched: best.matched, excerpt: excerptAround(text, best.start, best.end, undefined, redactions) });
       });
       return hits;
     },

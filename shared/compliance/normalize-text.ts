@@ -125,11 +125,19 @@ export function originalRange(folded: FoldedText, start: number, end: number): [
 
 const ELLIPSIS = '…';
 
+/** A span of the text to show masked in an excerpt (personal data, as the pii detectors mask it). */
+export interface Redaction {
+  start: number;
+  end: number;
+  masked: string;
+}
+
 /**
  * About `width` characters of `text` around `[start, end)`, on one line, with "…" where it was
- * cut. Cuts fall on spaces when one is near, and never inside a surrogate pair.
+ * cut. Cuts fall on spaces when one is near, and never inside a surrogate pair. Each redaction
+ * inside the excerpt is written masked; one the cut runs through is starred, so no part of it shows.
  */
-export function excerptAround(text: string, start: number, end: number, width = 60): string {
+export function excerptAround(text: string, start: number, end: number, width = 60, redactions: readonly Redaction[] = []): string {
   let from: number;
   let to: number;
   if (end - start >= width) {
@@ -146,8 +154,21 @@ export function excerptAround(text: string, start: number, end: number, width = 
   }
   from = avoidSplitPair(text, from);
   to = avoidSplitPair(text, to);
-  const body = text.slice(from, to).replace(/\s+/g, ' ').trim();
+  const body = redactedSlice(text, from, to, redactions).replace(/\s+/g, ' ').trim();
   return `${from > 0 ? ELLIPSIS : ''}${body}${to < text.length ? ELLIPSIS : ''}`;
+}
+
+function redactedSlice(text: string, from: number, to: number, redactions: readonly Redaction[]): string {
+  let out = '';
+  let at = from;
+  for (const redaction of [...redactions].sort((a, b) => a.start - b.start)) {
+    if (redaction.end <= at || redaction.start >= to) continue;
+    out += text.slice(at, Math.max(at, redaction.start));
+    const inside = redaction.start >= from && redaction.end <= to;
+    out += inside ? redaction.masked : '*'.repeat(Math.min(to, redaction.end) - Math.max(at, redaction.start));
+    at = Math.min(to, redaction.end);
+  }
+  return out + text.slice(at, to);
 }
 
 const SNAP = 12;

@@ -152,4 +152,33 @@ describe('excerptAround', () => {
     const text = 'x'.repeat(200);
     expect(excerptAround(text, 50, 180)).toBe(`…${'x'.repeat(60)}…`);
   });
+
+  it('writes personal data masked, and stars what of it the cut leaves in', () => {
+    const text = `CPF 529.982.247-25 e a senha confidencial do portal${' fica aqui'.repeat(6)}, cartão 4111 1111 1111 1111`;
+    const cpf = { start: 4, end: 18, masked: '***.982.247-**' };
+    expect(excerptAround(text, 23, 28, 60, [cpf])).toBe('CPF ***.982.247-** e a senha confidencial do portal fica…');
+    // The excerpt starts inside the CPF: its visible digits are starred, not shown.
+    const cut = excerptAround(text, 23, 28, 20, [cpf]);
+    expect(cut).not.toMatch(/\d/);
+    expect(cut).toContain('senha');
+    const card = { start: text.indexOf('4111'), end: text.length, masked: '**** **** **** 1111' };
+    expect(excerptAround(text, text.indexOf('cartão'), text.indexOf('cartão') + 6, 60, [cpf, card]).endsWith('cartão **** **** **** 1111')).toBe(true);
+  });
+});
+
+describe('keyword hits and personal data', () => {
+  it('asks for the redactions only when a policy matched, and masks them in the excerpt', () => {
+    const engine = compileKeywordPolicies([{ id: 'k', kind: 'keyword', severity: 'high', direction: 'both', terms: ['senha'] } as KeywordPolicy]);
+    let asked = 0;
+    const redactionsOf = (text: string) => {
+      asked += 1;
+      const start = text.indexOf('529');
+      return start < 0 ? [] : [{ start, end: start + 14, masked: '***.982.247-**' }];
+    };
+    expect(engine.match('nada aqui 529.982.247-25', { direction: 'inbound' }, redactionsOf)).toEqual([]);
+    expect(asked).toBe(0);
+    const [hit] = engine.match('a senha e o CPF 529.982.247-25', { direction: 'inbound' }, redactionsOf);
+    expect(hit.excerpt).toBe('a senha e o CPF ***.982.247-**');
+    expect(asked).toBe(1);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DETECTOR_NAMES, findPii, fingerprint, maskPii, type PiiDetectorName } from '../../shared/compliance/policies/pii/detectors';
-import { messageRow, piiDetectorsOf } from '../../shared/analytics/rows';
+import { messageRow } from '../../shared/analytics/rows';
+import { piiDetectorsOf } from '../../shared/compliance/policies/pii/redaction';
 import { parseVigiaConfig } from '../../shared/config/vigia-config';
 
 /*
@@ -271,7 +272,7 @@ describe('maskPii (the analytics export of message text)', () => {
       'test.yaml',
     );
     const item = { id: 'wamid.1', lineId: 'L', text: 'Segue: 52998224725 e 4111111111111111, e-mail ana@example.com' };
-    const row = messageRow(item, { config, includeText: true, maskDetectors: piiDetectorsOf(config) });
+    const row = messageRow(item, { config, includeText: true, maskDetectors: piiDetectorsOf(config.policies) });
     expect(row.text).toBe('Segue: ***.982.247-** e **** **** **** 1111, e-mail ana@example.com');
     expect(row.text_length).toBe([...item.text].length);
   });

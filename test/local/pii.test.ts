@@ -107,6 +107,15 @@ describe('personal data in messages (pii policies) on the local stack', () => {
     expect([...second.evidence.found![0].fingerprints].sort()).toEqual([...first.evidence.found![0].fingerprints].sort());
   });
 
+  it('masks the personal data in another policy’s excerpt too (a keyword hit on the same text)', async () => {
+    const id = await receive('employee', { type: 'text', text: { body: `Planilha confidencial: ${VALID_CPFS[0]}` } });
+    const keyword = (await alertsOf(id)).find((alert) => alert.kind === 'keyword')!;
+    expect(keyword.policyId).toBe('confidential-terms');
+    expect((keyword.evidence as { excerpt?: string }).excerpt).toBe('Planilha confidencial: ***.982.247-**');
+    // One CPF is under the pii policy's minCount of 3: no pii alert.
+    expect(await piiAlertsOf(id)).toEqual([]);
+  });
+
   it('raises none for the same text with wrong check digits', async () => {
     const id = await receive('employee', { type: 'text', text: { body: `Segue a lista: ${WRONG_DIGIT_CPFS.join(', ')}` } });
     expect(await alertsOf(id)).toEqual([]);

@@ -3,6 +3,7 @@ import { DirectionSchema, nonEmptyList, SeveritySchema, slug, text } from '../..
 import type { ConsoleLanguage } from '../../config/schema';
 import type { FileFacts, FLOW_STATES, MessageContext, Severity } from '../model';
 import type { PolicyScope } from './scope';
+import type { Redaction } from '../normalize-text';
 import type { PiiFinding } from './pii/detectors/detector';
 
 /**
@@ -54,6 +55,8 @@ export interface RuleInput {
   mediaError?: { Error: string };
   /** The deployment's keyed hash of a found value (HMAC), so alerts can name it without storing it. */
   fingerprint: Fingerprint;
+  /** The personal data the config's pii detectors find in a text, masked: what excerpts must not show whole. */
+  redactionsOf: (text: string) => readonly Redaction[];
 }
 
 /** The keyed hash of a found value under the deployment's fingerprint key (pii/detectors `fingerprint`). */
@@ -66,6 +69,7 @@ export interface FileTextInput {
   scope: PolicyScope;
   file: FileFacts;
   fingerprint: Fingerprint;
+  redactionsOf: (text: string) => readonly Redaction[];
 }
 
 export type PolicyCheck<Policy, Result> =

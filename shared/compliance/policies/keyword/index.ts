@@ -29,13 +29,13 @@ export const keywordPolicies: PolicyKindDefinition<typeof KeywordPolicySchema, K
     runsIn: 'RuleChecks',
     compile(policies) {
       const engine = compileKeywordPolicies(policies);
-      return ({ context, scope }) => ({ hits: context.text ? engine.match(context.text, scope) : [] });
+      return ({ context, scope, redactionsOf }) => ({ hits: context.text ? engine.match(context.text, scope, redactionsOf) : [] });
     },
   },
   fileText: {
     compile(policies) {
       const engine = compileKeywordPolicies(policies);
-      return ({ text, scope }) => (policies.length === 0 ? undefined : { hits: engine.match(text, scope).map((hit) => ({ ...hit, source: 'file' as const })) });
+      return ({ text, scope, redactionsOf }) => (policies.length === 0 ? undefined : { hits: engine.match(text, scope, redactionsOf).map((hit) => ({ ...hit, source: 'file' as const })) });
     },
   },
   evidence: (hit) => ({ matched: hit.matched, excerpt: hit.excerpt, ...(hit.source ? { source: hit.source } : {}) }),
