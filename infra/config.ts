@@ -127,7 +127,7 @@ export const COMPLIANCE_FUNCTIONS = {
   ruleChecks: { memorySize: 256, timeout: Duration.seconds(30) },
   /**
    * Reads the stored file (at most 25 MB) and extracts its text within the extraction limits
-   * (shared/media/text-extraction: 50 MB inflated, 20 s), then runs the keyword and pii policies
+   * (shared/media/text-extraction: 50 MB inflated, 10 s), then runs the keyword and pii policies
    * over it. The memory leaves room for a PDF's parser beside the file and the text.
    */
   fileContentCheck: { memorySize: 1024, timeout: Duration.seconds(30) },
