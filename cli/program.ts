@@ -319,6 +319,64 @@ export function createProgram(out: Out): Program {
       await withTarget(command, (target) => auditList(target, { json: Boolean(options.json), since: options.since }, out));
     });
 
+  const evidence = group('evidence', 'Tamper evidence: signed, chained digests of the archive, verified offline (docs/evidence.md).');
+  evidence
+    .command('seal')
+    .description('Seal a digest now (what the hourly schedule does): every object and audit entry stored since the last digest, signed and chained. Locally in this process; with --stage by the stage\'s seal function.')
+    .summary('Seal a digest of the archive now.')
+    .action(async (_options: unknown, command: Command) => {
+      const { evidenceSeal } = await import('./commands/evidence');
+      await withTarget(command, (target) => evidenceSeal(target, out));
+    });
+  evidence
+    .command('public-key')
+    .description('Write the public key that verifies the digests (PEM; from KMS GetPublicKey on a stage), for an auditor with no AWS access.')
+    .summary('Export the digests\' public key (PEM).')
+    .addOption(checked('--out <FILE>', 'where to write it', outputFileArgument).makeOptionMandatory())
+    .action(async (options: { out: string }, command: Command) => {
+      const { evidencePublicKey } = await import('./commands/evidence');
+      await withTarget(command, (target) => evidencePublicKey(target, options.out, out));
+    });
+  evidence
+    .command('verify')
+    .description(
+      'Recompute every sealed object and audit entry, each digest\'s root and signature, and the chain; name what is wrong (changed, missing, added after sealing, a broken or re-signed chain) and exit 1. Erased and expired objects and objects not yet sealed are reported, not failed. Against the local stack, --stage, or a downloaded copy of the archive bucket (--dir, with --public-key; no AWS access).',
+    )
+    .summary('Verify the archive against its digests.')
+    .addOption(checked('--since <DAY>', 'only the digests from this day (YYYY-MM-DD, UTC); the chain is always checked whole', dayArgument))
+    .addOption(checked('--until <DAY>', 'only the digests up to this day', (value) => dayArgument(value, '--until')))
+    .option('--dir <DIR>', 'a downloaded copy of the archive bucket (aws s3 sync s3://BUCKET DIR)')
+    .option('--public-key <FILE>', 'the PEM from `vigia evidence public-key` (default: the local key, or the stage\'s KMS key)')
+    .addOption(json('the report as one JSON object'))
+    .action(async (options: { since?: string; until?: string; dir?: string; publicKey?: string; json?: boolean }, command: Command) => {
+      const [{ evidenceVerify, validateVerifyOptions }, { cliConfig, targetConfig }] = await Promise.all([import('./commands/evidence'), import('./config')]);
+      validateVerifyOptions(options);
+      if (options.dir !== undefined) {
+        await evidenceVerify(undefined, process.env.VIGIA_CONFIG ? cliConfig() : undefined, options, out);
+        return;
+      }
+      await withTarget(command, (target) => evidenceVerify(target, targetConfig(target), options, out));
+    });
+  evidence
+    .command('prove')
+    .description('Write one message\'s proof: the raw webhook that carried it, its Merkle path, the signed digest and the public key — checked alone by `vigia evidence check`.')
+    .summary('Write the proof of one message.')
+    .argument('<MESSAGE_ID>')
+    .addOption(checked('--out <FILE>', 'where to write it (JSON)', outputFileArgument).makeOptionMandatory())
+    .action(async (messageId: string, options: { out: string }, command: Command) => {
+      const { evidenceProve } = await import('./commands/evidence');
+      await withTarget(command, (target) => evidenceProve(target, messageId, options.out, out));
+    });
+  evidence
+    .command('check')
+    .description('Check a proof from `vigia evidence prove` alone, offline: the raw webhook against its leaf, the path against the digest\'s root, the digest\'s signature against the public key in it.')
+    .summary('Check one message\'s proof, offline.')
+    .argument('<PROOF_FILE>')
+    .action(async (file: string) => {
+      const { evidenceCheck } = await import('./commands/evidence');
+      evidenceCheck(file, out);
+    });
+
   group('retention', 'Retention of records and files (retention.days in the config).')
     .command('sweep')
     .description('Delete expired records and objects now (locally; on AWS, TTL and lifecycle rules do it).')

@@ -14,9 +14,9 @@ import { S3RawArchive } from '../shared/capture/adapters/s3-raw-archive';
 import { DynamoDbAnalyticsSource } from '../shared/analytics/adapters/dynamodb-analytics-source';
 import { DynamoDbPrivacyRepository } from '../shared/privacy/adapters/dynamodb-privacy-repository';
 import { S3AnalyticsStore } from '../shared/analytics/adapters/s3-analytics-store';
+import { S3EvidenceBucket } from '../shared/evidence/adapters/s3-evidence-bucket';
 import { S3ArchiveObjects } from '../shared/privacy/adapters/s3-archive-objects';
 import { createDynamoDbClient, createS3Client } from '../shared/platform/clients';
-import type { ArchiveRepository } from '../shared/capture/ports/archive-repository';
 import type { MediaRepository } from '../shared/media/ports/media-repository';
 import type { RawArchive } from '../shared/capture/ports/raw-archive';
 import type { LocalStackInfo } from '../local/stack';
@@ -25,7 +25,7 @@ import { CliError } from './errors';
 /** The archive the CLI works on: the running local stack, or a deployed stage. */
 export interface Target {
   description: string;
-  repository: ArchiveRepository;
+  repository: DynamoDbArchiveRepository;
   archive: RawArchive;
   media: MediaRepository;
   mediaStore: S3MediaStore;
@@ -44,6 +44,8 @@ export interface Target {
   privacy: DynamoDbPrivacyRepository;
   /** The archive bucket's objects: delete every version, re-tag, Object Lock legal holds. */
   objects: S3ArchiveObjects;
+  /** The archive bucket as tamper evidence reads and writes it (`vigia evidence`, erasure records). */
+  evidence: S3EvidenceBucket;
   /** The analytics export (source table, bucket), kept in step after an erasure; unset without an analytics bucket. */
   analytics?: { source: DynamoDbAnalyticsSource; store: S3AnalyticsStore };
   close(): void;
@@ -72,6 +74,7 @@ function archiveTarget(
     outboxFile,
     privacy: new DynamoDbPrivacyRepository(db, table),
     objects: new S3ArchiveObjects(s3, bucket),
+    evidence: new S3EvidenceBucket(s3, bucket),
     analytics: analyticsBucket ? { source: new DynamoDbAnalyticsSource(db, table), store: new S3AnalyticsStore(s3, analyticsBucket) } : undefined,
     alerts: new DynamoDbAlertRepository(db, table),
     repository: new DynamoDbArchiveRepository(db, table),

@@ -1,3 +1,4 @@
+import { generateSigningKeyPem } from '../shared/evidence/adapters/local-signer';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ export interface LocalSecrets extends WhatsAppSecrets {
   consoleSigningKey: string;
   /** HMAC key of the personal-data fingerprints in alerts (VIGIA_PII_FINGERPRINT_KEY; a generated secret on AWS). */
   piiFingerprintKey: string;
+  /** PKCS#8 PEM of the P-256 key that signs the tamper-evidence digests (VIGIA_EVIDENCE_SIGNING_KEY; a KMS key on AWS). */
+  evidenceSigningKey: string;
   /** Which values were generated (and kept in the data dir) rather than given in the environment. */
   generated: (keyof StoredSecrets)[];
 }
@@ -19,6 +22,7 @@ type StoredSecrets = WhatsAppSecrets & {
   noticeSigningKey?: string;
   consoleSigningKey?: string;
   piiFingerprintKey?: string;
+  evidenceSigningKey?: string;
   /** The console's local sign-in passwords, by e-mail (docs/console.md, "Signing in"). */
   consolePasswords?: Record<string, string>;
 };
@@ -29,18 +33,24 @@ const readStored = (file: string): Partial<StoredSecrets> => (existsSync(file) ?
 /**
  * Development secrets: WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN / WHATSAPP_ACCESS_TOKEN (and
  * VIGIA_NOTICE_SIGNING_KEY, the employee notice's link key, VIGIA_CONSOLE_SIGNING_KEY, the
- * console tokens' key, and VIGIA_PII_FINGERPRINT_KEY, the personal-data fingerprints' key) when set, otherwise values generated once and kept in `<dataDir>/dev-secrets.json` (mode 600) so a
+ * console tokens' key, VIGIA_PII_FINGERPRINT_KEY, the personal-data fingerprints' key, and
+ * VIGIA_EVIDENCE_SIGNING_KEY, the digests' signing key, a PEM) when set, otherwise values generated once and kept in `<dataDir>/dev-secrets.json` (mode 600) so a
  * restart keeps accepting the same signatures.
  */
 export function loadLocalSecrets(dataDir: string, env: Record<string, string | undefined> = process.env): LocalSecrets {
   const file = secretsFile(dataDir);
   const stored = readStored(file);
   const generated: (keyof StoredSecrets)[] = [];
-  const pick = (name: keyof WhatsAppSecrets | 'accessToken' | 'noticeSigningKey' | 'consoleSigningKey' | 'piiFingerprintKey', envName: string, bytes = 16): string => {
+  const pick = (
+    name: keyof WhatsAppSecrets | 'accessToken' | 'noticeSigningKey' | 'consoleSigningKey' | 'piiFingerprintKey' | 'evidenceSigningKey',
+    envName: string,
+    bytes = 16,
+    generate = () => randomBytes(bytes).toString('hex'),
+  ): string => {
     const fromEnv = env[envName];
     if (fromEnv) return fromEnv;
     if (!stored[name]) {
-      stored[name] = randomBytes(bytes).toString('hex');
+      stored[name] = generate();
     }
     generated.push(name);
     return stored[name]!;
@@ -52,6 +62,7 @@ export function loadLocalSecrets(dataDir: string, env: Record<string, string | u
     noticeSigningKey: pick('noticeSigningKey', 'VIGIA_NOTICE_SIGNING_KEY', 32),
     consoleSigningKey: pick('consoleSigningKey', 'VIGIA_CONSOLE_SIGNING_KEY', 32),
     piiFingerprintKey: pick('piiFingerprintKey', 'VIGIA_PII_FINGERPRINT_KEY', 32),
+    evidenceSigningKey: pick('evidenceSigningKey', 'VIGIA_EVIDENCE_SIGNING_KEY', 0, generateSigningKeyPem),
   };
   if (generated.length > 0) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   return { ...secrets, generated };

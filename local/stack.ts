@@ -5,6 +5,11 @@ import { ARCHIVE_PREFIXES } from '../shared/resources/definitions';
 import { ensureBucket, ensureTable } from '../shared/resources/local-provisioning';
 import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
 import { consoleUsers } from '../shared/console/principal';
+import { tableAuditLog } from '../shared/evidence/adapters/audit-log';
+import { LocalDigestSigner } from '../shared/evidence/adapters/local-signer';
+import { S3EvidenceBucket } from '../shared/evidence/adapters/s3-evidence-bucket';
+import { type SealResult, sealDigest } from '../shared/evidence/seal';
+import { DynamoDbPrivacyRepository } from '../shared/privacy/adapters/dynamodb-privacy-repository';
 import { LocalConsoleAuth } from './console-auth';
 import { loadConsolePasswords, loadLocalSecrets, type ConsolePasswords, type LocalSecrets } from './dev-secrets';
 import { startFakeGraphApi } from './fake-graph-api';
@@ -93,6 +98,11 @@ export interface LocalStack {
   sweepMedia(): Promise<unknown>;
   /** Runs the re-drive now (it also runs at start and every VIGIA_REDRIVE_SECONDS); `graceSeconds` overrides the grace. */
   redrive(graceSeconds?: number): Promise<unknown>;
+  /**
+   * Seals a tamper-evidence digest now (it also runs every VIGIA_EVIDENCE_SEAL_SECONDS, an hour by
+   * default); `settleMs` shortens the wait for objects still being written (tests).
+   */
+  sealEvidence(options?: { now?: Date; settleMs?: number }): Promise<SealResult>;
   stop(): Promise<void>;
 }
 
@@ -185,6 +195,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await sweep();
   const sweepTimer = every(Number(env.VIGIA_MEDIA_SWEEP_SECONDS ?? 300), sweep);
 
+  // Tamper evidence (docs/evidence.md): a signed digest every hour, as the AWS schedule does.
+  const evidence = { bucket: new S3EvidenceBucket(s3, LOCAL_BUCKET), audit: tableAuditLog(new DynamoDbPrivacyRepository(db, LOCAL_TABLE)), signer: new LocalDigestSigner(secrets.evidenceSigningKey), stage: 'local' };
+  const sealEvidence = (options: { now?: Date; settleMs?: number } = {}) => sealDigest({ ...evidence, now: options.now ? () => options.now! : undefined, settleMs: options.settleMs });
+  const sealTimer = every(Number(env.VIGIA_EVIDENCE_SEAL_SECONDS ?? 3600), () =>
+    sealEvidence().catch((error: Error) => process.stderr.write(`vigia: sealing a tamper-evidence digest failed, the next run covers its period: ${error.message}\n`)),
+  );
+
   const info: LocalStackInfo = {
     pid: process.pid,
     url,
@@ -222,12 +239,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     config,
     sweepMedia: sweep,
     redrive,
+    sealEvidence,
     async stop() {
       if (stopped) return;
       stopped = true;
       await http.close();
       clearInterval(sweepTimer);
       clearInterval(redriveTimer);
+      clearInterval(sealTimer);
       await pipeline.close();
       await fakeGraph?.close();
       await servers.close();

@@ -1,3 +1,4 @@
+import { recordErasure } from '../../shared/evidence/erasure-record';
 import { statSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -38,6 +39,7 @@ function dependencies(target: Target, config: VigiaConfig): SubjectRightsDepende
     rawArchive: target.archive,
     retention: config.retention,
     objectLock: objectLockEnabled(config),
+    recordErasure: (at, keys) => recordErasure(target.evidence, at, keys),
     reexportAnalytics: analytics
       ? async (days) => {
           // Only an analytics export that exists is kept in step; a first export will read the table as it is.

@@ -61,28 +61,25 @@ export async function eraseSubject(deps: SubjectRightsDependencies, request: Sub
 
   // Raw webhooks only about this contact go; shared ones stay (the tombstones skip the contact's records in them).
   const belongs = aboutContact(subject.contactIds);
-  let rawDeleted = 0;
   let rawKept = 0;
   const deletedRaw: string[] = [];
   for (const key of subject.rawKeys) {
     const { concern } = await rawConcern(deps.rawArchive, key, belongs);
-    if (concern === 'only') {
-      await deps.objects.deleteForGood(key);
-      deletedRaw.push(key);
-      rawDeleted += 1;
-    } else if (concern === 'shared') rawKept += 1;
+    if (concern === 'only') deletedRaw.push(key);
+    else if (concern === 'shared') rawKept += 1;
   }
+  const rawDeleted = deletedRaw.length;
 
   // Media files: content-addressed, so the same file may belong to another contact's message too.
   const ours = new Set(subject.media.map((item) => String(item.pk)));
   const s3Keys = [...new Set(subject.media.map((item) => item.s3Key).filter((key): key is string => typeof key === 'string'))];
   const sharedKeys = new Set((await deps.repository.mediaItemsWithObjects(s3Keys)).filter((item) => !ours.has(String(item.pk))).map((item) => String(item.s3Key)));
-  let filesDeleted = 0;
-  for (const key of s3Keys) {
-    if (sharedKeys.has(key)) continue;
-    await deps.objects.deleteForGood(key);
-    filesDeleted += 1;
-  }
+  const deletedFiles = s3Keys.filter((key) => !sharedKeys.has(key));
+  const filesDeleted = deletedFiles.length;
+
+  // Tamper evidence: the objects are named before they go, so a verification reports them erased.
+  if (deletedRaw.length + deletedFiles.length > 0) await deps.recordErasure?.(erasedAt, [...deletedRaw, ...deletedFiles]);
+  for (const key of [...deletedRaw, ...deletedFiles]) await deps.objects.deleteForGood(key);
 
   // Raw markers of the raw objects deleted go too; those of shared objects stay (they hold counts only).
   const keptMarkers = new Set(subject.rawMarkers.filter((item) => !deletedRaw.includes(String(item.rawKey))).map((item) => String(item.pk)));

@@ -19,6 +19,11 @@ export interface SubjectRightsDependencies {
    * there is no analytics export to keep in step (never exported).
    */
   reexportAnalytics?: (days: string[]) => Promise<string[] | undefined>;
+  /**
+   * Records the archive objects an erasure is about to delete (tamper evidence's erasure record,
+   * shared/evidence/erasure-record.ts), so `vigia evidence verify` reports them erased.
+   */
+  recordErasure?: (at: string, keys: string[]) => Promise<unknown>;
   now?: () => Date;
 }
 

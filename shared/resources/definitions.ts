@@ -95,6 +95,11 @@ export const ARCHIVE_PREFIXES = {
   rejected: 'rejected/',
   /** Media files (issue: media capture). */
   media: 'media/',
+  /**
+   * Tamper evidence (docs/evidence.md): signed digests, their leaf lists, the audit entries and
+   * erasure records they seal. Never tagged for expiry: kept for as long as the bucket.
+   */
+  evidence: 'evidence/',
 } as const;
 
 /**

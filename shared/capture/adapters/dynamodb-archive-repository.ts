@@ -410,6 +410,12 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     return response.Item?.contentHash ? this.withReceipts(response.Item, true) : undefined;
   }
 
+  /** The raw webhook that first carried the message (its record's `rawKey`): what a tamper-evidence proof is made for. */
+  async rawKeyOf(id: string): Promise<string | undefined> {
+    const response = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.message(id), ConsistentRead: true, ProjectionExpression: 'rawKey, contentHash' }));
+    return response.Item?.contentHash && typeof response.Item.rawKey === 'string' ? response.Item.rawKey : undefined;
+  }
+
   /**
    * The view of a message, with its group receipts: the message's `STATUS#` items are read (one
    * Query on its partition) only when a participant's status was saved (`hasReceipts`).

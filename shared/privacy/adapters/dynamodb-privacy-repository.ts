@@ -170,6 +170,27 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
     return entries;
   }
 
+  /** The entries written in [from, to) (ISO instants), oldest first: what a tamper-evidence digest seals. */
+  async *auditBetween(from: string, to: string): AsyncIterable<AuditEntry> {
+    const index = await this.db.send(new GetCommand({ TableName: this.table, Key: AUDIT_MONTHS_KEY, ConsistentRead: true }));
+    const months = [...((index.Item?.months as Set<string> | undefined) ?? [])].filter((month) => month >= from.slice(0, 7) && month <= to.slice(0, 7)).sort();
+    for (const month of months) {
+      const items = await allPages((startKey) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            // Sort keys are `<at>#<id>`: BETWEEN from AND to takes at in [from, to), as `<to>#…` sorts after `to`.
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': `AUDIT#${month}`, ':from': from, ':to': to },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const { pk: _pk, sk: _sk, entity: _entity, ...entry } of items) yield entry as AuditEntry;
+    }
+  }
+
   // ── Subject scans ──────────────────────────────────────────────────────────────────────────
 
   /**
