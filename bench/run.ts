@@ -5,6 +5,7 @@ import { measureConsole, type ConsoleFigure } from './console';
 import { measureCost, type CostFigure } from './cost';
 import { measureEndToEnd, type EndToEndFigure } from './end-to-end';
 import { measureIngest, type IngestFigure } from './ingest';
+import { measureEvidence, type EvidenceFigure } from './evidence';
 import { measurePii, type PiiFigure } from './pii';
 import { PRICES_AS_OF, PRICES_REGION } from './prices';
 import { measureRules, type RulesFigure } from './rules';
@@ -16,10 +17,10 @@ import { measureRules, type RulesFigure } from './rules';
  * the ingest count (default 3000), `--console-messages N` the messages the console part seeds
  * (default 100000, with one alert per 20 messages).
  *
- * Targets (issues 7, 15 and 17) are checked and reported, never enforced: the run is a measurement, and a
+ * Targets (issues 7, 15, 16 and 17) are checked and reported, never enforced: the run is a measurement, and a
  * shared 2-core machine is noisy. What limits each figure is in docs/performance.md.
  */
-const PARTS = ['rules', 'pii', 'bundles', 'ingest', 'endToEnd', 'cost', 'console'] as const;
+const PARTS = ['rules', 'pii', 'evidence', 'bundles', 'ingest', 'endToEnd', 'cost', 'console'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchReport {
@@ -28,6 +29,7 @@ export interface BenchReport {
   rules?: RulesFigure[];
   rulesRatio?: number;
   pii?: PiiFigure;
+  evidence?: EvidenceFigure;
   bundles?: BundleFigure[];
   cost?: CostFigure;
   console?: ConsoleFigure;
@@ -46,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,pii,bundles,ingest,endToEnd,cost,console] [--messages N] [--console-messages N]\n');
+    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,pii,evidence,bundles,ingest,endToEnd,cost,console] [--messages N] [--console-messages N]\n');
     return 0;
   }
   const parts = values.only ? values.only.split(',').map((part) => part.trim()) : [...PARTS];
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
   // Cheapest first, and the stack-based parts last, each in its own process (see startStackHost).
   if (runs('rules')) Object.assign(report, measureRules({ onProgress: progress }));
   if (runs('pii')) report.pii = await measurePii({ onProgress: progress });
+  if (runs('evidence')) report.evidence = await measureEvidence({ onProgress: progress });
   if (runs('bundles')) report.bundles = await measureBundles({ onProgress: progress });
   if (runs('ingest')) report.ingest = await measureIngest({ messages, onProgress: progress });
   if (runs('endToEnd')) report.endToEnd = await measureEndToEnd({ onProgress: progress });
@@ -111,6 +114,12 @@ export function judge(report: BenchReport): BenchReport['targets'] {
     set('piiP95', '< 1 ms per message under 4 KB', `${(detectors.p95Microseconds4KB / 1000).toFixed(2)} ms`, detectors.p95Microseconds4KB < 1000);
     const mb = spreadsheet.maxRssBytes / 2 ** 20;
     set('xlsx10k', '< 2 s within 256 MB', `${(spreadsheet.durationMs / 1000).toFixed(2)} s, ${mb.toFixed(0)} MB peak`, spreadsheet.durationMs < 2000 && mb < 256);
+  }
+  if (report.evidence) {
+    const { seal, verify } = report.evidence;
+    const mb = seal.maxRssBytes / 2 ** 20;
+    set('sealMillion', '1,000,000 objects within the seal function (15 min, 1,024 MB)', `${(seal.durationMs / 1000).toFixed(1)} s, ${mb.toFixed(0)} MB peak`, seal.durationMs < 15 * 60 * 1000 && mb < 1024);
+    set('verifyThroughput', '≥ 5,000 objects/s', `${verify.objectsPerSecond} objects/s`, verify.objectsPerSecond >= 5000 && verify.ok);
   }
   if (report.bundles) {
     const over = report.bundles.filter((bundle) => bundle.bytes >= 300 * 1024);
@@ -164,6 +173,16 @@ export function table(report: BenchReport): string {
     row('  detectors, p95 per 4 KB message (µs)', detectors.p95Microseconds4KB.toFixed(0));
     row(`  XLSX ${spreadsheet.rows} rows (${(spreadsheet.fileBytes / 2 ** 20).toFixed(1)} MiB), ms`, String(spreadsheet.durationMs));
     row('  … peak memory of its process, MiB', (spreadsheet.maxRssBytes / 2 ** 20).toFixed(0));
+    lines.push('');
+  }
+  if (report.evidence) {
+    const { seal, verify } = report.evidence;
+    lines.push('Tamper evidence');
+    row(`  seal ${seal.objects} objects, s`, (seal.durationMs / 1000).toFixed(1));
+    row('  … leaves per second', String(seal.leavesPerSecond));
+    row('  … leaf list (gzip), MiB', (seal.leafListBytes / 2 ** 20).toFixed(1));
+    row('  … peak memory of its process, MiB', (seal.maxRssBytes / 2 ** 20).toFixed(0));
+    row(`  verify ${verify.objects} objects of ${verify.bytesPerObject} B, objects/s`, String(verify.objectsPerSecond));
     lines.push('');
   }
   if (report.bundles) {

@@ -1,36 +1,98 @@
-import { leafHash, MerkleRootBuilder } from './merkle';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { DirectoryEvidenceBucket } from './adapters/directory-evidence-bucket';
+import { generateSigningKeyPem, LocalDigestSigner } from './adapters/local-signer';
+import { SealedAuditLog } from './adapters/sealed-audit-log';
+import type { AuditLog, EvidenceBucket, StoredObject } from './ports/evidence-bucket';
+import { sealDigest } from './seal';
+import { verifyEvidence } from './verify';
 
-export interface MerkleFigure {
-  leaves: number;
-  /** Leaves hashed and added to the tree per second. */
-  leafHashesPerSecond: number;
-  /** Growth of the JavaScript heap plus array buffers over the run, sampled without collecting garbage. */
-  heapGrowthBytes: number;
+/*
+ * The figures of issue 16's performance targets (`npm run bench -- --only evidence`): a digest over
+ * a busy day's million objects, made as the seal function makes it, and verification speed.
+ */
+
+export interface SealFigure {
+  objects: number;
+  durationMs: number;
+  leavesPerSecond: number;
+  /** The gzipped leaf list the digest keeps for proofs. */
+  leafListBytes: number;
+  /** Peak resident memory of the process (run it in a process of its own). */
+  maxRssBytes: number;
 }
 
 /**
- * Streams `leaves` leaves of generated keys through leafHash and MerkleRootBuilder, as a sealing
- * job would over an hour's listing. Run with --expose-gc for a heap baseline without earlier garbage.
+ * Seals `objects` raw webhooks listed by a generated bucket (S3's listing, without S3: what is
+ * measured is the digest's own work — hashing, the tree, the compressed leaf list, the signature).
  */
-export function measureMerkle(leaves = 1_000_000): MerkleFigure {
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage();
+export async function measureSeal(objects = 1_000_000): Promise<SealFigure> {
+  const day = '2026-12-01';
+  const stored = new Date(`${day}T12:00:00.000Z`);
+  const written = new Map<string, Buffer>();
+  const bucket: EvidenceBucket = {
+    async *list(prefix) {
+      if (prefix !== 'raw/') return;
+      for (let i = 0; i < objects; i += 1) {
+        const sha256 = createHash('sha256').update(String(i)).digest('hex');
+        yield { key: `raw/dt=${day}/${sha256}.json`, size: 800 + (i % 3000), lastModified: stored } satisfies StoredObject;
+      }
+    },
+    open: async (key) => (written.has(key) ? Readable.from(written.get(key)!) : undefined),
+    read: async (key) => written.get(key),
+    write: async (key, body) => void written.set(key, body),
+  };
+  const audit: AuditLog = { async *between() {} };
   const started = performance.now();
-  const builder = new MerkleRootBuilder();
-  for (let i = 0; i < leaves; i += 1) {
-    const key = `raw/2026/05/19/14/${i.toString().padStart(8, '0')}-wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIY.json`;
-    builder.add(leafHash({ key, size: 1_000 + (i % 4_000), sha256: i.toString(16).padStart(64, '0') }));
-  }
-  builder.root();
-  const seconds = (performance.now() - started) / 1_000;
-  const after = process.memoryUsage();
+  const result = await sealDigest({ bucket, audit, signer: new LocalDigestSigner(generateSigningKeyPem()), stage: 'bench', now: () => new Date(`${day}T23:59:59.000Z`), settleMs: 0 });
+  const durationMs = performance.now() - started;
+  if (!result.sealed || result.digest.leaves !== objects) throw new Error(`the benchmark seal did not cover ${objects} objects`);
   return {
-    leaves,
-    leafHashesPerSecond: Math.round(leaves / Math.max(seconds, 1e-9)),
-    heapGrowthBytes: Math.max(0, after.heapUsed - before.heapUsed) + Math.max(0, after.arrayBuffers - before.arrayBuffers),
+    objects,
+    durationMs: Math.round(durationMs),
+    leavesPerSecond: Math.round(objects / (durationMs / 1000)),
+    leafListBytes: written.get(result.digest.leavesObject.key)?.length ?? 0,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
 
+export interface VerifyFigure {
+  objects: number;
+  bytesPerObject: number;
+  durationMs: number;
+  objectsPerSecond: number;
+  ok: boolean;
+}
+
+/** Verifies a downloaded copy (`verify --dir`) of `objects` sealed raw webhooks of `bytesPerObject` bytes each. */
+export async function measureVerify(objects = 20_000, bytesPerObject = 1_200): Promise<VerifyFigure> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-evidence-bench-'));
+  try {
+    const day = '2026-12-01';
+    mkdirSync(join(dir, `raw/dt=${day}`), { recursive: true });
+    const filler = 'x'.repeat(bytesPerObject);
+    for (let i = 0; i < objects; i += 1) {
+      const body = Buffer.from(`{"n":${i},"pad":"${filler}"}`.slice(0, bytesPerObject));
+      writeFileSync(join(dir, `raw/dt=${day}/${createHash('sha256').update(body).digest('hex')}.json`), body);
+    }
+    const bucket = new DirectoryEvidenceBucket(dir);
+    const signer = new LocalDigestSigner(generateSigningKeyPem());
+    const sealed = await sealDigest({ bucket, audit: new SealedAuditLog(bucket), signer, stage: 'bench', now: () => new Date(Date.now() + 1000), settleMs: 0 });
+    if (!sealed.sealed) throw new Error(`nothing sealed: ${sealed.reason}`);
+    const started = performance.now();
+    const report = await verifyEvidence({ bucket, audit: new SealedAuditLog(bucket), publicKeyPem: await signer.publicKeyPem(), trustStoreDates: false });
+    const durationMs = performance.now() - started;
+    return { objects, bytesPerObject, durationMs: Math.round(durationMs), objectsPerSecond: Math.round(objects / (durationMs / 1000)), ok: report.ok };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(`${JSON.stringify(measureMerkle(Number(process.argv[2] ?? 1_000_000)))}\n`);
+  const [what, count] = process.argv.slice(2);
+  const figure = what === 'verify' ? await measureVerify(Number(count ?? 20_000)) : await measureSeal(Number(count ?? 1_000_000));
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
 import type { AuditEntry } from '../privacy/ports/subject-rights';
@@ -51,21 +52,21 @@ export async function sealDigest(deps: SealDependencies): Promise<SealResult> {
   // never sit in memory as text.
   const leafList = new GzipCollector();
   const auditLines: string[] = [];
-  const add = (leaf: Leaf) => {
+  const add = async (leaf: Leaf) => {
     builder.add(leafHash(leaf));
     counts[areaOf(leaf.key)] += 1;
-    leafList.write(`${JSON.stringify(leaf)}\n`);
+    await leafList.write(`${JSON.stringify(leaf)}\n`);
   };
 
   for await (const entry of deps.audit.between(from, to)) {
     const line = auditLine(entry);
     auditLines.push(line);
     const bytes = Buffer.from(line);
-    add({ key: auditLeafKey(entry), size: bytes.length, sha256: sha256Hex(bytes) });
+    await add({ key: auditLeafKey(entry), size: bytes.length, sha256: sha256Hex(bytes) });
   }
   for (const prefix of SEALED_OBJECT_PREFIXES) {
     for await (const object of objectsStoredBetween(deps.bucket, prefix, from, to)) {
-      add({ key: object.key, size: object.size, sha256: sha256InKey(object.key) ?? (await hashObject(deps.bucket, object.key)) });
+      await add({ key: object.key, size: object.size, sha256: sha256InKey(object.key) ?? (await hashObject(deps.bucket, object.key)) });
     }
   }
 
@@ -134,10 +135,12 @@ function daysBetween(start: number, end: number): string[] {
   return days;
 }
 
+/** Text compressed as it comes, in 1 MB pieces, waiting for the compressor: memory stays bounded. */
 class GzipCollector {
   private readonly gzip = createGzip();
   private readonly chunks: Buffer[] = [];
   private readonly done: Promise<Buffer>;
+  private pending = '';
 
   constructor() {
     this.gzip.on('data', (chunk: Buffer) => this.chunks.push(chunk));
@@ -147,12 +150,16 @@ class GzipCollector {
     });
   }
 
-  write(text: string): void {
-    this.gzip.write(text);
+  async write(text: string): Promise<void> {
+    this.pending += text;
+    if (this.pending.length < 1 << 20) return;
+    const piece = this.pending;
+    this.pending = '';
+    if (!this.gzip.write(piece)) await once(this.gzip, 'drain');
   }
 
   end(): Promise<Buffer> {
-    this.gzip.end();
+    this.gzip.end(this.pending);
     return this.done;
   }
 }
