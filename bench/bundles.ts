@@ -71,6 +71,8 @@ const PLACEHOLDERS: Record<string, string> = {
   // Issue 15 (manager console) and 17 (pii fingerprints).
   CONSOLE_URL: 'https://d111111abcdef8.cloudfront.net',
   PII_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigia/bench/pii-AbCdEf',
+  // Issue 16 (tamper evidence): the signing key of the seal and verify functions.
+  EVIDENCE_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
 };
 
 /** What the Lambda runtime itself sets (plus fake credentials, so nothing looks further). */

@@ -244,3 +244,46 @@ export function logRetentionOf(scope: IConstruct): logs.RetentionDays {
   // RetentionDays' values are the numbers of days themselves.
   return (typeof days === 'number' ? days : DEFAULT_LOG_RETENTION_DAYS) as logs.RetentionDays;
 }
+
+/**
+ * Tamper evidence (docs/evidence.md): the hourly seal (functions/evidence/seal.ts). A busy day's
+ * million objects are listed and, where their key does not name their hash, streamed: up to
+ * Lambda's 15 minutes, with memory for the leaf list (compressed as it is made) and the listing.
+ */
+export const EVIDENCE_SEAL_FUNCTION = {
+  memorySize: 1024,
+  timeout: Duration.minutes(15),
+  /** Rendered as the EventBridge expression `rate(1 hour)`. */
+  scheduleRate: Duration.hours(1),
+  /**
+   * One sealer at a time: the next sequence is decided from the last stored digest, so two runs at
+   * once would both write the same sequence (the second overwriting the first's digest).
+   */
+  reservedConcurrency: 1,
+} as const;
+
+/**
+ * The daily verification (functions/evidence/verify.ts) of the previous UTC day's digests: every
+ * sealed object of that day read and hashed again, so up to Lambda's 15 minutes.
+ */
+export const EVIDENCE_VERIFY_FUNCTION = {
+  memorySize: 1024,
+  timeout: Duration.minutes(15),
+  /** 03:30 UTC: the day before is sealed whole (its last hourly digest was written after 00:05). */
+  schedule: { minute: '30', hour: '3' },
+} as const;
+
+/** Alias of a stage's evidence signing key (StatefulStack). */
+export function evidenceSigningKeyAlias(stage: string): string {
+  return `alias/vigia/${stage}/evidence-signing`;
+}
+
+/**
+ * Name of the seal function's role. Named, unlike the other roles, because the signing key's
+ * policy (StatefulStack) lets this role alone sign, and that stack is deployed before the role
+ * exists: it names the role by ARN in a condition (`aws:PrincipalArn`). The region keeps two
+ * deployments of a stage in one account apart; at most 58 characters (IAM allows 64).
+ */
+export function evidenceSealRoleName(stage: string, region: string): string {
+  return `vigia-${stage}-seal-${region}`;
+}

@@ -46,6 +46,10 @@ export const FUNCTION_ENV = {
   consoleUrl: 'CONSOLE_URL',
   /** How the notice function sends e-mail: `ses` (`local://outbox` in the local stack). */
   noticeMailer: 'NOTICE_MAILER',
+  /** ARN of the evidence signing key (KMS, ECC_NIST_P256, SIGN_VERIFY), on the seal and verify functions (infra/constructs/tamper-evidence.ts). */
+  evidenceKeyId: 'EVIDENCE_KEY_ID',
+  /** The deployment's stage, recorded in each digest the seal function writes. */
+  stage: 'VIGIA_STAGE',
 } as const;
 
 /**

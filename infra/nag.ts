@@ -36,7 +36,7 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   // ── IAM wildcards (AwsSolutions-IAM5) ───────────────────────────────────────────────────────
   {
     rule: 'AwsSolutions-IAM5',
-    finding: /^Resource::.*\/(raw|rejected|media|exports|athena-results)\/\*$/,
+    finding: /^Resource::.*\/(raw|rejected|media|evidence|exports|athena-results)\/\*$/,
     path: path('Stateful', 'Pipeline', 'Analytics'),
     reason: 'S3 object permissions are scoped to one area (key prefix) of one bucket; an object ARN for a prefix needs the trailing wildcard.',
   },

@@ -62,6 +62,7 @@ export function buildApp(app: App, props: VigiaAppProps): VigiaStacks {
     ingestQueue: stateful.ingestQueue,
     mediaQueue: stateful.mediaQueue,
     mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
+    evidenceSigningKey: stateful.evidenceSigningKey,
     opsTopic: stateful.ops.topic,
     logRetentionDays: settings.logRetentionDays,
     // The console's overview runs the named queries in the stage's workgroup.

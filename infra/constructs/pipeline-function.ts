@@ -37,6 +37,7 @@ export const RUNTIME_SDK_PACKAGES: readonly string[] = [
   '@aws-sdk/client-athena',
   '@aws-sdk/client-comprehend',
   '@aws-sdk/client-dynamodb',
+  '@aws-sdk/client-kms',
   '@aws-sdk/client-lambda',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-secrets-manager',
@@ -145,6 +146,17 @@ export interface PipelineFunctionProps {
    * @default - no replacements
    */
   readonly define?: Record<string, string>;
+  /**
+   * Physical name of the function's role, for a role another stack's resource policy must name
+   * before the role exists (the evidence signing key's policy names the seal function's role).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
+  /**
+   * Reserved concurrency: at most this many invocations at once (the others are throttled).
+   * @default - no reserved concurrency (the account's unreserved pool)
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -189,6 +201,7 @@ export class PipelineFunction extends NodejsFunction {
     const role = new iam.Role(scope, `${id}ServiceRole`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${id}`,
+      roleName: props.roleName,
       inlinePolicies: { [FUNCTION_BASELINE_POLICY]: new iam.PolicyDocument({ statements: baseline }) },
     });
     // The reduced nlp.js copies are written only when this stack is bundled (decision 4).
@@ -205,6 +218,7 @@ export class PipelineFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       ephemeralStorageSize: props.ephemeralStorageSize,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       role,

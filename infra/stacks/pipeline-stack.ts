@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -18,6 +19,7 @@ import { EmployeeNotice } from '../constructs/employee-notice';
 import { MediaCapture, validateGraphApiUrl } from '../constructs/media-capture';
 import { notifyOnAlarm } from '../constructs/ops-notifications';
 import type { PipelineFunction } from '../constructs/pipeline-function';
+import { TamperEvidence } from '../constructs/tamper-evidence';
 import { WebhookIngress } from '../constructs/webhook-ingress';
 import type { ConsoleAnalytics, ManagerConsole } from '../constructs/manager-console';
 import { ConsoleStack } from './console-stack';
@@ -44,6 +46,8 @@ export interface PipelineStackProps extends StackProps, ArchiveResources {
    * @default - the variable is not set and the function uses its own default Graph API URL
    */
   readonly graphApiUrl?: string;
+  /** The StatefulStack's evidence signing key: the seal function signs the tamper-evidence digests with it. */
+  readonly evidenceSigningKey: kms.IKey;
   /**
    * The ops topic (StatefulStack): every alarm of this stack notifies it when it goes into ALARM.
    */
@@ -103,6 +107,8 @@ export class PipelineStack extends Stack {
   public readonly employeeNotice?: EmployeeNotice;
   /** The first-contact disclosure, fed by the ingest function: only with `privacy.disclosure` enabled. */
   public readonly contactDisclosure?: ContactDisclosure;
+  /** The hourly seal of signed, chained digests of the archive, the daily verification and their alarms. */
+  public readonly tamperEvidence: TamperEvidence;
   /** Failed asynchronous deliveries of this stack: function invocations, schedules, alert notifications. */
   public readonly asyncDeadLetterQueue: AsyncDeadLetterQueue;
   /**
@@ -138,6 +144,17 @@ export class PipelineStack extends Stack {
     ingestFunction.bindStateMachine(stateMachine, undefined, encryptionKey);
     mediaFetchFunction.bindStateMachine(stateMachine, undefined, encryptionKey);
     mediaFetchFunction.addEnvironment(FUNCTION_ENV.complianceChecks, complianceChecksOf(config));
+
+    // Tamper evidence (docs/evidence.md): a new part, so under its own construct.
+    this.tamperEvidence = new TamperEvidence(this, 'TamperEvidence', { stage, config, key, archiveBucket, archiveTable, signingKey: props.evidenceSigningKey, deadLetterQueue });
+    new CfnOutput(this, 'EvidenceSealFunctionName', {
+      description: 'Seals a tamper-evidence digest (hourly; `vigia evidence seal --stage` invokes it)',
+      value: this.tamperEvidence.sealFunction.functionName,
+    });
+    new CfnOutput(this, 'EvidenceVerifyFunctionName', {
+      description: "Verifies the previous day's tamper-evidence digests (daily, 03:30 UTC)",
+      value: this.tamperEvidence.verifyFunction.functionName,
+    });
 
     if (config.privacy?.employeeNotice) {
       this.employeeNotice = new EmployeeNotice(this, 'EmployeeNotice', { stage, config, key, archiveTable, api });

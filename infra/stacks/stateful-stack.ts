@@ -13,6 +13,7 @@ import {
   LOG_RETENTION_CONTEXT,
   OTHER_STAGE_DEFAULTS,
   INGEST_QUEUE_VISIBILITY_TIMEOUT,
+  evidenceSigningKeyAlias,
   MEDIA_MAX_RECEIVE_COUNT,
   MEDIA_QUEUE_RETENTION,
   MEDIA_QUEUE_VISIBILITY_TIMEOUT,
@@ -21,6 +22,7 @@ import { AnalyticsCatalog } from '../constructs/analytics-catalog';
 import { ASYNC_DEAD_LETTER_QUEUE_ID, AsyncDeadLetterQueue, deadLetterAlarm } from '../constructs/async-dead-letter-queue';
 import { EncryptedQueueDestination } from '../constructs/encrypted-queue-destination';
 import { notifyOnAlarm, OpsNotifications } from '../constructs/ops-notifications';
+import { evidenceSigningKeyPolicy } from '../constructs/tamper-evidence';
 import { RETENTION_TAG_KEY } from '../../shared/privacy/retention';
 
 export interface StatefulStackProps extends StackProps {
@@ -108,6 +110,11 @@ export class StatefulStack extends Stack {
   public readonly ops: OpsNotifications;
   /** An ingest message failed every retry. */
   public readonly ingestDeadLetterAlarm: cloudwatch.Alarm;
+  /**
+   * Signs the tamper-evidence digests (ECC_NIST_P256, SIGN_VERIFY; docs/evidence.md): only the
+   * seal function may sign with it. Not a store key: it encrypts nothing.
+   */
+  public readonly evidenceSigningKey: kms.Key;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -152,6 +159,19 @@ export class StatefulStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
+
+    // Signs the tamper-evidence digests. Retained like the archive: every digest names it, and an
+    // auditor checks them with its public key for as long as the archive is kept. No rotation: KMS
+    // cannot rotate asymmetric keys (a new key would be a new key ID, named by the digests it signs).
+    this.evidenceSigningKey = new kms.Key(this, 'EvidenceSigningKey', {
+      description: `Vigia (${props.stage}): signs the tamper-evidence digests of the archive`,
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      policy: evidenceSigningKeyPolicy(props.stage),
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.evidenceSigningKey.addAlias(evidenceSigningKeyAlias(props.stage));
 
     // S3 server access logs of the two data buckets: who read or wrote which object, kept
     // `accessLogRetentionDays`. S3 log delivery supports only SSE-S3 (AES256) as the target bucket's
@@ -321,6 +341,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ArchiveKeyArn', {
       description: 'Customer-managed KMS key of the archive',
       value: this.key.keyArn,
+    });
+    new CfnOutput(this, 'EvidenceSigningKeyArn', {
+      description: 'KMS key that signs the tamper-evidence digests (`vigia evidence public-key --out key.pem` exports its public key)',
+      value: this.evidenceSigningKey.keyArn,
     });
     new CfnOutput(this, 'MediaQueueUrl', {
       description: 'Queue of media downloads (one message per media file)',

@@ -65,8 +65,11 @@ const CDK_PROVIDER = /^(BucketNotificationsHandler|AWSCDK)/;
 describe('customer-managed key', () => {
   const key = stateful.node.findChild('ArchiveKey');
 
-  it('is the one key of the deployment: rotated, retained, 30 days to cancel a deletion', () => {
-    expect(resourcesOfType('AWS::KMS::Key')).toHaveLength(1);
+  it('is the one key that encrypts (the other key, the evidence signing key, signs): rotated, retained, 30 days to cancel a deletion', () => {
+    const keys = resourcesOfType('AWS::KMS::Key');
+    const encrypting = keys.filter(([, , resource]) => (resource.Properties.KeyUsage ?? 'ENCRYPT_DECRYPT') === 'ENCRYPT_DECRYPT');
+    expect(encrypting.map(([stack, id]) => `${stack}/${id}`)).toEqual([`stateful/${logicalIdOf(stateful, key)}`]);
+    expect(keys.map(([stack, id]) => `${stack}/${id}`).sort()).toEqual([`stateful/${logicalIdOf(stateful, key)}`, `stateful/${logicalIdOf(stateful, stateful.evidenceSigningKey)}`].sort());
     const resource = vigia.statefulTemplate.toJSON().Resources[logicalIdOf(stateful, key)];
     expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { EnableKeyRotation: true, PendingWindowInDays: 30 } });
   });
@@ -90,7 +93,7 @@ describe('every store is encrypted with the customer-managed key', () => {
     ['AWS::SQS::Queue', (p: any) => p.KmsMasterKeyId, 7],
     ['AWS::SNS::Topic', (p: any) => p.KmsMasterKeyId, 2],
     ['AWS::StepFunctions::StateMachine', (p: any) => (p.EncryptionConfiguration?.Type === 'CUSTOMER_MANAGED_KMS_KEY' ? p.EncryptionConfiguration.KmsKeyId : undefined), 1],
-    ['AWS::Logs::LogGroup', (p: any) => p.KmsKeyId, 18],
+    ['AWS::Logs::LogGroup', (p: any) => p.KmsKeyId, 20],
     ['AWS::SecretsManager::Secret', (p: any) => p.KmsKeyId, 3],
   ] as const)('%s', (type, keyOf, count) => {
     const found = resourcesOfType(type);
@@ -251,8 +254,8 @@ describe('least privilege', () => {
       const services = asArray<any>(role.Properties.AssumeRolePolicyDocument.Statement).flatMap((s) => asArray(s.Principal?.Service));
       return services.includes('lambda.amazonaws.com') && !CDK_PROVIDER.test(id);
     });
-    // Webhook, ingest, media fetch, media sweeper, re-drive, seven compliance, notice, notice ack, disclosure; the export.
-    expect(roles).toHaveLength(16);
+    // Webhook, ingest, media fetch, media sweeper, re-drive, seven compliance, notice, notice ack, disclosure, evidence seal and verify; the export.
+    expect(roles).toHaveLength(18);
     for (const [stack, id] of roles) {
       expect(managedPolicyArnsOf(templates[stack as keyof typeof templates], id), id).toEqual([]);
     }
@@ -283,7 +286,7 @@ describe('failure handling', () => {
   it('every Lambda function has a dead-letter queue (CDK deploy-time providers aside)', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     const vigiaFunctions = functions.filter(([, id]) => !CDK_PROVIDER.test(id));
-    expect(vigiaFunctions).toHaveLength(16);
+    expect(vigiaFunctions).toHaveLength(18);
     for (const [stack, id, fn] of vigiaFunctions) {
       expect(fn.Properties.DeadLetterConfig, `${stack}/${id}`).toEqual({ TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^AsyncDeadLetterQueue/), 'Arn'] } });
     }
@@ -331,8 +334,8 @@ describe('failure handling', () => {
 
   it('every EventBridge schedule target has a dead-letter queue and a retry policy', () => {
     const rules = resourcesOfType('AWS::Events::Rule');
-    // Media sweeper, re-drive, employee notice, analytics export.
-    expect(rules).toHaveLength(4);
+    // Media sweeper, re-drive, employee notice, evidence seal and verification, analytics export.
+    expect(rules).toHaveLength(6);
     for (const [stack, id, rule] of rules) {
       for (const target of rule.Properties.Targets) {
         expect(target.DeadLetterConfig, `${stack}/${id}`).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^AsyncDeadLetterQueue/), 'Arn'] } });

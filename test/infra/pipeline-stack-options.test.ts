@@ -22,6 +22,7 @@ function createStacks(app: App, options: Options) {
     ingestQueue: stateful.ingestQueue,
     mediaQueue: stateful.mediaQueue,
     mediaDeadLetterQueue: stateful.mediaDeadLetterQueue,
+    evidenceSigningKey: stateful.evidenceSigningKey,
     graphApiUrl: options.graphApiUrl,
     opsTopic: alarmTopic,
   });
@@ -43,8 +44,8 @@ describe('PipelineStack options', () => {
       const { stateful, pipeline, alarmTopic, template } = synthWith({ withAlarmTopic: true });
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
       // Media (3), compliance flow (2), Comprehend, webhook API (3), rejected bodies, unchecked messages,
-      // unnotified alerts, dead-letter queue, one capture gap per line (1).
-      expect(alarms).toHaveLength(14);
+      // unnotified alerts, dead-letter queue, one capture gap per line (1), tamper evidence (2).
+      expect(alarms).toHaveLength(16);
       expect(alarms.map((alarm) => alarm.Properties.MetricName)).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut']));
       for (const alarm of [pipeline.complianceFlowFailedAlarm, pipeline.complianceFlowTimedOutAlarm]) {
         expect(template.findResources('AWS::CloudWatch::Alarm')[logicalIdOf(pipeline, alarm)]!.Properties.AlarmActions).toEqual([
@@ -66,7 +67,7 @@ describe('PipelineStack options', () => {
         expect(functions[id]!.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBe('https://graph.facebook.com/v26.0');
       }
       const others = Object.entries(functions).filter(([id]) => !fetchers.includes(id));
-      expect(others).toHaveLength(10);
+      expect(others).toHaveLength(12);
       for (const [, fn] of others) expect(fn.Properties.Environment.Variables.WHATSAPP_GRAPH_API_URL).toBeUndefined();
     });
 

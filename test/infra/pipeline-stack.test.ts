@@ -37,6 +37,12 @@ const id = {
   redrive: logicalIdOf(pipeline, pipeline.redriveFunction),
   redriveRole: logicalIdOf(pipeline, pipeline.redriveFunction.role!),
   redriveSchedule: logicalIdOf(pipeline, pipeline.redriveSchedule),
+  seal: logicalIdOf(pipeline, pipeline.tamperEvidence.sealFunction),
+  sealRole: logicalIdOf(pipeline, pipeline.tamperEvidence.sealFunction.role!),
+  sealSchedule: logicalIdOf(pipeline, pipeline.tamperEvidence.sealSchedule),
+  verify: logicalIdOf(pipeline, pipeline.tamperEvidence.verifyFunction),
+  verifyRole: logicalIdOf(pipeline, pipeline.tamperEvidence.verifyFunction.role!),
+  verifySchedule: logicalIdOf(pipeline, pipeline.tamperEvidence.verifySchedule),
   topic: logicalIdOf(pipeline, pipeline.alertsTopic),
   stateMachine: logicalIdOf(pipeline, pipeline.complianceFlow.stateMachine),
   complianceFunctions: [
@@ -74,8 +80,8 @@ describe('PipelineStack', () => {
   describe('every function', () => {
     const functions = template.findResources('AWS::Lambda::Function');
 
-    it('are exactly the webhook, ingest, media-fetch, media-sweeper and re-drive functions, and the six compliance flow functions', () => {
-      expect(Object.keys(functions).sort()).toEqual([id.ingest, id.webhook, id.mediaFetch, id.sweeper, id.redrive, ...id.complianceFunctions].sort());
+    it('are exactly the webhook, ingest, media-fetch, media-sweeper and re-drive functions, the seven compliance flow functions and the evidence seal and verify functions', () => {
+      expect(Object.keys(functions).sort()).toEqual([id.ingest, id.webhook, id.mediaFetch, id.sweeper, id.redrive, ...id.complianceFunctions, id.seal, id.verify].sort());
     });
 
     it('runs Node.js 22 on ARM64 with active tracing', () => {
@@ -105,7 +111,7 @@ describe('PipelineStack', () => {
     });
 
     it('has no managed policy (its own role: its log group and dead-letter queue are its baseline)', () => {
-      for (const roleId of [id.webhookRole, id.ingestRole, id.mediaFetchRole, id.sweeperRole, id.redriveRole, ...id.complianceRoles]) {
+      for (const roleId of [id.webhookRole, id.ingestRole, id.mediaFetchRole, id.sweeperRole, id.redriveRole, ...id.complianceRoles, id.sealRole, id.verifyRole]) {
         expect(managedPolicyArnsOf(template, roleId)).toEqual([]);
       }
     });
@@ -399,7 +405,7 @@ describe('PipelineStack', () => {
     it('runs every hour from an EventBridge schedule that targets only the sweeper', () => {
       expect(pipeline.mediaSweeperSchedule.node.id).toBe('MediaSweeperSchedule');
       const rules = template.findResources('AWS::Events::Rule');
-      expect(Object.keys(rules).sort()).toEqual([id.sweeperSchedule, id.redriveSchedule].sort());
+      expect(Object.keys(rules).sort()).toEqual([id.sweeperSchedule, id.redriveSchedule, id.sealSchedule, id.verifySchedule].sort());
       expect(rules[id.sweeperSchedule]!.Properties).toMatchObject({
         ScheduleExpression: 'rate(1 hour)',
         State: 'ENABLED',
@@ -415,9 +421,11 @@ describe('PipelineStack', () => {
       expect(permissions.map((permission) => permission.Properties).filter((permission) => JSON.stringify(permission.FunctionName) === JSON.stringify(arnOf(id.sweeper)))).toEqual([
         { Action: 'lambda:InvokeFunction', FunctionName: arnOf(id.sweeper), Principal: 'events.amazonaws.com', SourceArn: arnOf(id.sweeperSchedule) },
       ]);
-      // The only other function EventBridge may invoke is the re-drive, from its own rule.
+      // The only other functions EventBridge may invoke are the re-drive and the evidence seal and verification, each from its own rule.
       expect(permissions.map((permission) => permission.Properties).filter((permission) => JSON.stringify(permission.FunctionName) !== JSON.stringify(arnOf(id.sweeper)))).toEqual([
         { Action: 'lambda:InvokeFunction', FunctionName: arnOf(id.redrive), Principal: 'events.amazonaws.com', SourceArn: arnOf(id.redriveSchedule) },
+        { Action: 'lambda:InvokeFunction', FunctionName: arnOf(id.seal), Principal: 'events.amazonaws.com', SourceArn: arnOf(id.sealSchedule) },
+        { Action: 'lambda:InvokeFunction', FunctionName: arnOf(id.verify), Principal: 'events.amazonaws.com', SourceArn: arnOf(id.verifySchedule) },
       ]);
     });
 
@@ -507,7 +515,7 @@ describe('PipelineStack', () => {
       TreatMissingData: 'notBreaching',
     };
 
-    it('are exactly three, with stable construct IDs (plus the compliance flow, webhook, Comprehend, dead-letter and capture-gap alarms)', () => {
+    it('are exactly three, with stable construct IDs (plus the compliance flow, webhook, Comprehend, dead-letter, capture-gap and tamper-evidence alarms)', () => {
       expect(Object.keys(alarms).sort()).toEqual(
         [
           pipeline.mediaOverdueAlarm,
@@ -523,6 +531,8 @@ describe('PipelineStack', () => {
           pipeline.unnotifiedAlertsAlarm,
           pipeline.webhookRejectedAlarm,
           pipeline.asyncDeadLetterQueue.alarm,
+          pipeline.tamperEvidence.noDigestAlarm,
+          pipeline.tamperEvidence.verificationFailedAlarm,
           ...Object.values(pipeline.captureGapAlarms),
         ]
           .map((alarm) => logicalIdOf(pipeline, alarm))
@@ -601,12 +611,19 @@ describe('PipelineStack', () => {
       for (const { statement } of writing) expect(statement.Resource).toEqual(arnWithSuffix(id.bucket, '/media/*'));
     });
 
-    it('lets only the two media-fetch functions and FileContentCheck (reading) use media/', () => {
+    it('lets only the two media-fetch functions, FileContentCheck and the evidence seal and verification (reading) use media/', () => {
       const mediaStatements = everyStatement.filter(({ statement }) => JSON.stringify(statement.Resource ?? null).includes('/media/'));
       const policies = [...new Set(mediaStatements.map(({ resource }) => resource))].sort();
-      expect(policies).toEqual([expect.stringMatching(mediaFetchPolicies[1]!), expect.stringMatching(/^ComplianceFlowComplianceFileContentFunctionServiceRoleDefaultPolicy/), expect.stringMatching(mediaFetchPolicies[0]!)]);
-      const fileContentActions = mediaStatements.filter(({ resource }) => resource.startsWith('ComplianceFlowComplianceFileContentFunction')).flatMap(({ statement }) => asArray(statement.Action));
-      expect(fileContentActions).toEqual(['s3:GetObject']);
+      expect(policies).toEqual([
+        expect.stringMatching(mediaFetchPolicies[1]!),
+        expect.stringMatching(/^ComplianceFlowComplianceFileContentFunctionServiceRoleDefaultPolicy/),
+        expect.stringMatching(mediaFetchPolicies[0]!),
+        expect.stringMatching(/^TamperEvidenceSealFunctionServiceRoleDefaultPolicy/),
+        expect.stringMatching(/^TamperEvidenceVerifyFunctionServiceRoleDefaultPolicy/),
+      ]);
+      const readers = /^(ComplianceFlowComplianceFileContentFunction|TamperEvidence(Seal|Verify)Function)/;
+      const readerActions = [...new Set(mediaStatements.filter(({ resource }) => readers.test(resource)).flatMap(({ statement }) => asArray(statement.Action)))];
+      expect(readerActions).toEqual(['s3:GetObject']);
     });
 
     it('has no statement allowing every action', () => {

@@ -41,9 +41,10 @@ describe('StatefulStack', () => {
   });
 
   describe('key', () => {
-    it('is a customer-managed key with rotation on', () => {
-      template.resourceCountIs('AWS::KMS::Key', 1);
-      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    it('is a customer-managed key with rotation on (the one store key: the other key signs, it encrypts nothing)', () => {
+      const keys = Object.values(template.findResources('AWS::KMS::Key'));
+      expect(keys.map((key) => key.Properties.KeyUsage ?? 'ENCRYPT_DECRYPT').sort()).toEqual(['ENCRYPT_DECRYPT', 'SIGN_VERIFY']);
+      expect(resources[logicalIdOf(stateful, stateful.key)].Properties).toMatchObject({ EnableKeyRotation: true });
     });
 
     it('lets CloudWatch Logs use it only for log groups of this account and region', () => {
