@@ -100,6 +100,9 @@ export async function verifyEvidence(options: VerifyOptions): Promise<VerifyRepo
     if (done % 1000 === 0 || done === work.length) options.onProgress?.(done, work.length);
   });
   report.leaves.checked = work.length;
+  for (const key of auditByKey.keys()) {
+    if (!sealedKeys.has(key)) problems.push({ kind: 'added-after-seal', key, detail: 'an audit entry dated inside a sealed period, in no digest' });
+  }
 
   await findUnsealed(options, sealedKeys, sealedUntil, report);
   report.erased.sort();
@@ -189,11 +192,10 @@ async function readErasures(bucket: EvidenceBucket, problems: VerifyProblem[]): 
   return keys;
 }
 
-/** The audit entries of the digests' periods as they are now, by leaf key, as sealed lines. */
+/** The audit entries of the digests' periods as they are now, by leaf key, as sealed lines (those no digest lists were added after). */
 async function auditLeaves(audit: AuditLog, digests: readonly Digest[]): Promise<Map<string, string>> {
   const lines = new Map<string, string>();
   for (const digest of digests) {
-    if (digest.counts.audit === 0) continue;
     for await (const entry of audit.between(digest.period.from, digest.period.to)) lines.set(auditLeafKey(entry), auditLine(entry));
   }
   return lines;

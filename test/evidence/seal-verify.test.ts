@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DirectoryEvidenceBucket } from '../../shared/evidence/adapters/directory-evidence-bucket';
+import { generateSigningKeyPem, LocalDigestSigner } from '../../shared/evidence/adapters/local-signer';
+import { SealedAuditLog } from '../../shared/evidence/adapters/sealed-audit-log';
+import type { AuditEntry } from '../../shared/privacy/ports/subject-rights';
+import type { AuditLog } from '../../shared/evidence/ports/evidence-bucket';
+import { sealDigest } from '../../shared/evidence/seal';
+import { verifyEvidence } from '../../shared/evidence/verify';
+
+/*
+ * Sealing and verifying over two days with the clock injected: objects are files whose dates the
+ * test sets, the audit log is in memory, and each seal runs "at" a given time.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'vigia-seal-verify-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const bucket = new DirectoryEvidenceBucket(dir);
+const signer = new LocalDigestSigner(generateSigningKeyPem());
+const entries: AuditEntry[] = [];
+const audit: AuditLog = {
+  async *between(from, to) {
+    for (const entry of entries) if (entry.at >= from && entry.at < to) yield entry;
+  },
+};
+
+/** A raw webhook received (and stored) at `at`. */
+function storeRaw(at: string, body: string): string {
+  const key = `raw/dt=${at.slice(0, 10)}/${createHash('sha256').update(body).digest('hex')}.json`;
+  const path = join(dir, key);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, body);
+  utimesSync(path, new Date(at), new Date(at));
+  return key;
+}
+
+const sealAt = (at: string) => sealDigest({ bucket, audit, signer, stage: 'test', now: () => new Date(at) });
+const verify = async (options: { since?: string; until?: string } = {}) => verifyEvidence({ bucket, audit, publicKeyPem: await signer.publicKeyPem(), trustStoreDates: true, ...options });
+
+describe('two days of digests, the clock injected', () => {
+  it('seals each hour what was stored in it, 5 minutes behind, and verify passes over both days', async () => {
+    const first = storeRaw('2026-12-01T10:15:00.000Z', '{"n":1}');
+    entries.push({ id: 'a1', at: '2026-12-01T10:20:00.000Z', by: 'dpo@example.com', action: 'hold-add', outcome: 'done' });
+    const late = storeRaw('2026-12-01T10:58:00.000Z', '{"n":2}');
+    const one = await sealAt('2026-12-01T11:00:00.000Z');
+    expect(one.sealed && one.digest).toMatchObject({ sequence: 1, period: { to: '2026-12-01T10:55:00.000Z' }, counts: { raw: 1, audit: 1 }, leaves: 2 });
+
+    storeRaw('2026-12-01T23:59:30.000Z', '{"n":3}');
+    storeRaw('2026-12-02T00:00:10.000Z', '{"n":4}');
+    const two = await sealAt('2026-12-02T09:00:00.000Z');
+    // The object stored in the last 5 minutes of the first period went into the next one, not lost.
+    expect(two.sealed && two.digest).toMatchObject({ sequence: 2, period: { from: '2026-12-01T10:55:00.000Z', to: '2026-12-02T08:55:00.000Z' }, counts: { raw: 3 } });
+    expect((await sealAt('2026-12-02T09:00:00.000Z')).sealed).toBe(false);
+
+    const report = await verify();
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ ok: true, digests: { total: 2, checked: 2 }, leaves: { checked: 5 } });
+    expect([first, late].every((key) => !report.unsealed.includes(key))).toBe(true);
+    expect((await verify({ since: '2026-12-02' })).digests.checked).toBe(1);
+  });
+
+  it('names an audit entry changed after it was sealed, and one backdated into a sealed period', async () => {
+    entries[0] = { ...entries[0], reason: 'added later' };
+    entries.push({ id: 'a2', at: '2026-12-01T12:00:00.000Z', by: 'someone', action: 'hold-remove', outcome: 'done' });
+    const report = await verify();
+    expect(report.problems.map((problem) => [problem.kind, problem.key])).toEqual([
+      ['added-after-seal', 'audit/2026-12-01T12:00:00.000Z/a2'],
+      ['changed', 'audit/2026-12-01T10:20:00.000Z/a1'],
+    ]);
+    // The digests' own copy of the entries (evidence/audit/, what a downloaded copy is verified
+    // against) still holds them as sealed.
+    const sealed = await verifyEvidence({ bucket, audit: new SealedAuditLog(bucket), publicKeyPem: await signer.publicKeyPem(), trustStoreDates: true });
+    expect(sealed.ok).toBe(true);
+  });
+
+  it('reports an object stored after the last digest as not yet sealed, and one stored inside a sealed period as added', async () => {
+    const unsealed = storeRaw('2026-12-02T08:58:00.000Z', '{"n":5}');
+    const added = storeRaw('2026-12-01T15:00:00.000Z', '{"n":6}');
+    const report = await verifyEvidence({ bucket, audit: new SealedAuditLog(bucket), publicKeyPem: await signer.publicKeyPem(), trustStoreDates: true });
+    expect(report.unsealed).toEqual([unsealed]);
+    expect(report.problems.map((problem) => [problem.kind, problem.key])).toEqual([['added-after-seal', added]]);
+  });
+});
