@@ -47,6 +47,8 @@ function alertRow(alert: Alert): string[] {
 export async function transitionAlert(target: Target, action: 'ack' | 'resolve', id: string, by: string, note: string | undefined): Promise<string> {
   try {
     const alert = await target.alerts.transition(id, action === 'ack' ? 'acknowledged' : 'resolved', { by, at: new Date().toISOString(), ...(note ? { note } : {}) });
+    // Also in the audit log, as the console's actions are: sealed with the next tamper-evidence digest.
+    await target.privacy.appendAudit({ by, action: 'alert-transition', outcome: 'done', lineId: alert.lineId, detail: `alert ${id}: ${action} → ${alert.status}` });
     return `alert ${id} is now ${alert.status} (by ${by})`;
   } catch (error) {
     if (error instanceof AlertTransitionError) throw new CliError(error.message);

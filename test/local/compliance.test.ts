@@ -155,6 +155,12 @@ describe('the compliance flow on the local stack', () => {
     expect(await cli('alerts', 'ack', alert.id, '--by', 'Carla Lima', '--note', 'falei com a Ana')).toEqual([`alert ${alert.id} is now acknowledged (by Carla Lima)`]);
     expect(await cli('alerts', 'resolve', alert.id, '--by', 'Carla Lima')).toEqual([`alert ${alert.id} is now resolved (by Carla Lima)`]);
     await expect(main(['alerts', 'ack', alert.id, '--by', 'X'])).rejects.toThrow(`alert ${alert.id} is resolved; it cannot become acknowledged`);
+    // Each action is also in the audit log (and so sealed by the next tamper-evidence digest); the refused one is not.
+    const audited = (await json<{ action: string; by: string; detail?: string }>('audit', '--json')).filter((entry) => entry.action === 'alert-transition' && entry.detail?.startsWith(`alert ${alert.id}:`));
+    expect(audited.map((entry) => [entry.by, entry.detail])).toEqual([
+      ['Carla Lima', `alert ${alert.id}: ack → acknowledged`],
+      ['Carla Lima', `alert ${alert.id}: resolve → resolved`],
+    ]);
     const [after] = await alertsFor(id);
     expect(after.status).toBe('resolved');
     expect(after.history.map((event) => [event.status, event.by, event.note])).toEqual([

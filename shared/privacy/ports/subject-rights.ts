@@ -53,7 +53,8 @@ export interface AuditEntry {
   id: string;
   at: string;
   by: string;
-  action: 'subject-export' | 'subject-erase' | 'hold-add' | 'hold-remove' | 'retention-sweep' | ConsoleAuditAction;
+  /** `alert-transition`: an alert acknowledged or resolved with `vigia alerts ack|resolve` (the console's are `console-alert-transition`). */
+  action: 'subject-export' | 'subject-erase' | 'hold-add' | 'hold-remove' | 'retention-sweep' | 'alert-transition' | ConsoleAuditAction;
   outcome: 'done' | 'refused' | 'not-found' | 'failed';
   /** The contact as given in the request (phone number or BSUID). */
   contact?: string;
