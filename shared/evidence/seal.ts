@@ -43,7 +43,7 @@ export async function sealDigest(deps: SealDependencies): Promise<SealResult> {
   // Whole seconds: S3 lists LastModified to the second, so an object stored in the second a period
   // ends in is dated at or after its end, and falls in the next period, never in a sealed one.
   const to = new Date(Math.floor((now.getTime() - (deps.settleMs ?? DEFAULT_SETTLE_MS)) / 1000) * 1000).toISOString();
-  if (to <= from) return { sealed: false, reason: `nothing to seal before ${to}: the last digest covers up to ${from}`, latest };
+  if (to <= from) return { sealed: false, reason: `digest ${latest?.digest.sequence} already covers up to ${from}, and a period ends ${Math.round((deps.settleMs ?? DEFAULT_SETTLE_MS) / 1000)} s before its seal`, latest };
   const sequence = (latest?.digest.sequence ?? 0) + 1;
 
   const builder = new MerkleRootBuilder();
