@@ -377,6 +377,18 @@ export function createProgram(out: Out): Program {
       evidenceCheck(file, out);
     });
 
+  group('migrate', 'One-off data migrations of the archive table (safe to repeat; they resume).')
+    .command('index-shards')
+    .description(
+      'Rewrite the byDay and byMediaState keys of items written before those indexes were sharded (docs/scale.md): idempotent, and resumable after an interruption from the last page it finished. Readers see every item before, during and after.',
+    )
+    .summary('Backfill the sharded index keys.')
+    .action(async (_options: unknown, command: Command) => {
+      const { migrateIndexShardsCommand } = await import('./commands/migrate');
+      const pageSize = process.env.VIGIA_MIGRATE_PAGE_SIZE ? Number(process.env.VIGIA_MIGRATE_PAGE_SIZE) : undefined;
+      await withTarget(command, (target) => migrateIndexShardsCommand(target, out, pageSize));
+    });
+
   group('retention', 'Retention of records and files (retention.days in the config).')
     .command('sweep')
     .description('Delete expired records and objects now (locally; on AWS, TTL and lifecycle rules do it).')

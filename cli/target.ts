@@ -44,6 +44,8 @@ export interface Target {
   privacy: DynamoDbPrivacyRepository;
   /** The archive bucket's objects: delete every version, re-tag, Object Lock legal holds. */
   objects: S3ArchiveObjects;
+  /** The archive table itself, for maintenance that works on its keys (`vigia migrate`). */
+  table: { db: DynamoDBDocumentClient; name: string };
   /** The archive bucket as tamper evidence reads and writes it (`vigia evidence`, erasure records). */
   evidence: S3EvidenceBucket;
   /** The analytics export (source table, bucket), kept in step after an erasure; unset without an analytics bucket. */
@@ -75,6 +77,7 @@ function archiveTarget(
     privacy: new DynamoDbPrivacyRepository(db, table),
     objects: new S3ArchiveObjects(s3, bucket),
     evidence: new S3EvidenceBucket(s3, bucket),
+    table: { db, name: table },
     analytics: analyticsBucket ? { source: new DynamoDbAnalyticsSource(db, table), store: new S3AnalyticsStore(s3, analyticsBucket) } : undefined,
     alerts: new DynamoDbAlertRepository(db, table),
     repository: new DynamoDbArchiveRepository(db, table),

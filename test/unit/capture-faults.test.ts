@@ -1,3 +1,4 @@
+import { mediaStatePartition } from '../../shared/resources/index-shards';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -132,7 +133,7 @@ describe('media jobs from the projection', () => {
     const registration = dynamoMock.commandCalls(UpdateCommand).find((call) => call.args[0].input.Key?.pk === 'MEDIA#MEDIA-1')!;
     expect(registration.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(Object.values(registration.args[0].input.ExpressionAttributeValues!)).toEqual(
-      expect.arrayContaining(['pending', 'wamid.D1', 'application/pdf', 'Proposta.PDF', 'pdf', '2026-11-28T10:00:00.000Z', 'MEDIA_STATE#pending']),
+      expect.arrayContaining(['pending', 'wamid.D1', 'application/pdf', 'Proposta.PDF', 'pdf', '2026-11-28T10:00:00.000Z', mediaStatePartition('pending', 'MEDIA-1')]),
     );
     expect(sqsMock.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input)).toEqual([
       { QueueUrl: 'https://sqs.example/media', Entries: [{ Id: '0', MessageBody: JSON.stringify({ mediaId: 'MEDIA-1' }) }] },

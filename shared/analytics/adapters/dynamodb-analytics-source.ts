@@ -1,5 +1,6 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEDIA_STATES } from '../../media/media';
+import { dayPartitions, mediaStatePartitions } from '../../resources/index-shards';
 import type { AnalyticsSource, ArchiveItem } from '../ports/analytics';
 import { ALERT_STATUSES } from '../../compliance/adapters/dynamodb-alert-repository';
 import { allPages, batchGetItems, keys } from '../../capture/adapters/dynamodb-archive-repository';
@@ -18,7 +19,8 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
 
   async messagesOfDay(day: string): Promise<ArchiveItem[]> {
     // byDay holds keys only (ARCHIVE_TABLE): the items are then read by key.
-    const entries = await this.query({ IndexName: 'byDay', KeyConditionExpression: 'dayPk = :pk', ExpressionAttributeValues: { ':pk': `DAY#${day}` } });
+    const shards = await Promise.all(dayPartitions(day).map((partition) => this.query({ IndexName: 'byDay', KeyConditionExpression: 'dayPk = :pk', ExpressionAttributeValues: { ':pk': partition } })));
+    const entries = shards.flat();
     const items = await batchGetItems(this.db, this.table, entries.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) })));
     // The index is sparse (stubs have no dayPk); contentHash is there for every listed message.
     return items.filter((item) => item.sk === 'MSG' && item.contentHash !== undefined);
@@ -46,15 +48,15 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
 
   async mediaOfDay(day: string): Promise<ArchiveItem[]> {
     const pages = await Promise.all(
-      MEDIA_STATES.map((state) =>
+      MEDIA_STATES.flatMap(mediaStatePartitions).map((partition) =>
         this.query({
           IndexName: 'byMediaState',
           KeyConditionExpression: 'mediaStatePk = :pk AND begins_with(mediaStateSk, :day)',
-          ExpressionAttributeValues: { ':pk': `MEDIA_STATE#${state}`, ':day': day },
+          ExpressionAttributeValues: { ':pk': partition, ':day': day },
         }),
       ),
     );
-    return pages.flat();
+    return pages.flat().sort((a, b) => String(a.mediaStateSk).localeCompare(String(b.mediaStateSk)));
   }
 
   async earliestDay(): Promise<string | undefined> {
@@ -89,7 +91,7 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
     const days = [
       ...messages.map((item) => (typeof item.timestamp === 'string' ? item.timestamp.slice(0, 10) : undefined)),
       ...(await Promise.all(ALERT_STATUSES.map((status) => firstOf('byAlertStatus', 'alertStatusPk', `ALERT_STATUS#${status}`, 'alertStatusSk')))),
-      ...(await Promise.all(MEDIA_STATES.map((state) => firstOf('byMediaState', 'mediaStatePk', `MEDIA_STATE#${state}`, 'mediaStateSk')))),
+      ...(await Promise.all(MEDIA_STATES.flatMap(mediaStatePartitions).map((partition) => firstOf('byMediaState', 'mediaStatePk', partition, 'mediaStateSk')))),
     ].filter((day): day is string => day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day));
     return days.sort()[0]; // ISO days: the first in lexicographic order is the earliest
   }

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { dayPartition, dayPartitions } from '../../resources/index-shards';
 import type { CallRecord, ContactRecord, MessageRecord, NormalizedRecord, StatusRecord } from '../records';
 import { recordMessageIds } from '../../privacy/erasure';
 import type { ExpiryAttributes } from '../../privacy/retention';
@@ -157,7 +158,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       ...pendingCheck,
       linePk: `LINE#${message.lineId}`,
       lineSk: sortKey,
-      dayPk: `DAY#${day}`,
+      dayPk: dayPartition(day, message.id),
       daySk: sortKey,
       ...(message.contactId ? { contactPk: `CONTACT#${message.contactId}`, contactSk: sortKey } : {}),
     };
@@ -577,7 +578,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     if (since) {
       const items: Record<string, any>[] = [];
       for (const day of daysFrom(since.slice(0, 10), new Date())) {
-        items.push(...(await this.queryIndex('byDay', 'dayPk', `DAY#${day}`, 'daySk', since)));
+        const shards = await Promise.all(dayPartitions(day).map((partition) => this.queryIndex('byDay', 'dayPk', partition, 'daySk', since)));
+        items.push(...shards.flat());
       }
       return items;
     }

@@ -1,12 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MediaItem, MediaState } from '../media';
+import { mediaStatePartition, mediaStatePartitions } from '../../resources/index-shards';
 import type { MediaRepository, NewMediaItem, StoredMedia } from '../ports/media-repository';
 import { allPages, keys as archiveKeys } from '../../capture/adapters/dynamodb-archive-repository';
 
 export const mediaKey = (mediaId: string) => ({ pk: `MEDIA#${mediaId}`, sk: 'MEDIA' });
 const stateKeys = (state: MediaState, item: Pick<MediaItem, 'createdAt' | 'mediaId'>) => ({
-  mediaStatePk: `MEDIA_STATE#${state}`,
+  mediaStatePk: mediaStatePartition(state, item.mediaId),
   mediaStateSk: `${item.createdAt}#${item.mediaId}`,
 });
 
@@ -71,19 +72,27 @@ export class DynamoDbMediaRepository implements MediaRepository {
     await this.transition(item, 'expired', { lastError: reason, attempts: item.attempts + 1 }, ['nextAttemptAt']);
   }
 
+  /** Oldest first, across the state's shards. */
   async listByState(state: MediaState): Promise<MediaItem[]> {
-    const items = await allPages((startKey) =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byMediaState',
-          KeyConditionExpression: 'mediaStatePk = :pk',
-          ExpressionAttributeValues: { ':pk': `MEDIA_STATE#${state}` },
-          ExclusiveStartKey: startKey,
-        }),
+    const shards = await Promise.all(
+      mediaStatePartitions(state).map((partition) =>
+        allPages((startKey) =>
+          this.db.send(
+            new QueryCommand({
+              TableName: this.table,
+              IndexName: 'byMediaState',
+              KeyConditionExpression: 'mediaStatePk = :pk',
+              ExpressionAttributeValues: { ':pk': partition },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        ),
       ),
     );
-    return items.map(toItem);
+    return shards
+      .flat()
+      .sort((a, b) => String(a.mediaStateSk).localeCompare(String(b.mediaStateSk)))
+      .map(toItem);
   }
 
   private async transition(item: MediaItem, state: MediaState, fields: Record<string, unknown>, remove: string[] = []): Promise<void> {

@@ -1,0 +1,90 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { shardedForm } from './index-shards';
+
+/** Where the backfill keeps its place: a scan resumes from here after a crash. */
+export const MIGRATION_KEY = { pk: 'MIGRATION#index-shards', sk: 'STATE' } as const;
+
+export interface MigrationProgress {
+  scanned: number;
+  rewritten: number;
+  /** The table's approximate item count (DescribeTable), for a progress bar. */
+  estimatedTotal: number;
+  done: boolean;
+}
+
+interface MigrationState {
+  lastKey?: Record<string, unknown>;
+  scanned: number;
+  rewritten: number;
+  done: boolean;
+}
+
+/**
+ * `vigia migrate index-shards`: rewrites the `byDay` and `byMediaState` keys of items written
+ * before sharding (`DAY#<day>` → `DAY#<day>#<shard>`), so reads stop querying the bare keys' hot
+ * partitions. Idempotent (each rewrite is conditional on the old key, and an item already sharded
+ * is left alone) and resumable: its place in the table scan is stored after each page, so a run
+ * killed at any point goes on from the last page it finished. Readers see every item throughout:
+ * they query the shards and the bare key alike.
+ */
+export async function migrateIndexShards(
+  db: DynamoDBDocumentClient,
+  table: string,
+  options: { pageSize?: number; onProgress?: (progress: MigrationProgress) => void } = {},
+): Promise<MigrationProgress> {
+  const stored = (await db.send(new GetCommand({ TableName: table, Key: MIGRATION_KEY, ConsistentRead: true }))).Item as (MigrationState & Record<string, unknown>) | undefined;
+  const state: MigrationState = stored ? { lastKey: stored.lastKey as Record<string, unknown> | undefined, scanned: Number(stored.scanned ?? 0), rewritten: Number(stored.rewritten ?? 0), done: stored.done === true } : { scanned: 0, rewritten: 0, done: false };
+  const estimatedTotal = Number((await db.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount ?? 0);
+  const progress = (): MigrationProgress => ({ scanned: state.scanned, rewritten: state.rewritten, estimatedTotal, done: state.done });
+  if (state.done) return progress();
+
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'attribute_exists(dayPk) OR attribute_exists(mediaStatePk)',
+        ProjectionExpression: 'pk, sk, id, mediaId, dayPk, mediaStatePk',
+        ExclusiveStartKey: state.lastKey,
+        Limit: options.pageSize ?? 500,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      for (const [attribute, id] of [
+        ['dayPk', item.id ?? String(item.pk).replace(/^MSG#/, '')],
+        ['mediaStatePk', item.mediaId ?? String(item.pk).replace(/^MEDIA#/, '')],
+      ] as const) {
+        const current = item[attribute];
+        const sharded = typeof current === 'string' ? shardedForm(current, String(id)) : undefined;
+        if (sharded && (await rewrite(db, table, { pk: item.pk, sk: item.sk }, attribute, current as string, sharded))) state.rewritten += 1;
+      }
+    }
+    state.scanned += page.ScannedCount ?? 0;
+    state.lastKey = page.LastEvaluatedKey;
+    state.done = state.lastKey === undefined;
+    await db.send(new PutCommand({ TableName: table, Item: { ...MIGRATION_KEY, entity: 'migration', ...state, updatedAt: new Date().toISOString() } }));
+    options.onProgress?.(progress());
+  } while (!state.done);
+  return progress();
+}
+
+/** Rewrites one key if it still has its old value; false when another writer (or an earlier run) changed it. */
+async function rewrite(db: DynamoDBDocumentClient, table: string, key: { pk: unknown; sk: unknown }, attribute: string, from: string, to: string): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'SET #a = :to',
+        ConditionExpression: '#a = :from',
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':to': to, ':from': from },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
