@@ -42,3 +42,9 @@ export function outputFileArgument(value: string, flag = '--out'): string {
   if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`${flag}: ${file} is a folder, not a file`);
   return file;
 }
+
+/** A whole number from 1 on (a count such as --limit). */
+export function countArgument(value: string, flag = '--limit'): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${value}"`);
+  return Number(value);
+}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, type CommanderError, Help, Option } from 'commander';
 import { MEDIA_STATES } from '../shared/media/media';
-import { choiceArgument, dayArgument, instantArgument, monthArgument, outputFileArgument } from './arguments';
+import { choiceArgument, countArgument, dayArgument, instantArgument, monthArgument, outputFileArgument } from './arguments';
 import { type CliError, UsageError } from './errors';
 import type { Target } from './target';
 
@@ -56,10 +56,11 @@ export function createProgram(out: Out): Program {
     .option('--line <ID>', 'only this corporate line (phone_number_id)')
     .option('--contact <ID>', 'only this contact (phone number or business-scoped user id)')
     .addOption(checked('--since <ISO>', 'only messages at or after this time (e.g. 2026-11-01 or 2026-11-01T12:00:00Z)', instantArgument))
+    .addOption(checked('--limit <N>', 'only the newest N (still listed oldest first)', countArgument))
     .addOption(json())
-    .action(async (options: { line?: string; contact?: string; since?: string; json?: boolean }, command: Command) => {
+    .action(async (options: { line?: string; contact?: string; since?: string; limit?: number; json?: boolean }, command: Command) => {
       const { listMessages } = await import('./commands/messages');
-      await withTarget(command, (target) => listMessages(target, { lineId: options.line, contactId: options.contact, since: options.since, json: Boolean(options.json) }, out));
+      await withTarget(command, (target) => listMessages(target, { lineId: options.line, contactId: options.contact, since: options.since, limit: options.limit, json: Boolean(options.json) }, out));
     });
 
   root

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { createDynamoDbClient, createS3Client } from '../shared/platform/clients';
 import { ARCHIVE_PREFIXES } from '../shared/resources/definitions';
 import { ensureBucket, ensureTable } from '../shared/resources/local-provisioning';
+import { migrateIndexShards } from '../shared/resources/migrate-index-shards';
 import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
 import { consoleUsers } from '../shared/console/principal';
 import { tableAuditLog } from '../shared/evidence/adapters/audit-log';
@@ -123,6 +124,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const db = createDynamoDbClient(dynamodbEndpoint);
   const s3 = createS3Client(s3Endpoint);
   await ensureTable(db, LOCAL_TABLE);
+  // A data dir from before the sharded indexes (docs/data-model.md): its keys rewritten once, as
+  // `vigia migrate index-shards` does on AWS. Done at once on a table that has it done.
+  await migrateIndexShards(db, LOCAL_TABLE);
   await ensureBucket(s3, LOCAL_BUCKET);
   await ensureBucket(s3, LOCAL_ANALYTICS_BUCKET);
 

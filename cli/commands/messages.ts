@@ -6,12 +6,13 @@ export interface MessagesOptions {
   lineId?: string;
   contactId?: string;
   since?: string;
+  limit?: number;
   json: boolean;
 }
 
-/** `vigia messages`: archived messages, newest last. */
+/** `vigia messages`: archived messages, newest last; read day by day (no table scan), the newest `limit` only when given. */
 export async function listMessages(target: Target, options: MessagesOptions, out: (line: string) => void): Promise<number> {
-  const messages = await target.repository.listMessages({ lineId: options.lineId, contactId: options.contactId, since: options.since });
+  const messages = await target.repository.listMessages({ lineId: options.lineId, contactId: options.contactId, since: options.since, limit: options.limit });
   if (options.json) for (const message of messages) out(JSON.stringify(stripEmpty(message)));
   else printTable(['TIME', 'DIRECTION', 'SOURCE', 'TYPE', 'LINE', 'CONTACT', 'STATUS', 'MESSAGE'], messages.map(humanRow), 'No messages match.', out);
   return messages.length;

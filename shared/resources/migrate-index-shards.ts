@@ -24,7 +24,8 @@ interface MigrationState {
 /**
  * `vigia migrate index-shards`: rewrites the `byDay` and `byMediaState` keys of items written
  * before sharding (`DAY#<day>` → `DAY#<day>#<shard>`), so reads stop querying the bare keys' hot
- * partitions. Idempotent (each rewrite is conditional on the old key, and an item already sharded
+ * partitions, and marks the days that have messages (how `vigia messages` finds them without a
+ * Scan). Idempotent (each rewrite is conditional on the old key, and an item already sharded
  * is left alone) and resumable: its place in the table scan is stored after each page, so a run
  * killed at any point goes on from the last page it finished. Readers see every item throughout:
  * they query the shards and the bare key alike.
@@ -39,6 +40,7 @@ export async function migrateIndexShards(
   const estimatedTotal = Number((await db.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount ?? 0);
   const progress = (): MigrationProgress => ({ scanned: state.scanned, rewritten: state.rewritten, estimatedTotal, done: state.done });
   if (state.done) return progress();
+  const markedDays = new Set<string>();
 
   do {
     const page = await db.send(
@@ -51,6 +53,11 @@ export async function migrateIndexShards(
       }),
     );
     for (const item of page.Items ?? []) {
+      const day = typeof item.dayPk === 'string' ? /^DAY#(\d{4}-\d{2}-\d{2})/.exec(item.dayPk)?.[1] : undefined;
+      if (day && !markedDays.has(day)) {
+        await markDay(db, table, day);
+        markedDays.add(day);
+      }
       for (const [attribute, id] of [
         ['dayPk', item.id ?? String(item.pk).replace(/^MSG#/, '')],
         ['mediaStatePk', item.mediaId ?? String(item.pk).replace(/^MEDIA#/, '')],
@@ -67,6 +74,15 @@ export async function migrateIndexShards(
     options.onProgress?.(progress());
   } while (!state.done);
   return progress();
+}
+
+/** The day marker of messages written before markers existed (`DAYS` / `<day>`, see DynamoDbArchiveRepository.markDay). */
+async function markDay(db: DynamoDBDocumentClient, table: string, day: string): Promise<void> {
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: { pk: 'DAYS', sk: day, entity: 'day' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException')) throw error;
+  }
 }
 
 /** Rewrites one key if it still has its old value; false when another writer (or an earlier run) changed it. */

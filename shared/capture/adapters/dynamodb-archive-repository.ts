@@ -44,7 +44,11 @@ export const keys = {
     pk: `MSG#${status.messageId}`,
     sk: `STATUS#${status.timestamp}#${status.status}#${receiptParticipant(status) ?? ''}`,
   }),
+  /** A day that has messages (see `markDay`). */
+  day: (day: string) => ({ pk: DAYS_PARTITION, sk: day }),
 };
+
+export const DAYS_PARTITION = 'DAYS';
 
 /** Shards of the pending-check index: no single index partition takes every new message. */
 export const PENDING_CHECK_SHARDS = 16;
@@ -105,6 +109,8 @@ export function partitionsOf(record: NormalizedRecord, rawKey: string): string[]
  * the same items without an idempotency window.
  */
 export class DynamoDbArchiveRepository implements ArchiveRepository {
+  private readonly markedDays = new Set<string>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -162,6 +168,8 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       daySk: sortKey,
       ...(message.contactId ? { contactPk: `CONTACT#${message.contactId}`, contactSk: sortKey } : {}),
     };
+    // Before the message: a stored message's day is always listed (`vigia messages` reads day by day).
+    await this.markDay(day);
     let outcome: keyof SaveOutcome = 'created';
     try {
       // UpdateItem, not PutItem: a stub holding statuses or reaction links may already exist.
@@ -180,6 +188,29 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     }
     await this.linkToOriginal(message, expiry);
     return outcome;
+  }
+
+  /**
+   * The days that have messages (`DAYS` / `<YYYY-MM-DD>`): how a listing without filters finds them
+   * without a Scan. Written once per day and process (the set below), conditionally: a handful of
+   * writes a day whatever the traffic.
+   */
+  private async markDay(day: string): Promise<void> {
+    if (this.markedDays.has(day)) return;
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.day(day), entity: 'day' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    this.markedDays.add(day);
+  }
+
+  /** The days with messages, oldest first (or newest first). */
+  async messageDays(options: { newestFirst?: boolean } = {}): Promise<string[]> {
+    const items = await allPages((startKey) =>
+      this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DAYS_PARTITION }, ScanIndexForward: !options.newestFirst, ExclusiveStartKey: startKey })),
+    );
+    return items.map((item) => String(item.sk));
   }
 
   private async recordIfConflict(message: MessageRecord, contentHash: string, context: ProjectionContext): Promise<keyof SaveOutcome> {
@@ -561,9 +592,10 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
 
   async listMessages(filter: MessageFilter): Promise<MessageView[]> {
     const items = await this.queryMessages(filter);
-    const listed = items
+    const sorted = items
       .filter((item) => item.contentHash && (!filter.lineId || item.lineId === filter.lineId) && (!filter.since || item.timestamp >= filter.since))
       .sort((a, b) => (a.timestamp === b.timestamp ? String(a.id).localeCompare(String(b.id)) : a.timestamp < b.timestamp ? -1 : 1));
+    const listed = filter.limit === undefined ? sorted : sorted.slice(Math.max(0, sorted.length - filter.limit));
     const views: MessageView[] = new Array(listed.length);
     await forEachLimited(listed, 8, async (item, i) => {
       views[i] = await this.withReceipts(item);
@@ -575,15 +607,16 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     const since = filter.since ? `${filter.since}` : undefined;
     if (filter.contactId) return this.queryIndex('byContact', 'contactPk', `CONTACT#${filter.contactId}`, 'contactSk', since);
     if (filter.lineId) return this.queryIndex('byLine', 'linePk', `LINE#${filter.lineId}`, 'lineSk', since);
-    if (since) {
-      const items: Record<string, any>[] = [];
-      for (const day of daysFrom(since.slice(0, 10), new Date())) {
-        const shards = await Promise.all(dayPartitions(day).map((partition) => this.queryIndex('byDay', 'dayPk', partition, 'daySk', since)));
-        items.push(...shards.flat());
-      }
-      return items;
+    // Day by day through the (sharded) day index: from --since, or every day that has messages
+    // (newest first when only the last `limit` are wanted, stopping once there are enough).
+    const days = since ? daysFrom(since.slice(0, 10), new Date()) : await this.messageDays();
+    const items: Record<string, any>[] = [];
+    for (const day of filter.limit === undefined ? days : [...days].reverse()) {
+      const shards = await Promise.all(dayPartitions(day).map((partition) => this.queryIndex('byDay', 'dayPk', partition, 'daySk', since)));
+      items.push(...shards.flat().filter((item) => item.contentHash));
+      if (filter.limit !== undefined && items.length >= filter.limit) break;
     }
-    return this.scanMessages();
+    return items;
   }
 
   /** The message indexes hold keys only (see ARCHIVE_TABLE): the items are read by key, in index order. */
@@ -601,19 +634,6 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       ),
     );
     return batchGetItems(this.db, this.table, entries.map((entry) => ({ pk: entry.pk, sk: entry.sk })));
-  }
-
-  private scanMessages(): Promise<Record<string, any>[]> {
-    return allPages((startKey) =>
-      this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :sk AND attribute_exists(contentHash)',
-          ExpressionAttributeValues: { ':sk': MESSAGE_SK },
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
   }
 }
 

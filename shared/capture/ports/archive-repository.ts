@@ -50,6 +50,8 @@ export interface MessageFilter {
   contactId?: string;
   /** ISO 8601 lower bound on the message timestamp. */
   since?: string;
+  /** Only the newest N (still listed oldest first). */
+  limit?: number;
 }
 
 /** A message as listed by the CLI (`vigia messages --json`). */
