@@ -1,15 +1,15 @@
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEDIA_STATES } from '../../media/media';
 import { dayPartitions, mediaStatePartitions } from '../../resources/index-shards';
 import type { AnalyticsSource, ArchiveItem } from '../ports/analytics';
 import { ALERT_STATUSES } from '../../compliance/adapters/dynamodb-alert-repository';
-import { allPages, batchGetItems, keys } from '../../capture/adapters/dynamodb-archive-repository';
+import { allPages, batchGetItems, DAYS_PARTITION, keys } from '../../capture/adapters/dynamodb-archive-repository';
 
 /**
  * The archive table read day by day for the analytics export, through the indexes
  * (docs/data-model.md): `byDay` for messages, `byAlertStatus` and `byMediaState` (sort keys start
  * with the creation time) for alerts and media, and the message's own partition for its statuses.
- * Only `earliestDay` scans, once, on the first export.
+ * Nothing scans: the first day is the oldest day marker (`DAYS`).
  */
 export class DynamoDbAnalyticsSource implements AnalyticsSource {
   constructor(
@@ -75,21 +75,10 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
       const sk = response.Items?.[0]?.[skName];
       return typeof sk === 'string' ? sk.slice(0, 10) : undefined;
     };
-    // Messages have no index over all days: one scan of their timestamps (first export only).
-    const messages = await allPages((startKey) =>
-      this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :sk AND attribute_exists(contentHash)',
-          ExpressionAttributeNames: { '#ts': 'timestamp' },
-          ExpressionAttributeValues: { ':sk': 'MSG' },
-          ProjectionExpression: '#ts',
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
+    // The first day that has messages: the day markers (`DAYS`), oldest first — no scan.
+    const firstDay = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DAYS_PARTITION }, Limit: 1 }));
     const days = [
-      ...messages.map((item) => (typeof item.timestamp === 'string' ? item.timestamp.slice(0, 10) : undefined)),
+      ...(firstDay.Items ?? []).map((item) => String(item.sk)),
       ...(await Promise.all(ALERT_STATUSES.map((status) => firstOf('byAlertStatus', 'alertStatusPk', `ALERT_STATUS#${status}`, 'alertStatusSk')))),
       ...(await Promise.all(MEDIA_STATES.flatMap(mediaStatePartitions).map((partition) => firstOf('byMediaState', 'mediaStatePk', partition, 'mediaStateSk')))),
     ].filter((day): day is string => day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day));
