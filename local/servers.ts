@@ -53,7 +53,9 @@ export interface HttpServer {
 
 /** The API's HTTP server on 127.0.0.1:`port` (0 picks a free one). */
 export async function startHttpServer(port: number, listener: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<HttpServer> {
-  const server: Server = createServer(listener);
+  // Idle connections stay open longer than a client keeps them (undici: 4 s), so a client never
+  // sends on a connection the server is closing that moment (ECONNRESET on a busy machine).
+  const server: Server = createServer({ keepAliveTimeout: 65_000 }, listener);
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () => done());

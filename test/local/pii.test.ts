@@ -40,7 +40,10 @@ interface MessageJson {
 
 let stack: TestStack;
 let work: string;
+/** Built before the stack starts: seconds of CPU between two requests would outlast the connection's keep-alive. */
+let bombBytes: Buffer;
 beforeAll(async () => {
+  bombBytes = Buffer.from(zipBomb());
   work = mkdtempSync(join(tmpdir(), 'vigia-pii-'));
   const sample = readFileSync('vigia.config.yaml', 'utf8');
   const config = sample.replace(/ {2}- id: leak-patterns\n(?: {4}.*\n)+\n/, '').replace('includeText: false', 'includeText: true');
@@ -143,7 +146,7 @@ describe('personal data in messages (pii policies) on the local stack', () => {
   });
 
   it('marks a zip bomb and an oversized sheet "not scanned" with the reason, and the flow completes', async () => {
-    const bomb = await sendFile('bomba.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Buffer.from(zipBomb()));
+    const bomb = await sendFile('bomba.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bombBytes);
     const huge = await sendFile('enorme.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', { size: 26 * 1024 * 1024, seed: 3 });
     const bombText = (await messageOf(bomb)).compliance?.fileText;
     expect(bombText?.scanned).toBe(false);
