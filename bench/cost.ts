@@ -1,5 +1,8 @@
 import { DynamoDbAlertRepository } from '../shared/compliance/adapters/dynamodb-alert-repository';
-import { createDynamoDbClient } from '../shared/platform/clients';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbClient, createS3Client } from '../shared/platform/clients';
+import { ARCHIVE_TABLE, includedAttributes } from '../shared/resources/definitions';
 import { signBody } from '../shared/capture/whatsapp/signature';
 import { COMPLIANCE_FUNCTIONS, INGEST_FUNCTION, MEDIA_FETCH_FUNCTION, MEDIA_SWEEPER_FUNCTION, REDRIVE_FUNCTION, WEBHOOK_FUNCTION } from '../infra/config';
 import { DISCLOSURE_FUNCTION } from '../infra/constructs/contact-disclosure';
@@ -60,7 +63,7 @@ export interface CostFigure {
 export const MESSAGES_PER_EMPLOYEE_MONTH = 3000;
 
 /** The memory each metered handler has on AWS (infra/config.ts, infra/constructs/). */
-const FUNCTION_MEMORY_MB: Record<string, number> = {
+export const FUNCTION_MEMORY_MB: Record<string, number> = {
   webhook: WEBHOOK_FUNCTION.memorySize,
   ingest: INGEST_FUNCTION.memorySize,
   mediaFetch: MEDIA_FETCH_FUNCTION.memorySize,
@@ -87,24 +90,59 @@ const FUNCTION_MEMORY_MB: Record<string, number> = {
  * several such calls in one handler call, so the calls are what AWS would bill, and the handler's
  * total duration (the same work) is kept.
  */
-const ASYNC_INVOCATIONS: Record<string, string> = { disclosure: 'Lambda.Invoke' };
+export const ASYNC_INVOCATIONS: Record<string, string> = { disclosure: 'Lambda.Invoke' };
 /** Lambda allocates one full vCPU at 1,769 MB. */
-const FULL_VCPU_MB = 1769;
+export const FULL_VCPU_MB = 1769;
 /** SQS-fed functions: one ReceiveMessage and one DeleteMessageBatch per invocation (the event source mapping). */
-const SQS_FED_FUNCTIONS = ['ingest', 'mediaFetch'];
-const S3_PUT_CLASS = /^S3\.(Put|Copy|Post|List|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)/;
+export const SQS_FED_FUNCTIONS = ['ingest', 'mediaFetch'];
+export const S3_PUT_CLASS = /^S3\.(Put|Copy|Post|List|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)/;
+
+/** What one metered run of the simulator's traffic counted (bench/cost.ts prices it, bench/scale.ts models its quotas). */
+export interface MeteredRun {
+  /** WhatsApp messages the traffic carried (`messagesIn`). */
+  messages: number;
+  /** Webhook bodies posted. */
+  webhooks: number;
+  usage: StackUsage;
+  alerts: number;
+  /** SNS publishes: one per alert and subscription delivered to. */
+  publishes: number;
+  /** What the run left stored (the stack's start-up adds a few items, e.g. the lines' notices). */
+  storage: StoredFootprint;
+}
+
+/** Items and bytes at rest after a run, as DynamoDB and S3 bill storage. */
+export interface StoredFootprint {
+  items: number;
+  /** DynamoDB's item size (attribute names and values) plus its 100-byte per-item overhead. */
+  tableBytes: number;
+  /** The same for the index entries (keys, projected attributes, 100 bytes overhead each). */
+  indexBytes: number;
+  objects: number;
+  /** S3 object bytes (raw bodies, media, evidence). */
+  objectBytes: number;
+}
 
 export async function measureCost(options: CostOptions = {}): Promise<CostFigure> {
+  const run = await meteredRun(options);
+  return priceUsage(run.usage, run.messages, run.alerts, run.publishes);
+}
+
+/**
+ * Posts the simulator's traffic to a metered local stack and returns what it counted, from the
+ * first webhook to the last check (the stack's start-up is left out).
+ */
+export async function meteredRun(options: CostOptions = {}): Promise<MeteredRun> {
   const webhooks = options.webhooks ?? 600;
   const progress = options.onProgress ?? (() => {});
   const bodies = trafficBodies(webhooks, 7);
   const messages = bodies.reduce((sum, body) => sum + messagesIn(body), 0);
 
-  progress('cost: starting a metered local stack');
+  progress('metered run: starting a metered local stack');
   const host = await startStackHost({ meter: true });
   try {
     const before = await host.usage();
-    progress(`cost: posting ${bodies.length} webhooks (${messages} messages) one at a time, then ingesting them`);
+    progress(`metered run: posting ${bodies.length} webhooks (${messages} messages) one at a time, then ingesting them`);
     // Webhooks one at a time with the pipeline held, then the pipeline with one worker per stage:
     // every handler runs alone, so its duration is its own work plus the emulators' answers, not
     // time spent waiting for the others on this machine's two cores (which would be billed as
@@ -117,10 +155,21 @@ export async function measureCost(options: CostOptions = {}): Promise<CostFigure
     await host.drained();
     const usage = difference(await host.usage(), before);
     const { alerts, publishes } = await countAlerts(host.info.dynamodbEndpoint, host.info.table);
-    return priceUsage(usage, messages, alerts, publishes);
+    const storage = await storedFootprint(host.info.dynamodbEndpoint, host.info.table, host.info.s3Endpoint, host.info.bucket);
+    return { messages, webhooks: bodies.length, usage, alerts, publishes, storage };
   } finally {
     await host.stop();
   }
+}
+
+/**
+ * A function's duration on AWS from its local duration: scaled by 1,769 MB / its memory (Lambda
+ * gives one full vCPU at 1,769 MB and a proportional share below), as the cost is priced.
+ */
+export function awsSeconds(functionName: string, localMs: number): number {
+  const memoryMb = FUNCTION_MEMORY_MB[functionName];
+  if (memoryMb === undefined) throw new Error(`cost benchmark: no memory size known for the function "${functionName}" (add it to FUNCTION_MEMORY_MB)`);
+  return (localMs / 1000) * Math.max(1, FULL_VCPU_MB / memoryMb);
 }
 
 /** Prices a metered run: what AWS would bill for `usage`, per million of the `messages` it carried. */
@@ -230,8 +279,66 @@ async function countAlerts(endpoint: string, table: string): Promise<{ alerts: n
   }
 }
 
+const minus = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([key, n]) => [key, n - (b[key] ?? 0)]));
+const dropZeros = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 1e-9));
+const nestedMinus = (a: Record<string, Record<string, number>>, b: Record<string, Record<string, number>>) =>
+  Object.fromEntries(Object.entries(a).map(([index, partitions]) => [index, dropZeros(minus(partitions, b[index] ?? {}))]));
+
+/** Scans the table and lists the bucket of a finished run (outside the meter: the runner's clients are not metered). */
+async function storedFootprint(dynamodbEndpoint: string, table: string, s3Endpoint: string, bucket: string): Promise<StoredFootprint> {
+  const db = createDynamoDbClient(dynamodbEndpoint);
+  const s3 = createS3Client(s3Endpoint);
+  try {
+    const footprint: StoredFootprint = { items: 0, tableBytes: 0, indexBytes: 0, objects: 0, objectBytes: 0 };
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) {
+        footprint.items += 1;
+        footprint.tableBytes += attributesBytes(item) + ITEM_OVERHEAD_BYTES;
+        for (const index of ARCHIVE_TABLE.globalSecondaryIndexes) {
+          if (!(index.partitionKey.name in item)) continue;
+          const names = index.projection === 'ALL' ? Object.keys(item) : [ARCHIVE_TABLE.partitionKey.name, ARCHIVE_TABLE.sortKey.name, index.partitionKey.name, index.sortKey.name, ...includedAttributes(index)];
+          footprint.indexBytes += attributesBytes(Object.fromEntries(names.filter((name) => name in item).map((name) => [name, item[name]]))) + ITEM_OVERHEAD_BYTES;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) {
+        footprint.objects += 1;
+        footprint.objectBytes += object.Size ?? 0;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return footprint;
+  } finally {
+    db.destroy();
+    s3.destroy();
+  }
+}
+
+/** DynamoDB's per-item storage overhead (billed with the item, and with each index entry). */
+const ITEM_OVERHEAD_BYTES = 100;
+
+/** An item's size as DynamoDB counts it: its attributes' names and values. */
+export const attributesBytes = (item: Record<string, unknown>) => Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + itemBytes(value), 0);
+
+/** An attribute value's size as DynamoDB counts it: attribute names plus values (UTF-8 strings, numbers about one byte per two digits, 3 bytes per map or list plus 1 per element). */
+export function itemBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...value].reduce((sum: number, element) => sum + itemBytes(element), 0);
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, element) => sum + 1 + itemBytes(element), 0);
+  if (typeof value === 'object') return 3 + Object.entries(value).reduce((sum, [name, element]) => sum + 1 + Buffer.byteLength(name) + itemBytes(element), 0);
+  return 0;
+}
+
 function difference(after: StackUsage, before: StackUsage): StackUsage {
-  const minus = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([key, n]) => [key, n - (b[key] ?? 0)]));
   return {
     requests: minus(after.requests, before.requests),
     invocations: Object.fromEntries(
@@ -241,6 +348,9 @@ function difference(after: StackUsage, before: StackUsage): StackUsage {
     readUnits: after.readUnits - before.readUnits,
     flowExecutions: after.flowExecutions - before.flowExecutions,
     flowBilledMs: after.flowBilledMs - before.flowBilledMs,
+    partitionWrites: nestedMinus(after.partitionWrites ?? {}, before.partitionWrites ?? {}),
+    partitionReads: nestedMinus(after.partitionReads ?? {}, before.partitionReads ?? {}),
+    s3Prefixes: dropZeros(minus(after.s3Prefixes ?? {}, before.s3Prefixes ?? {})),
     comprehend: {
       requests: after.comprehend.requests - before.comprehend.requests,
       units: after.comprehend.units - before.comprehend.units,

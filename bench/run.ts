@@ -2,25 +2,28 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureBundles, type BundleFigure } from './bundles';
 import { measureConsole, type ConsoleFigure } from './console';
-import { measureCost, type CostFigure } from './cost';
+import { meteredRun, priceUsage, type CostFigure } from './cost';
 import { measureEndToEnd, type EndToEndFigure } from './end-to-end';
 import { measureIngest, type IngestFigure } from './ingest';
 import { measureEvidence, type EvidenceFigure } from './evidence';
 import { measurePii, type PiiFigure } from './pii';
 import { PRICES_AS_OF, PRICES_REGION } from './prices';
 import { measureRules, type RulesFigure } from './rules';
+import { QUOTAS_REGION } from './quotas';
+import { scaleOfRun, TARGET_MESSAGES_PER_SEC, type ScaleFigure } from './scale';
 
 /**
  * `npm run bench`: every figure users compare, measured on the local stack in one run.
  * `npm run bench -- --json` prints one JSON object on stdout; otherwise a table. Progress goes
  * to stderr either way. Options: `--only ingest,rules,…` runs some parts, `--messages N` sets
  * the ingest count (default 3000), `--console-messages N` the messages the console part seeds
- * (default 100000, with one alert per 20 messages).
+ * (default 100000, with one alert per 20 messages). `cost` and `scale` share one metered run when
+ * both are asked.
  *
- * Targets (issues 7, 15, 16 and 17) are checked and reported, never enforced: the run is a measurement, and a
+ * Targets (issues 7, 15, 16, 17 and 19) are checked and reported, never enforced: the run is a measurement, and a
  * shared 2-core machine is noisy. What limits each figure is in docs/performance.md.
  */
-const PARTS = ['rules', 'pii', 'evidence', 'bundles', 'ingest', 'endToEnd', 'cost', 'console'] as const;
+const PARTS = ['rules', 'pii', 'evidence', 'bundles', 'ingest', 'endToEnd', 'cost', 'scale', 'console'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchReport {
@@ -32,6 +35,8 @@ export interface BenchReport {
   evidence?: EvidenceFigure;
   bundles?: BundleFigure[];
   cost?: CostFigure;
+  /** The capacity model (bench/scale.ts, docs/scale.md); a quota that never binds is null in JSON. */
+  scale?: ScaleFigure;
   console?: ConsoleFigure;
   /** Each target: met or not, with the figure it was judged on. */
   targets: Record<string, { target: string; value: string; met: boolean }>;
@@ -48,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,pii,evidence,bundles,ingest,endToEnd,cost,console] [--messages N] [--console-messages N]\n');
+    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,pii,evidence,bundles,ingest,endToEnd,cost,scale,console] [--messages N] [--console-messages N]\n' +
+        '  scale: the capacity model — the message rate at which each AWS default quota binds and the hottest DynamoDB partition (docs/scale.md)\n');
     return 0;
   }
   const parts = values.only ? values.only.split(',').map((part) => part.trim()) : [...PARTS];
@@ -83,7 +89,11 @@ async function main(argv: string[]): Promise<number> {
   if (runs('bundles')) report.bundles = await measureBundles({ onProgress: progress });
   if (runs('ingest')) report.ingest = await measureIngest({ messages, onProgress: progress });
   if (runs('endToEnd')) report.endToEnd = await measureEndToEnd({ onProgress: progress });
-  if (runs('cost')) report.cost = await measureCost({ onProgress: progress });
+  if (runs('cost') || runs('scale')) {
+    const run = await meteredRun({ onProgress: progress });
+    if (runs('cost')) report.cost = priceUsage(run.usage, run.messages, run.alerts, run.publishes);
+    if (runs('scale')) report.scale = scaleOfRun(run);
+  }
   if (runs('console')) report.console = await measureConsole({ messages: consoleMessages, onProgress: progress });
   report.targets = judge(report);
   report.durationSeconds = Math.round((Date.now() - started) / 1000);
@@ -128,6 +138,11 @@ export function judge(report: BenchReport): BenchReport['targets'] {
     set('bundleInit', '< 100 ms each', slow.length === 0 ? 'all under' : `${slow.length} of ${report.bundles.length} over (slowest ${Math.max(...slow.map((bundle) => bundle.initMs)).toFixed(0)} ms)`, slow.length === 0);
   }
   if (report.cost) set('cost', '≤ US$60 per million messages', `US$${report.cost.usdPerMillion.toFixed(2)}`, report.cost.usdPerMillion <= 60);
+  if (report.scale) {
+    const scale = report.scale;
+    set('scale5000', `sustains ${TARGET_MESSAGES_PER_SEC.toLocaleString('en')} msg/s with only raisable quota increases`, `${rate(scale.raisedQuotaMessagesPerSec)} msg/s (then: ${scale.firstRaisedQuota})`, scale.raisedQuotaMessagesPerSec >= TARGET_MESSAGES_PER_SEC);
+    set('partitionsAt5000', `no partition above 50% at ${TARGET_MESSAGES_PER_SEC.toLocaleString('en')} msg/s`, `${(scale.hottestPartitionUtilizationAt5000 * 100).toFixed(1)}% (${scale.hottestPartition.index} ${scale.hottestPartition.key})`, scale.hottestPartitionUtilizationAt5000 <= 0.5);
+  }
   if (report.console) {
     const figure = report.console;
     set('alertListP95', '< 150 ms', `${figure.alertListP95Ms.toFixed(0)} ms`, figure.alertListP95Ms < 150);
@@ -199,6 +214,39 @@ export function table(report: BenchReport): string {
     for (const [item, usd] of Object.entries(cost.breakdown).sort((a, b) => b[1] - a[1])) row(`    ${item}`, usd.toFixed(2));
     lines.push('');
   }
+  if (report.scale) {
+    const scale = report.scale;
+    const per = scale.per1000;
+    lines.push(`Capacity model (${QUOTAS_REGION} default quotas; ${scale.messages} messages metered; per 1,000 messages a second)`);
+    row('  API Gateway requests/s', per.apiGatewayRequests.toFixed(0));
+    row('  Lambda concurrency', per.lambdaConcurrency.toFixed(1));
+    row('  function', 'invocations/s', 'concurrency', 'ms each');
+    for (const [name, figure] of Object.entries(per.functions).sort((a, b) => b[1].concurrency - a[1].concurrency))
+      row(`    ${name}`, figure.invocations.toFixed(0), figure.concurrency.toFixed(1), figure.msPerInvocation.toFixed(0));
+    row('  Step Functions starts/s', per.stepFunctionsStarts.toFixed(0));
+    row('  SQS requests/s', per.sqsRequests.toFixed(0));
+    row('  SNS publishes/s', per.snsPublishes.toFixed(1));
+    row('  KMS requests/s (Bucket Keys; without)', per.kmsRequests.toFixed(1), per.kmsRequestsWithoutBucketKeys.toFixed(0));
+    row('  S3 PUT/s, GET/s', per.s3Puts.toFixed(0), per.s3Gets.toFixed(0));
+    for (const [prefix, figure] of Object.entries(per.s3Prefixes)) row(`    ${prefix}`, figure.puts.toFixed(0), figure.gets.toFixed(0));
+    row('  Comprehend calls/s', per.comprehendCalls.toFixed(1));
+    row('  DynamoDB (hot: busiest global partition)', 'WCU/s', 'RCU/s', 'hot WCU/s', 'hot RCU/s');
+    for (const [index, figure] of Object.entries(per.dynamodb))
+      lines.push(
+        `${`    ${index}`.padEnd(40)}${[figure.writeUnits.toFixed(0), figure.readUnits.toFixed(0), figure.hottestWriteUnits.toFixed(1), figure.hottestReadUnits.toFixed(1)].map((cell) => cell.padStart(14)).join('')}  ${figure.hottestGlobalKey ?? ''}`,
+      );
+    lines.push('', '  Quotas: the message rate at which each binds');
+    const quotaRow = (...cells: string[]) => lines.push(cells.map((cell, index) => (index === 0 ? cell.padEnd(72) : cell.padStart(12))).join(''));
+    quotaRow('  quota', 'default', 'msg/s', 'raised to', 'msg/s');
+    for (const use of scale.quotas) quotaRow(`  ${use.title}${use.confirmed ? '' : ' *'}`, count(use.value), rate(use.messagesPerSec), use.raisable ? count(use.raisedValue) : '(fixed)', rate(use.raisedMessagesPerSec));
+    lines.push('  (* default not confirmed against its documentation page: bench/quotas.ts)');
+    row('  first default quota to bind, msg/s', rate(scale.defaultQuotaMessagesPerSec));
+    lines.push(`    ${scale.firstQuota}`);
+    row('  … with the raisable ones raised, msg/s', rate(scale.raisedQuotaMessagesPerSec));
+    lines.push(`    ${scale.firstRaisedQuota}`);
+    row(`  hottest partition at ${TARGET_MESSAGES_PER_SEC.toLocaleString('en')} msg/s`, `${(scale.hottestPartitionUtilizationAt5000 * 100).toFixed(1)}%`);
+    lines.push(`    ${scale.hottestPartition.index} ${scale.hottestPartition.key}`, '');
+  }
   if (report.console) {
     const figure = report.console;
     lines.push(`Manager console (${figure.messages} messages and ${figure.alerts} alerts, seeded in ${figure.seedSeconds.toFixed(0)} s: ${figure.seedPerSec}/s)`);
@@ -211,6 +259,9 @@ export function table(report: BenchReport): string {
   for (const [name, { target, value, met }] of Object.entries(report.targets)) lines.push(`  ${met ? 'met    ' : 'MISSED '} ${name.padEnd(16)} ${value} (target ${target})`);
   return `${lines.join('\n')}\n`;
 }
+
+const rate = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en') : 'never');
+const count = (value: number) => (Number.isFinite(value) ? value.toLocaleString('en') : 'unlimited');
 
 class UsageError extends Error {}
 

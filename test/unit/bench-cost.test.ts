@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesIn, priceUsage } from '../../bench/cost';
@@ -198,5 +198,35 @@ describe('LocalMeter against dynalite (local/metering.ts)', () => {
     await db.send(new GetCommand({ TableName: table, Key: { pk: 'MSG#m1', sk: 'MSG' } }));
     expect(meter.readUnits - readsBefore).toBe(0.5);
     expect(meter.requests.get('DynamoDB.PutItem')).toBe(2);
+  });
+
+  it('records each write unit with the partition key it wrote, of the table and of each index', async () => {
+    const writes = (index: string, key: string) => meter.partitionWrites.get(index)?.get(key) ?? 0;
+    // From the first test: the message's table partition and its three index partitions.
+    expect(writes('table', 'MSG#m1')).toBe(2 + 2 + 1);
+    expect(writes('byLine', 'LINE#1')).toBe(1);
+    expect(writes('byContact', 'CONTACT#1')).toBe(1);
+    expect(writes('byDay', 'DAY#2026-11-28')).toBe(1);
+    expect(writes('byMediaState', 'MEDIA_STATE#pending')).toBe(1);
+
+    // An item moving from one index partition to another writes both (a delete and a put).
+    const move = () =>
+      db.send(new UpdateCommand({ TableName: table, Key: { pk: 'MEDIA#1', sk: 'MEDIA' }, UpdateExpression: 'SET mediaStatePk = :pk', ExpressionAttributeValues: { ':pk': 'MEDIA_STATE#stored' } }));
+    expect(await units(move)).toBe(1 + 1);
+    expect(writes('byMediaState', 'MEDIA_STATE#stored')).toBe(1);
+    expect(writes('byMediaState', 'MEDIA_STATE#pending')).toBe(2);
+
+    // Leaving an index (its key removed) writes the partition it leaves; the cost figure is unchanged.
+    await db.send(new PutCommand({ TableName: table, Item: { pk: 'ALERT#a1', sk: 'ALERT', pendingPk: 'NOTIFY', pendingSk: '2026' } }));
+    expect(writes('byPending', 'NOTIFY')).toBe(1);
+    const notified = () => db.send(new UpdateCommand({ TableName: table, Key: { pk: 'ALERT#a1', sk: 'ALERT' }, UpdateExpression: 'SET notifiedAt = :at REMOVE pendingPk, pendingSk', ExpressionAttributeValues: { ':at': '2026' } }));
+    expect(await units(notified)).toBe(1);
+    expect(writes('byPending', 'NOTIFY')).toBe(2);
+
+    // Reads go to the partition the key or the key condition names.
+    await db.send(new QueryCommand({ TableName: table, IndexName: 'byDay', KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': 'dayPk' }, ExpressionAttributeValues: { ':pk': 'DAY#2026-11-28' } }));
+    expect(meter.partitionReads.get('byDay')?.get('DAY#2026-11-28')).toBeGreaterThan(0);
+    expect(meter.partitionReads.get('table')?.get('MSG#m1')).toBe(0.5);
+    expect(meter.snapshot().partitionWrites?.byMediaState).toEqual({ 'MEDIA_STATE#pending': 2, 'MEDIA_STATE#stored': 1 });
   });
 });
