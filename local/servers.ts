@@ -65,7 +65,11 @@ export async function startHttpServer(port: number, listener: (request: Incoming
     async close() {
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
+      // A connection whose request was in flight stays open, idle, for the keep-alive above once
+      // answered: after a moment's grace for those answers, every connection goes.
+      const force = setTimeout(() => server.closeAllConnections(), 1_000);
       await closed;
+      clearTimeout(force);
     },
   };
 }
