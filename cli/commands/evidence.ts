@@ -1,6 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { tableAuditLog } from '../../shared/evidence/adapters/audit-log';
 import { DirectoryEvidenceBucket } from '../../shared/evidence/adapters/directory-evidence-bucket';
 import { KmsDigestSigner } from '../../shared/evidence/adapters/kms-signer';
@@ -15,6 +14,7 @@ import { type VerifyReport, verifyEvidence } from '../../shared/evidence/verify'
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { loadLocalSecrets } from '../../local/dev-secrets';
 import { CliError, UsageError } from '../errors';
+import { invokeStageFunction } from '../lambda';
 import { progressBar } from '../progress';
 import { stageOutputs, type Target } from '../target';
 
@@ -40,19 +40,14 @@ export async function evidenceSeal(target: Target, out: (line: string) => void):
   }
   const functionName = (await stageOutputs(target.stage!)).EvidenceSealFunctionName;
   if (!functionName) throw new CliError(`stage ${target.stage} has no EvidenceSealFunctionName output; deploy this version of Vigia (cdk deploy --all -c stage=${target.stage})`);
-  const lambda = new LambdaClient({});
-  try {
-    const response = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from('{}') }));
-    const payload = JSON.parse(Buffer.from(response.Payload ?? []).toString('utf8') || '{}') as Record<string, unknown>;
-    if (response.FunctionError) throw new CliError(`the seal function ${functionName} failed: ${String(payload.errorMessage ?? response.FunctionError)}`);
-    out(
-      payload.sealed
-        ? `sealed digest ${payload.sequence} (${payload.key}): ${payload.leaves} leaves, ${payload.periodFrom} → ${payload.periodTo} (stage ${target.stage})`
-        : `nothing to seal: ${String(payload.reason)}`,
-    );
-  } finally {
-    lambda.destroy();
-  }
+  const { answer, text } = await invokeStageFunction(functionName, {}, 'the seal function');
+  const payload = (answer ?? {}) as Record<string, unknown>;
+  if (typeof payload.sealed !== 'boolean') throw new CliError(`the seal function ${functionName} returned no summary: ${text.slice(0, 200)}`);
+  out(
+    payload.sealed
+      ? `sealed digest ${payload.sequence} (${payload.key}): ${payload.leaves} leaves, ${payload.periodFrom} → ${payload.periodTo} (stage ${target.stage})`
+      : `nothing to seal: ${String(payload.reason)}`,
+  );
 }
 
 export function sealLine(result: SealResult): string {

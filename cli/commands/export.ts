@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbAnalyticsSource } from '../../shared/analytics/adapters/dynamodb-analytics-source';
 import { S3AnalyticsStore } from '../../shared/analytics/adapters/s3-analytics-store';
@@ -11,6 +10,7 @@ import { isCalendarDay } from '../../shared/config/vigia-config';
 import { cliConfig } from '../config';
 import { ANALYTICS_PREFIXES } from '../../shared/resources/definitions';
 import { CliError, UsageError } from '../errors';
+import { invokeStageFunction } from '../lambda';
 import { checkStageName, runningLocalStack, stackOutputs } from '../target';
 
 export interface ExportOptions {
@@ -77,25 +77,10 @@ async function exportOnStage(stage: string, since: string | undefined) {
   if (!bucket || !functionName) {
     throw new CliError(`stage ${stage} has no AnalyticsBucketName/AnalyticsExportFunctionName outputs; deploy this version of Vigia (cdk deploy --all -c stage=${stage})`);
   }
-  const lambda = new LambdaClient({});
-  try {
-    const response = await lambda.send(
-      new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(since ? { since } : {})) }),
-    );
-    const payload = response.Payload ? new TextDecoder().decode(response.Payload) : '';
-    if (response.FunctionError) {
-      const failure = safeJson(payload) as { errorType?: string; errorMessage?: string } | undefined;
-      throw new CliError(`the export function ${functionName} failed: ${failure?.errorType ?? response.FunctionError}: ${failure?.errorMessage ?? payload}`);
-    }
-    const result = safeJson(payload) as RunExportResult | undefined;
-    if (!result?.tables) throw new CliError(`the export function ${functionName} returned no summary: ${payload.slice(0, 200)}`);
-    return { result, where: `stage ${stage} (${functionName})`, bucket, s3: createS3Client() };
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot invoke the export function ${functionName} with your AWS credentials: ${(error as Error).message}`);
-  } finally {
-    lambda.destroy();
-  }
+  const { answer, text } = await invokeStageFunction(functionName, since ? { since } : {}, 'the export function');
+  const result = answer as RunExportResult | undefined;
+  if (!result?.tables) throw new CliError(`the export function ${functionName} returned no summary: ${text.slice(0, 200)}`);
+  return { result, where: `stage ${stage} (${functionName})`, bucket, s3: createS3Client() };
 }
 
 async function download(s3: S3Client, bucket: string, dir: string): Promise<DownloadSummary> {
@@ -121,11 +106,3 @@ function downloadLine(summary: DownloadSummary): string {
 }
 
 const formatBytes = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { resendNotice, NoticeRequestError, type NoticeSendResult } from '../../shared/privacy/send-notices';
 import { OutboxNoticeMailer } from '../../local/adapters/outbox';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
@@ -8,6 +7,7 @@ import type { NoticeRecord } from '../../shared/privacy/ports/notices-and-disclo
 import { noticeState, type NoticeState } from '../../shared/privacy/employee-notice';
 import { CliError } from '../errors';
 import { printTable } from '../table';
+import { invokeStageFunction } from '../lambda';
 import { stackOutputs, type Target } from '../target';
 
 /** One line of `vigia lines --json`. */
@@ -100,32 +100,10 @@ async function notifyLocally(target: Target, config: VigiaConfig, lineId: string
 async function notifyOnStage(stage: string, lineId: string): Promise<NoticeSendResult> {
   const functionName = (await stackOutputs(`Vigia-${stage}-Pipeline`)).NoticeFunctionName;
   if (!functionName) throw new CliError(`stack Vigia-${stage}-Pipeline has no NoticeFunctionName output: is privacy.employeeNotice in the deployed config?`);
-  const lambda = new LambdaClient({});
-  let payload: string;
-  try {
-    const response = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify({ lineId })) }));
-    payload = response.Payload ? new TextDecoder().decode(response.Payload) : '';
-    if (response.FunctionError) {
-      const failure = safeJson(payload) as { errorMessage?: string } | undefined;
-      throw new CliError(`the notice function ${functionName} failed: ${failure?.errorMessage ?? response.FunctionError}`);
-    }
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot invoke the notice function ${functionName} with your AWS credentials: ${(error as Error).message}`);
-  } finally {
-    lambda.destroy();
-  }
-  const answer = safeJson(payload) as { error?: string; results?: NoticeSendResult[] } | undefined;
+  const { answer: raw, text: payload } = await invokeStageFunction(functionName, { lineId }, 'the notice function');
+  const answer = raw as { error?: string; results?: NoticeSendResult[] } | undefined;
   if (answer?.error) throw new CliError(answer.error);
   const result = answer?.results?.[0];
   if (result?.outcome !== 'sent') throw new CliError(`the notice function ${functionName} did not send the notice: ${payload.slice(0, 200)}`);
   return result;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
