@@ -386,7 +386,7 @@ export function createProgram(out: Out): Program {
     .summary('Backfill the sharded index keys.')
     .action(async (_options: unknown, command: Command) => {
       const { migrateIndexShardsCommand } = await import('./commands/migrate');
-      const pageSize = process.env.VIGIA_MIGRATE_PAGE_SIZE ? Number(process.env.VIGIA_MIGRATE_PAGE_SIZE) : undefined;
+      const pageSize = process.env.VIGIA_MIGRATE_PAGE_SIZE ? countArgument(process.env.VIGIA_MIGRATE_PAGE_SIZE, 'VIGIA_MIGRATE_PAGE_SIZE') : undefined;
       await withTarget(command, (target) => migrateIndexShardsCommand(target, out, pageSize));
     });
 

@@ -158,7 +158,8 @@ export function excerptAround(text: string, start: number, end: number, width = 
   return `${from > 0 ? ELLIPSIS : ''}${body}${to < text.length ? ELLIPSIS : ''}`;
 }
 
-function redactedSlice(text: string, from: number, to: number, redactions: readonly Redaction[]): string {
+/** `text` (or its slice [from, to)) with each redaction written masked, and what of one the slice cuts through starred. */
+export function redactedSlice(text: string, from: number, to: number, redactions: readonly Redaction[]): string {
   let out = '';
   let at = from;
   for (const redaction of [...redactions].sort((a, b) => a.start - b.start)) {

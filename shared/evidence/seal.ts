@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
+import { sha256OfStream } from '../platform/objects';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
 import type { AuditEntry } from '../privacy/ports/subject-rights';
 import { canonicalJson, DIGEST_FORMAT, type Digest, parseDigest, serializeDigest, sha256Hex, signDigest, type UnsignedDigest } from './digest';
@@ -167,7 +167,5 @@ class GzipCollector {
 async function hashObject(bucket: EvidenceBucket, key: string): Promise<string> {
   const stream = await bucket.open(key);
   if (!stream) throw new Error(`${key} was listed but cannot be read`);
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return (await sha256OfStream(stream)).sha256;
 }

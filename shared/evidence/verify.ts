@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { forEachLimited } from '../platform/concurrency';
+import { sha256OfStream } from '../platform/objects';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
 import { type Digest, parseDigest, sha256Hex, verifyDigestSignature } from './digest';
 import { type ErasureRecord, parseErasureRecord } from './erasure-record';
@@ -209,14 +209,7 @@ function measureLine(line: string | undefined): { size: number; sha256: string }
 
 async function measureObject(bucket: EvidenceBucket, key: string): Promise<{ size: number; sha256: string } | undefined> {
   const stream = await bucket.open(key);
-  if (!stream) return undefined;
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { size, sha256: hash.digest('hex') };
+  return stream ? sha256OfStream(stream) : undefined;
 }
 
 function touches(digest: Digest, since?: string, until?: string): boolean {

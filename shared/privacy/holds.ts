@@ -3,6 +3,7 @@ import { coveringHold, holdCovers, holdId, itemSubject, recordSubject, type Hold
 import { findSubjectItems, rawConcern, type SubjectItems } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';
 import { describeHold } from './subject-erase';
+import { isMissingObject } from '../platform/objects';
 
 export interface HoldTarget {
   scope: HoldScope;
@@ -133,8 +134,7 @@ async function retag(deps: SubjectRightsDependencies, key: string, tag: 'hold' |
     await deps.objects.tag(key, tag);
     if (deps.objectLock) await deps.objects.objectLockLegalHold(key, tag === 'hold');
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return;
+    if (isMissingObject(error)) return;
     throw error;
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -7,6 +6,7 @@ import type { ArchiveItem } from './ports/subject-rights';
 import { aboutContact, callsOf, distinctLinks, findSubjectItems, publicItem, rawConcern } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';
 import { ZipFileWriter, type ZippedFile } from './zip-writer';
+import { sha256OfStream } from '../platform/objects';
 
 export const SUBJECT_EXPORT_FORMAT = 'vigia-subject-export/1';
 
@@ -165,7 +165,5 @@ export async function exportSubject(deps: SubjectRightsDependencies, request: Su
 }
 
 async function fileSha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return (await sha256OfStream(createReadStream(file))).sha256;
 }

@@ -3,6 +3,7 @@ import type { RawArchive } from '../capture/ports/raw-archive';
 import type { ArchiveItem, ItemKey, ItemSelector, PrivacyRepository } from './ports/subject-rights';
 import { normalizeWebhook } from '../capture/whatsapp/normalize';
 import { recordSubject } from './retention';
+import { isMissingObject } from '../platform/objects';
 
 /**
  * Finding everything the archive holds about a data subject (a contact) or under a legal hold
@@ -220,8 +221,7 @@ export async function rawConcern(archive: RawArchive, key: string, belongs: (rec
   try {
     body = (await archive.getRaw(key)).body;
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return { concern: 'missing', records: [] };
+    if (isMissingObject(error)) return { concern: 'missing', records: [] };
     throw error;
   }
   let records: NormalizedRecord[];

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { markMessageDay } from '../capture/adapters/dynamodb-archive-repository';
 import { shardedForm } from './index-shards';
 
 /** Where the backfill keeps its place: a scan resumes from here after a crash. */
@@ -55,7 +56,7 @@ export async function migrateIndexShards(
     for (const item of page.Items ?? []) {
       const day = typeof item.dayPk === 'string' ? /^DAY#(\d{4}-\d{2}-\d{2})/.exec(item.dayPk)?.[1] : undefined;
       if (day && !markedDays.has(day)) {
-        await markDay(db, table, day);
+        await markMessageDay(db, table, day);
         markedDays.add(day);
       }
       for (const [attribute, id] of [
@@ -74,15 +75,6 @@ export async function migrateIndexShards(
     options.onProgress?.(progress());
   } while (!state.done);
   return progress();
-}
-
-/** The day marker of messages written before markers existed (`DAYS` / `<day>`, see DynamoDbArchiveRepository.markDay). */
-async function markDay(db: DynamoDBDocumentClient, table: string, day: string): Promise<void> {
-  try {
-    await db.send(new PutCommand({ TableName: table, Item: { pk: 'DAYS', sk: day, entity: 'day' }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException')) throw error;
-  }
 }
 
 /** Rewrites one key if it still has its old value; false when another writer (or an earlier run) changed it. */

@@ -200,11 +200,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
    */
   private async markDay(day: string): Promise<void> {
     if (this.markedDays.has(day)) return;
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.day(day), entity: 'day' }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await markMessageDay(this.db, this.table, day);
     this.markedDays.add(day);
   }
 
@@ -637,6 +633,15 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       ),
     );
     return batchGetItems(this.db, this.table, entries.map((entry) => ({ pk: entry.pk, sk: entry.sk })));
+  }
+}
+
+/** Marks a day as having messages (`DAYS` / `<day>`), once: a second mark changes nothing. */
+export async function markMessageDay(db: DynamoDBDocumentClient, table: string, day: string): Promise<void> {
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: { ...keys.day(day), entity: 'day' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }
 

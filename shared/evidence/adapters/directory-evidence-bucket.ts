@@ -11,13 +11,13 @@ import type { EvidenceBucket, StoredObject } from '../ports/evidence-bucket';
 export class DirectoryEvidenceBucket implements EvidenceBucket {
   constructor(readonly dir: string) {}
 
-  async *list(prefix: string, options: { startAfter?: string } = {}): AsyncIterable<StoredObject> {
+  async *list(prefix: string): AsyncIterable<StoredObject> {
     const base = join(this.dir, prefix.slice(0, prefix.lastIndexOf('/') + 1));
     if (!existsSync(base)) return;
     const keys = readdirSync(base, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => relative(this.dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
-      .filter((key) => key.startsWith(prefix) && (!options.startAfter || compareLeafKeys(key, options.startAfter) > 0))
+      .filter((key) => key.startsWith(prefix))
       .sort(compareLeafKeys);
     for (const key of keys) {
       const stat = statSync(join(this.dir, key));

@@ -1,30 +1,30 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isMissingObject } from '../../platform/objects';
+import { S3ArchiveObjects } from '../../privacy/adapters/s3-archive-objects';
 import type { EvidenceBucket, StoredObject } from '../ports/evidence-bucket';
 
 /** The archive bucket on S3 (or s3rver locally). Under Object Lock, what is written here is kept as the bucket's default retention says. */
 export class S3EvidenceBucket implements EvidenceBucket {
+  /** The archive bucket's objects as the privacy operations list them: the same listing. */
+  private readonly objects: S3ArchiveObjects;
+
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
-  ) {}
+  ) {
+    this.objects = new S3ArchiveObjects(s3, bucket);
+  }
 
-  async *list(prefix: string, options: { startAfter?: string } = {}): AsyncIterable<StoredObject> {
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, StartAfter: token ? undefined : options.startAfter }));
-      for (const object of page.Contents ?? []) {
-        if (object.Key) yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) };
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+  list(prefix: string): AsyncIterable<StoredObject> {
+    return this.objects.list(prefix);
   }
 
   async open(key: string): Promise<Readable | undefined> {
     try {
       return (await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))).Body as Readable;
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingObject(error)) return undefined;
       throw error;
     }
   }
@@ -40,8 +40,4 @@ export class S3EvidenceBucket implements EvidenceBucket {
   async write(key: string, body: Buffer, contentType: string): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
-}
-
-function isMissing(error: unknown): boolean {
-  return error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 }

@@ -16,7 +16,7 @@ export interface StoredObject {
  */
 export interface EvidenceBucket {
   /** Objects under the prefix, in key order (UTF-8 bytes, as S3 lists). */
-  list(prefix: string, options?: { startAfter?: string }): AsyncIterable<StoredObject>;
+  list(prefix: string): AsyncIterable<StoredObject>;
   /** The object's bytes, or undefined when there is no such object. */
   open(key: string): Promise<Readable | undefined>;
   read(key: string): Promise<Buffer | undefined>;

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { redactedSlice } from '../../../normalize-text';
 import { cnpj, cpf, pix } from './brazil';
 import { findEmails, phone } from './contact';
 import { DETECTOR_NAMES, type PiiDetectorName, type PiiFinding, type ShapeDetector } from './detector';
@@ -49,15 +50,7 @@ export function findPii(text: string, detectors: readonly PiiDetectorName[]): Pi
 
 /** `text` with every identifier of `detectors` replaced by its masked form ("CPF ***.456.789-**"). */
 export function maskPii(text: string, detectors: readonly PiiDetectorName[]): string {
-  const findings = findPii(text, detectors);
-  if (findings.length === 0) return text;
-  let masked = '';
-  let at = 0;
-  for (const finding of findings) {
-    masked += text.slice(at, finding.start) + finding.masked;
-    at = finding.end;
-  }
-  return masked + text.slice(at);
+  return redactedSlice(text, 0, text.length, findPii(text, detectors));
 }
 
 /**
