@@ -84,9 +84,9 @@ export interface ComplianceFlowProps extends ArchiveResources {
  *    download later and the media-fetch function re-runs the flow once the file is stored.
  * 3. `Checks` runs `RuleChecks` (keywords, files, personal data), `SentimentCheck` (Comprehend,
  *    retried on throttling; a lasting failure becomes `{ sentimentError }` via `SentimentFailed`
- *    instead of failing the message) and `FileContentCheck` (keywords and personal data in the
- *    text inside the file; a failure becomes `{ fileContentError }` via `FileContentFailed`) in
- *    parallel, into `$.checks`.
+ *    instead of failing the message) and, when a file is stored (`HasStoredFile`; else `NoFileText`
+ *    answers `{}`), `FileContentCheck` (keywords and personal data in the text inside the file; a
+ *    failure becomes `{ fileContentError }` via `FileContentFailed`) in parallel, into `$.checks`.
  * 4. `Record` stores the alerts, then the results (which mark the message checked); `Notify`
  *    delivers every alert of the message to each matching subscription that lacks it (retried on
  *    throttling, KMS and 5xx errors with backoff): `Done`. Whatever is still undelivered, or a
@@ -268,13 +268,18 @@ export class ComplianceFlow extends Construct {
     fileContentCheck.addRetry({ errors: ['SlowDown', 'ServiceUnavailable', 'InternalError'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 2, jitterStrategy: sfn.JitterType.FULL });
     fileContentCheck.addCatch(fileContentFailed, { errors: [sfn.Errors.ALL], resultPath: '$.fileContentError' });
 
+    // Most messages have no file: the branch answers {} itself rather than invoking a function for it.
+    const fileText = sfn.Choice.jsonPath(this, FLOW_STATES.hasStoredFile, { comment: 'A stored file whose text to read?' })
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.file.state'), sfn.Condition.stringEquals('$.file.state', 'stored')), fileContentCheck)
+      .otherwise(sfn.Pass.jsonPath(this, FLOW_STATES.noFileText, { comment: 'No file text to check', result: sfn.Result.fromObject({}) }));
+
     const checks = sfn.Parallel.jsonPath(this, FLOW_STATES.checks, {
       comment: 'Rules, sentiment and the file’s text in parallel; outputs in $.checks',
       resultPath: '$.checks',
     })
       .branch(ruleChecks)
       .branch(sentimentCheck)
-      .branch(fileContentCheck);
+      .branch(fileText);
 
     // Meta keeps media for 7 days: a download that fails now is retried by the media sweeper,
     // which re-runs the flow once the file is stored. Until then the file check is skipped.

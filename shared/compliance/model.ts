@@ -127,7 +127,7 @@ export interface Alert {
  * payload and returns it extended (`outputPath: $.Payload`), except inside the `Checks` parallel
  * branches, whose outputs land in `checks` as an array.
  *
- *   Prepare → HasMedia? → FetchMedia → Checks [RuleChecks | SentimentCheck | FileContentCheck] → Record → Notify → Done
+ *   Prepare → HasMedia? → FetchMedia → Checks [RuleChecks | SentimentCheck | HasStoredFile? → FileContentCheck] → Record → Notify → Done
  *   any Catch → RecordFailure → Failed
  */
 export interface FlowState {
@@ -162,8 +162,10 @@ export const FLOW_STATES = {
   ruleChecks: 'RuleChecks',
   sentimentCheck: 'SentimentCheck',
   sentimentFailed: 'SentimentFailed',
+  hasStoredFile: 'HasStoredFile',
   fileContentCheck: 'FileContentCheck',
   fileContentFailed: 'FileContentFailed',
+  noFileText: 'NoFileText',
   record: 'Record',
   notify: 'Notify',
   recordFailure: 'RecordFailure',

@@ -21,7 +21,7 @@ describe('complianceFlowAsl', () => {
     expect(asl.StartAt).toBe('Prepare');
     expect(stateNames(asl).sort()).toEqual(Object.values(FLOW_STATES).sort());
     const nested = asl.States[FLOW_STATES.checks]!.Branches!.flatMap((branch) => Object.keys(branch.States));
-    expect(nested.sort()).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck, FLOW_STATES.sentimentFailed, FLOW_STATES.fileContentCheck, FLOW_STATES.fileContentFailed].sort());
+    expect(nested.sort()).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck, FLOW_STATES.sentimentFailed, FLOW_STATES.hasStoredFile, FLOW_STATES.fileContentCheck, FLOW_STATES.fileContentFailed, FLOW_STATES.noFileText].sort());
   });
 
   it('has no CloudFormation token left; Lambda ARNs are local placeholders', () => {

@@ -116,7 +116,7 @@ describe('ComplianceFlow', () => {
       expect(branches.map((branch) => Object.keys(branch.States).sort())).toEqual([
         [FLOW_STATES.ruleChecks],
         [FLOW_STATES.sentimentCheck, FLOW_STATES.sentimentFailed].sort(),
-        [FLOW_STATES.fileContentCheck, FLOW_STATES.fileContentFailed].sort(),
+        [FLOW_STATES.hasStoredFile, FLOW_STATES.fileContentCheck, FLOW_STATES.fileContentFailed, FLOW_STATES.noFileText].sort(),
       ]);
     });
 
@@ -160,9 +160,18 @@ describe('ComplianceFlow', () => {
 
     it('Checks runs RuleChecks, SentimentCheck and FileContentCheck in parallel into $.checks, then Record', () => {
       expect(states[FLOW_STATES.checks]).toMatchObject({ Type: 'Parallel', ResultPath: '$.checks', Next: FLOW_STATES.record });
-      expect(branches.map((branch) => branch.StartAt)).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck, FLOW_STATES.fileContentCheck]);
+      expect(branches.map((branch) => branch.StartAt)).toEqual([FLOW_STATES.ruleChecks, FLOW_STATES.sentimentCheck, FLOW_STATES.hasStoredFile]);
       expect(allStates[FLOW_STATES.ruleChecks].End).toBe(true);
       expect(allStates[FLOW_STATES.ruleChecks].Catch).toBeUndefined();
+    });
+
+    it('invokes FileContentCheck only for a stored file; otherwise NoFileText answers {} with no function call', () => {
+      expect(allStates[FLOW_STATES.hasStoredFile]).toMatchObject({
+        Type: 'Choice',
+        Choices: [{ And: [{ Variable: '$.file.state', IsPresent: true }, { Variable: '$.file.state', StringEquals: 'stored' }], Next: FLOW_STATES.fileContentCheck }],
+        Default: FLOW_STATES.noFileText,
+      });
+      expect(allStates[FLOW_STATES.noFileText]).toEqual({ Type: 'Pass', Comment: 'No file text to check', Result: {}, End: true });
     });
 
     it('SentimentCheck retries the Comprehend throttling and server errors with full jitter', () => {

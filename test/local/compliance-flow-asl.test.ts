@@ -40,18 +40,29 @@ async function run(all: ComplianceTaskHandlers, messageId = 'wamid.asl') {
 }
 
 describe('the compliance flow definition (as deployed) run locally', () => {
-  it('runs Prepare, the three checks, Record and Notify for a text message', async () => {
-    const { calls, all } = handlers();
+  it('runs Prepare, the checks, Record and Notify for a text message, with no function invoked for a file it has not', async () => {
+    let recorded: FlowState | undefined;
+    const { calls, all } = handlers({
+      record: async (state) => {
+        recorded = state;
+        return { ...state, newAlertIds: [] };
+      },
+    });
     expect(await run(all)).toEqual([]);
-    const checks = ['RuleChecks', 'SentimentCheck', 'FileContentCheck'];
-    expect(calls.filter((name) => !checks.includes(name))).toEqual(['Prepare', 'Record', 'Notify']);
+    const checks = ['RuleChecks', 'SentimentCheck'];
+    expect(calls.filter((name) => !checks.includes(name))).toEqual(['Prepare', 'Notify']);
     expect(calls).toEqual(expect.arrayContaining(checks));
+    expect(calls).not.toContain('FileContentCheck');
+    expect(recorded!.checks).toContainEqual({});
   });
 
-  it('goes on without the file’s text when FileContentCheck fails, and records the error', async () => {
+  it('reads the text of a stored file, and goes on without it when FileContentCheck fails, recording the error', async () => {
     let recorded: FlowState | undefined;
-    const { all } = handlers({
+    const { calls, all } = handlers({
+      prepare: async (state) => ({ messageId: state.messageId, context: { messageId: state.messageId, lineId: 'L', direction: 'outbound', source: 'cloud_api', type: 'document', timestamp: 't', mediaId: 'M1' } }),
+      fetchMedia: async (state) => ({ ...state, file: { mediaId: 'M1', state: 'stored', s3Key: 'media/sha256/x' } }),
       fileContentCheck: async () => {
+        calls.push('FileContentCheck');
         throw Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' });
       },
       record: async (state) => {
@@ -60,6 +71,8 @@ describe('the compliance flow definition (as deployed) run locally', () => {
       },
     });
     expect(await run(all)).toEqual([]);
+    // Tried, then retried on SlowDown, then caught.
+    expect(calls.filter((name) => name === 'FileContentCheck').length).toBeGreaterThan(1);
     expect(recorded!.checks!.find((branch) => branch.fileContentError)?.fileContentError?.Error).toBe('SlowDown');
     expect(recorded!.checks!.some((branch) => branch.keyword)).toBe(true);
   });
