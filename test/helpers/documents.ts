@@ -31,7 +31,7 @@ export function zipBomb(): Uint8Array {
   return builtZipBomb;
 }
 
-export interface HandMadeEntry {
+interface HandMadeEntry {
   name: string;
   data: Uint8Array;
   size: number;
@@ -39,7 +39,7 @@ export interface HandMadeEntry {
 }
 
 /** Deflated entries with the sizes given, local headers and central directory included. */
-export function handMadeZip(entries: HandMadeEntry[]): Uint8Array {
+function handMadeZip(entries: HandMadeEntry[]): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

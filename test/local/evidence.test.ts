@@ -188,6 +188,11 @@ describe('tamper evidence on the local stack', () => {
     const { code, lines } = await run('evidence', 'check', file);
     expect(code).toBe(1);
     expect(lines.length).toBeGreaterThan(0);
+    // A message the archive does not have, and a proof file that is not one: one line each.
+    await expect(main(['evidence', 'prove', 'wamid.nope', '--out', join(work, 'nope.json')])).rejects.toThrow('message wamid.nope is not in the archive');
+    writeFileSync(join(work, 'bad.json'), '{"format":');
+    await expect(main(['evidence', 'check', join(work, 'bad.json')])).rejects.toThrow(/^.*bad\.json is not JSON: /);
+    await expect(main(['evidence', 'check', join(work, 'missing.json')])).rejects.toThrow('missing.json: no such file');
   });
 
   it('reports an erased contact’s objects as erased, not tampered', async () => {
