@@ -8,7 +8,8 @@ import { createS3Client } from '../shared/platform/clients';
  * The floor for the ingest benchmark: the least any webhook receiver must do before answering
  * Meta, with none of Vigia's code — read the raw body, check its HMAC-SHA256 in constant time,
  * store the exact bytes in S3 (same bucket, same s3rver, same SDK client configuration, same
- * metadata as Vigia's raw archive, under its own `floor/` prefix so Vigia's ingest ignores it),
+ * metadata and key layout as Vigia's raw archive — `floor/h=<h>/dt=YYYY-MM-DD/<sha256>.json`, `<h>`
+ * the sha256's first hex digit — under its own `floor/` prefix so Vigia's ingest ignores it),
  * then answer 200. No framework, no envelope check, no logging, no metrics.
  *
  * Only the S3 client comes from the repository (`createS3Client`: endpoint, path-style addressing,
@@ -54,7 +55,8 @@ export async function startFloorServer(options: FloorServerOptions): Promise<Flo
       if (!timingSafeEqual(actual, expected)) return answer(401, '{"error":"invalid_signature"}');
 
       const receivedAt = new Date().toISOString();
-      const key = `${FLOOR_PREFIX}dt=${receivedAt.slice(0, 10)}/${createHash('sha256').update(body).digest('hex')}.json`;
+      const digest = createHash('sha256').update(body).digest('hex');
+      const key = `${FLOOR_PREFIX}h=${digest[0]}/dt=${receivedAt.slice(0, 10)}/${digest}.json`;
       await s3.send(
         new PutObjectCommand({
           Bucket: options.bucket,

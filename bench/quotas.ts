@@ -3,9 +3,10 @@
  * each a named constant with its default value, unit, whether AWS raises it on request, the raised
  * value Vigia's capacity plan assumes (docs/scale.md asks for exactly these), and where the
  * default is documented. Region: us-east-1 (N. Virginia), as bench/prices.ts; values read in
- * November 2026. Where a value could not be confirmed against the page when it was written, the
- * constant says so (`confirmed: false`) and docs/scale.md repeats it: check the Service Quotas
- * console of the account (it shows the account's applied value) before relying on it.
+ * November 2026, the Step Functions, KMS and SNS ones checked against their pages on 2026-12-03.
+ * Where a value could not be confirmed against the page, the constant says so (`confirmed: false`)
+ * and docs/scale.md repeats it: check the Service Quotas console of the account (it shows the
+ * account's applied value) before relying on it.
  *
  * A raised value is what a deployment of 20,000 messages a second would ask for (docs/scale.md);
  * AWS decides each request case by case, and a quota it does not raise (`raisable: false`) keeps
@@ -108,8 +109,8 @@ export const SFN_EXPRESS_START_EXECUTION: Quota = {
   raisable: true,
   raisedValue: 30_000,
   source: 'Step Functions service quotas: Quotas related to API action throttling — https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',
-  confirmed: false,
-  note: 'The page was found but its throttling table could not be read when this was written: 6,000/s refill (bucket 6,000) is the value documented for Express StartExecution in us-east-1 in earlier reads; check the Service Quotas console. Express workflows have no state-transition quota.',
+  confirmed: true,
+  note: 'Express StartExecution: bucket size 6,000, refill rate 6,000 per second, in every region (Standard workflows: 1,300/300 in us-east-1, us-west-2 and eu-west-1, 800/150 elsewhere). A soft quota: "can be increased" (Service Quotas console or a support case). Express workflows have no state-transition quota (Unlimited).',
 };
 
 /**
@@ -125,9 +126,9 @@ export const KMS_SYMMETRIC_REQUESTS: Quota = {
   scope: 'account-region',
   raisable: true,
   raisedValue: 150_000,
-  source: 'AWS KMS Request quotas — https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html',
-  confirmed: false,
-  note: 'Region-dependent: 10,000/s in most regions (e.g. sa-east-1), 20,000/s in us-east-2, ap-southeast-1, ap-southeast-2, ap-northeast-1, eu-central-1 and eu-west-2 (both confirmed); 100,000/s in us-east-1, us-west-2 and eu-west-1 (not confirmed against the page when written). The model uses us-east-1; docs/scale.md gives the 10,000/s case too.',
+  source: 'AWS KMS Request quotas: Cryptographic operations (symmetric) request rate — https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html',
+  confirmed: true,
+  note: 'Region-dependent, shared by Decrypt, Encrypt, GenerateDataKey, GenerateDataKeyWithoutPlaintext, GenerateMac, GenerateRandom, ReEncrypt and VerifyMac: 100,000/s in us-east-1, us-west-2 and eu-west-1; 20,000/s in us-east-2, ap-southeast-1, ap-southeast-2, ap-northeast-1, eu-central-1 and eu-west-2; 10,000/s in every other region (sa-east-1 among them). Adjustable: "All AWS KMS request quotas are adjustable" except the CloudHSM key store quota. The model uses us-east-1; docs/scale.md gives the 10,000/s case too.',
 };
 
 /** KMS default in most other regions (sa-east-1, São Paulo, among them): for docs/scale.md. */
@@ -182,13 +183,13 @@ export const DYNAMODB_TABLE_READ: Quota = {
 export const SNS_PUBLISH: Quota = {
   title: 'SNS Publish per second (account, region)',
   value: 30_000,
-  unit: 'requests/s',
+  unit: 'messages/s',
   scope: 'account-region',
   raisable: true,
   raisedValue: 30_000,
-  source: 'Amazon Simple Notification Service endpoints and quotas — https://docs.aws.amazon.com/general/latest/gr/sns.html',
-  confirmed: false,
-  note: 'Region-dependent: 30,000/s in us-east-1; 9,000/s in us-west-2 and eu-west-1; 1,500/s in the other regions (the page was found, its quota table not read when written).',
+  source: 'Amazon Simple Notification Service endpoints and quotas: Amazon SNS API throttling (Soft) — https://docs.aws.amazon.com/general/latest/gr/sns.html',
+  confirmed: true,
+  note: 'Messages published per second per account and region, Publish and PublishBatch combined (a batch of 10 counts 10), standard and FIFO topics alike. Standard topics: 30,000/s in us-east-1; 9,000/s in us-west-2 and eu-west-1; 1,500/s in us-east-2, us-west-1, ap-south-1, ap-northeast-2, ap-southeast-1, ap-southeast-2, ap-northeast-1 and eu-central-1; 300/s in all other regions (sa-east-1 among them). A soft quota: AWS raises it on request (SNS quota increase in Service Quotas).',
 };
 
 /** Comprehend DetectSentiment (synchronous, one document): requests per second per account and region. */
@@ -199,9 +200,9 @@ export const COMPREHEND_DETECT_SENTIMENT: Quota = {
   scope: 'account-region',
   raisable: true,
   raisedValue: 1_000,
-  source: 'Amazon Comprehend Guidelines and quotas — https://docs.aws.amazon.com/comprehend/latest/dg/guidelines-and-limits.html',
+  source: 'Amazon Comprehend endpoints and quotas — https://docs.aws.amazon.com/general/latest/gr/comprehend.html (throttling quotas; Amazon Comprehend Guidelines and quotas — https://docs.aws.amazon.com/comprehend/latest/dg/guidelines-and-limits.html — points there)',
   confirmed: false,
-  note: 'The page was found, its throttling table not read when written: 20 per second is the documented default for the single-document sentiment operation in earlier reads; the account\'s value is in the Service Quotas console. With `sentiment.analyzer: offline` Vigia makes no Comprehend call.',
+  note: 'Not confirmed (checked 2026-12-03): the Comprehend guide no longer lists request rates and sends to the General Reference page, whose quota table could not be read. The 20/s is the guide\'s earlier wording ("if you plan to send more than 20 requests per second, consider the batch operations"; DetectDominantLanguage "up to 20 documents per second"), not a stated DetectSentiment default; the guide says its quotas are per region and adjustable ones can be raised in the Service Quotas console, where the account\'s value is. With `sentiment.analyzer: offline` Vigia makes no Comprehend call.',
 };
 
 /** S3: PUT/COPY/POST/DELETE requests per second per partitioned prefix. */
@@ -214,7 +215,7 @@ export const S3_PREFIX_PUT: Quota = {
   raisedValue: 3_500,
   source: 'Best practices design patterns: optimizing Amazon S3 performance — https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html',
   confirmed: true,
-  note: 'Not a quota AWS raises: S3 splits a busy prefix into more partitions by itself (gradually, answering 503 Slow Down meanwhile), which keys with a high-entropy part after the prefix (hashes) allow.',
+  note: 'Per partitioned prefix. Not a quota AWS raises: S3 splits a busy prefix into more partitions by itself (gradually, answering 503 Slow Down meanwhile), which keys with a high-entropy part after the prefix (hashes) allow. Keys whose new day sorts after all of yesterday\'s send every midnight\'s writes to one tail partition again, so raw webhooks are keyed `raw/h=<first hex digit of the sha256>/dt=<day>/…` (shared/capture/raw-key.ts) and the model applies the quota to each of those 16 prefixes: 16 × 3,500 PUT/s for the raw area.',
 };
 
 export const S3_PREFIX_GET: Quota = {

@@ -118,7 +118,8 @@ export interface ScaleFigure {
     kmsRequestsWithoutBucketKeys: number;
     s3Puts: number;
     s3Gets: number;
-    s3Prefixes: Record<string, { puts: number; gets: number }>;
+    /** Per prefix pattern (`<time>` for the day, `<shard>` for the shard): all its requests, and how many shard prefixes share them. */
+    s3Prefixes: Record<string, { puts: number; gets: number; shards?: number }>;
     comprehendCalls: number;
     /** Per table/index: all its write and read units, and its hottest global partition's. */
     dynamodb: Record<string, { writeUnits: number; readUnits: number; hottestGlobalKey?: string; hottestWriteUnits: number; hottestReadUnits: number }>;
@@ -219,6 +220,8 @@ export function scaleOfRun(run: MeteredRun): ScaleFigure {
 }
 
 const TIME = /\d{4}-\d{2}-\d{2}(?:[T ]\d{2}(?::\d{2}){0,2}(?:\.\d+)?Z?)?/g;
+/** A shard folder of an S3 key (`raw/h=3/…`): one of 16 prefixes a hash spreads the area's keys over. */
+const S3_SHARD = /(^|\/)h=([0-9a-f])(?=\/)/;
 
 /**
  * A partition key's pattern, and the partition it shares with values of other time buckets
@@ -336,17 +339,32 @@ export function modelScale(input: ScaleInput, quotas: Record<QuotaKey, Quota> = 
   const s3ObjectCalls = count(/^S3\.(PutObject|CopyObject|CreateMultipartUpload|GetObject)$/);
   const kmsRequests = kmsDirect + snsPublishes;
 
-  // S3 per prefix, time buckets merged (today's prefix takes today's requests).
-  const prefixes: Record<string, { puts: number; gets: number }> = {};
+  // S3 per prefix, time buckets merged (today's prefix takes today's requests), and shard prefixes
+  // merged (`raw/h=<h>/`, shared/capture/raw-key.ts): a day's writes are spread over the shards by
+  // a hash, each a prefix of its own, so the busiest takes the pattern's requests ÷ the N shards
+  // the run reached (as a sharded partition key; fewer shards reached make the estimate higher).
+  const prefixes: Record<string, { puts: number; gets: number; shards?: number }> = {};
+  const shardsOf = new Map<string, Set<string>>();
   for (const [name, n] of Object.entries(usage.s3Prefixes ?? {})) {
     const space = name.indexOf(' ');
     const operation = name.slice(0, space);
-    const prefix = name.slice(space + 1).replace(TIME, '<time>');
+    const timed = name.slice(space + 1).replace(TIME, '<time>');
+    const shard = S3_SHARD.exec(timed);
+    const prefix = shard ? timed.replace(S3_SHARD, '$1h=<shard>') : timed;
     const slot = (prefixes[prefix] ??= { puts: 0, gets: 0 });
+    if (shard) {
+      const seen = shardsOf.get(prefix) ?? new Set<string>();
+      shardsOf.set(prefix, seen.add(shard[2]!));
+      slot.shards = seen.size;
+    }
     if (S3_PUT_CLASS.test(`S3.${operation}`)) slot.puts += n;
     else slot.gets += n;
   }
-  const hottestPrefix = (side: 'puts' | 'gets') => Object.entries(prefixes).reduce<[string, number]>((best, [prefix, slot]) => (slot[side] > best[1] ? [prefix, slot[side]] : best), ['', 0]);
+  const hottestPrefix = (side: 'puts' | 'gets') =>
+    Object.entries(prefixes).reduce<[string, number]>((best, [prefix, slot]) => {
+      const busiest = slot[side] / (slot.shards ?? 1);
+      return busiest > best[1] ? [slot.shards ? `${prefix} (each of ${slot.shards} shards)` : prefix, busiest] : best;
+    }, ['', 0]);
 
   // DynamoDB: per table/index, and per partition.
   const { patterns, scanReadUnitsPerMessage } = partitionPatterns(input);
@@ -438,7 +456,7 @@ export function modelScale(input: ScaleInput, quotas: Record<QuotaKey, Quota> = 
       kmsRequestsWithoutBucketKeys: perMessage(kmsRequests + s3ObjectCalls) * 1000,
       s3Puts: perMessage(s3Puts) * 1000,
       s3Gets: perMessage(s3Gets) * 1000,
-      s3Prefixes: Object.fromEntries(Object.entries(prefixes).map(([prefix, slot]) => [prefix, { puts: perMessage(slot.puts) * 1000, gets: perMessage(slot.gets) * 1000 }])),
+      s3Prefixes: Object.fromEntries(Object.entries(prefixes).map(([prefix, slot]) => [prefix, { puts: perMessage(slot.puts) * 1000, gets: perMessage(slot.gets) * 1000, ...(slot.shards ? { shards: slot.shards } : {}) }])),
       comprehendCalls: perMessage(usage.comprehend.requests) * 1000,
       dynamodb,
     },

@@ -230,8 +230,10 @@ function keyConditionValue(input: Record<string, unknown>, keyName: string): str
 
 /**
  * The prefix S3 partitions a key's requests by, until it splits further: the key's folders up to
- * the first one that names an object (a hash, an id), e.g. `raw/dt=2026-12-03/` for
- * `raw/dt=2026-12-03/<sha256>.json`, `media/sha256/` for a media file.
+ * the first one that names an object (a hash, an id), e.g. `raw/h=3/dt=2026-12-03/` for
+ * `raw/h=3/dt=2026-12-03/3…<sha256>.json` (one of the raw area's 16 prefixes of a day, up to and
+ * including the date), `raw/dt=2026-12-03/` for a key of the first layout, `media/sha256/` for a
+ * media file.
  */
 export function s3Prefix(key: string): string {
   const segments = key.split('/');

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { rawKeyFor } from '../capture/raw-key';
 import { DirectoryEvidenceBucket } from './adapters/directory-evidence-bucket';
 import { generateSigningKeyPem, LocalDigestSigner } from './adapters/local-signer';
 import { SealedAuditLog } from './adapters/sealed-audit-log';
@@ -38,7 +39,7 @@ export async function measureSeal(objects = 1_000_000): Promise<SealFigure> {
       if (prefix !== 'raw/') return;
       for (let i = 0; i < objects; i += 1) {
         const sha256 = createHash('sha256').update(String(i)).digest('hex');
-        yield { key: `raw/dt=${day}/${sha256}.json`, size: 800 + (i % 3000), lastModified: stored } satisfies StoredObject;
+        yield { key: rawKeyFor('raw/', sha256, stored.toISOString()), size: 800 + (i % 3000), lastModified: stored } satisfies StoredObject;
       }
     },
     open: async (key) => (written.has(key) ? Readable.from(written.get(key)!) : undefined),
@@ -72,11 +73,12 @@ export async function measureVerify(objects = 20_000, bytesPerObject = 1_200): P
   const dir = mkdtempSync(join(tmpdir(), 'vigia-evidence-bench-'));
   try {
     const day = '2026-12-01';
-    mkdirSync(join(dir, `raw/dt=${day}`), { recursive: true });
     const filler = 'x'.repeat(bytesPerObject);
     for (let i = 0; i < objects; i += 1) {
       const body = Buffer.from(`{"n":${i},"pad":"${filler}"}`.slice(0, bytesPerObject));
-      writeFileSync(join(dir, `raw/dt=${day}/${createHash('sha256').update(body).digest('hex')}.json`), body);
+      const key = rawKeyFor('raw/', createHash('sha256').update(body).digest('hex'), `${day}T12:00:00.000Z`);
+      mkdirSync(join(dir, key, '..'), { recursive: true });
+      writeFileSync(join(dir, key), body);
     }
     const bucket = new DirectoryEvidenceBucket(dir);
     const signer = new LocalDigestSigner(generateSigningKeyPem());

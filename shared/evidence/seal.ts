@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { sha256OfStream } from '../platform/objects';
+import { dayPrefixesInKeyOrder } from '../capture/raw-key';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
 import type { AuditEntry } from '../privacy/ports/subject-rights';
 import { canonicalJson, DIGEST_FORMAT, type Digest, parseDigest, serializeDigest, sha256Hex, signDigest, type UnsignedDigest } from './digest';
@@ -109,16 +110,18 @@ export async function latestDigest(bucket: EvidenceBucket): Promise<{ key: strin
 }
 
 /**
- * Objects under the prefix stored in [from, to). Raw webhooks are listed by receive day
- * (`raw/dt=YYYY-MM-DD/`), from the day before the period's start (a webhook received just before
- * midnight may be stored after it); media files are content-addressed, not dated, so their whole
- * area is listed (docs/evidence.md, "Scale").
+ * Objects under the prefix stored in [from, to), in key byte order. Raw and rejected webhooks are
+ * listed by receive day, from the day before the period's start (a webhook received just before
+ * midnight may be stored after it), in both key layouts (shared/capture/raw-key.ts): the first
+ * layout's `raw/dt=YYYY-MM-DD/` days, then `raw/h=0/dt=…/` … `raw/h=f/dt=…/` — the byte order of
+ * the keys, so the leaves need no sort. Media files are content-addressed, not dated, so their
+ * whole area is listed (docs/evidence.md, "Scale").
  */
 async function* objectsStoredBetween(bucket: EvidenceBucket, prefix: string, from: string, to: string): AsyncIterable<StoredObject> {
   const start = Date.parse(from);
   const end = Date.parse(to);
   const byDay = (prefix === ARCHIVE_PREFIXES.raw || prefix === ARCHIVE_PREFIXES.rejected) && from !== FIRST_PERIOD_START;
-  const prefixes = byDay ? daysBetween(start - DAY_MS, end).map((day) => `${prefix}dt=${day}/`) : [prefix];
+  const prefixes = byDay ? dayPrefixesInKeyOrder(prefix, daysBetween(start - DAY_MS, end)) : [prefix];
   for (const listed of prefixes) {
     for await (const object of bucket.list(listed)) {
       const at = object.lastModified.getTime();

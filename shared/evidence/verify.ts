@@ -1,5 +1,6 @@
 import { forEachLimited } from '../platform/concurrency';
 import { sha256OfStream } from '../platform/objects';
+import { receiveDayOfKey } from '../capture/raw-key';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
 import { type Digest, parseDigest, sha256Hex, verifyDigestSignature } from './digest';
 import { type ErasureRecord, parseErasureRecord } from './erasure-record';
@@ -241,10 +242,10 @@ async function findUnsealed(options: VerifyOptions, sealed: Set<string>, sealedU
   }
 }
 
-/** A raw webhook's receive day, from its key (`raw/dt=YYYY-MM-DD/…`). */
+/** A raw webhook's receive day, from its key in either layout (`raw/h=<h>/dt=YYYY-MM-DD/…`, `raw/dt=YYYY-MM-DD/…`). */
 function receiveDayOf(key: string): string | undefined {
   if (!key.startsWith(ARCHIVE_PREFIXES.raw) && !key.startsWith(ARCHIVE_PREFIXES.rejected)) return undefined;
-  return /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
+  return receiveDayOfKey(key);
 }
 
 function inDays(day: string, since?: string, until?: string): boolean {

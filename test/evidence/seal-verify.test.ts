@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rawKeyFor } from '../../shared/capture/raw-key';
 import { DirectoryEvidenceBucket } from '../../shared/evidence/adapters/directory-evidence-bucket';
 import { generateSigningKeyPem, LocalDigestSigner } from '../../shared/evidence/adapters/local-signer';
 import { SealedAuditLog } from '../../shared/evidence/adapters/sealed-audit-log';
@@ -27,9 +28,9 @@ const audit: AuditLog = {
   },
 };
 
-/** A raw webhook received (and stored) at `at`. */
+/** A raw webhook received (and stored) at `at`, keyed as the raw archive keys it. */
 function storeRaw(at: string, body: string): string {
-  const key = `raw/dt=${at.slice(0, 10)}/${createHash('sha256').update(body).digest('hex')}.json`;
+  const key = rawKeyFor('raw/', createHash('sha256').update(body).digest('hex'), at);
   const path = join(dir, key);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, body);

@@ -113,7 +113,8 @@ describe('tamper evidence on the local stack', () => {
     const db = createDynamoDbClient(stack.stack.info.dynamodbEndpoint);
     rawKeyOfFirst = (await new DynamoDbArchiveRepository(db, stack.stack.info.table).rawKeyOf(firstMessage))!;
     db.destroy();
-    expect(rawKeyOfFirst).toMatch(/^raw\/dt=\d{4}-\d{2}-\d{2}\/[0-9a-f]{64}\.json$/);
+    // raw/h=<first hex digit of the sha256>/dt=<day>/<sha256>.json (issue 19)
+    expect(rawKeyOfFirst).toMatch(/^raw\/h=([0-9a-f])\/dt=\d{4}-\d{2}-\d{2}\/\1[0-9a-f]{63}\.json$/);
   });
 
   it('names a raw object changed by one byte, live', async () => {
@@ -152,14 +153,18 @@ describe('tamper evidence on the local stack', () => {
     expect(media).toMatch(/^media\/sha256\/[0-9a-f]{64}$/);
     expect(await failures((dir) => unlinkSync(join(dir, media)))).toEqual([expect.stringContaining(`MISSING  ${media}: sealed in digest 1`)]);
 
-    // An object dated inside a sealed period (a raw webhook "received" on a closed day) that no digest covers.
+    // An object dated inside a sealed period (a raw webhook "received" on a closed day) that no
+    // digest covers, in the first key layout and in the current one: the day is read from either.
     const planted = 'raw/dt=2026-01-15/0000000000000000000000000000000000000000000000000000000000000000.json';
+    const plantedSharded = 'raw/h=0/dt=2026-01-15/0000000000000000000000000000000000000000000000000000000000000001.json';
     expect(
       await failures((dir) => {
-        mkdirSync(join(dir, 'raw/dt=2026-01-15'), { recursive: true });
-        writeFileSync(join(dir, planted), '{"object":"whatsapp_business_account","entry":[]}');
+        for (const key of [planted, plantedSharded]) {
+          mkdirSync(join(dir, key, '..'), { recursive: true });
+          writeFileSync(join(dir, key), '{"object":"whatsapp_business_account","entry":[]}');
+        }
       }),
-    ).toEqual([expect.stringContaining(`ADDED-AFTER-SEAL  ${planted}`)]);
+    ).toEqual([expect.stringContaining(`ADDED-AFTER-SEAL  ${planted}`), expect.stringContaining(`ADDED-AFTER-SEAL  ${plantedSharded}`)]);
 
     // A digest replaced and signed again with another key: its signature fails, and the next digest no longer links to it.
     const resigned = await failures((dir) => {

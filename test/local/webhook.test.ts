@@ -60,7 +60,7 @@ describe('POST /webhook', () => {
     expect(response.status).toBe(200);
     const digest = createHash('sha256').update(body).digest('hex');
     const key = (await listKeys(s3, bucket(), 'raw/')).find((candidate) => candidate.endsWith(`/${digest}.json`));
-    expect(key).toMatch(/^raw\/dt=\d{4}-\d{2}-\d{2}\/[0-9a-f]{64}\.json$/);
+    expect(key).toMatch(new RegExp(`^raw/h=${digest[0]}/dt=\\d{4}-\\d{2}-\\d{2}/${digest}\\.json$`));
     const stored = await getObject(s3, bucket(), key!);
     expect(stored.body.equals(Buffer.from(body))).toBe(true);
     expect(stored.metadata.signature).toBe(signature);

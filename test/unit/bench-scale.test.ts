@@ -47,6 +47,8 @@ describe('keyPattern (bench/scale.ts)', () => {
 
   it('cuts an S3 key at its first segment naming an object', () => {
     expect(s3Prefix('raw/dt=2026-12-03/3f9a0c1b2d4e5f60718293a4b5c6d7e8f9a0c1b2.json')).toBe('raw/dt=2026-12-03/');
+    // the current raw layout: one of 16 prefixes a day, up to and including the date
+    expect(s3Prefix('raw/h=3/dt=2026-12-03/3f9a0c1b2d4e5f60718293a4b5c6d7e8f9a0c1b2.json')).toBe('raw/h=3/dt=2026-12-03/');
     expect(s3Prefix('media/sha256/3f9a0c1b2d4e5f60718293a4b5c6d7e8f9a0c1b2d4e5f60718293a4b5c6d7e8')).toBe('media/sha256/');
     expect(s3Prefix('single')).toBe('');
   });
@@ -158,6 +160,21 @@ describe('modelScale (bench/scale.ts)', () => {
     expect(s3.detail).toBe('raw/dt=<time>/');
     const lambda = figure.quotas.find((use) => use.key === 'lambdaConcurrency')!;
     expect(lambda.messagesPerSec).toBeCloseTo(1000 / ((ingestSeconds + webhookSeconds) / 1000), 3);
+  });
+
+  it('evaluates the S3 per-prefix quota on each raw shard prefix: 16 × 3,500 PUT/s for the raw area', () => {
+    const s3Prefixes: Record<string, number> = {};
+    // 1,000 PUTs a day spread by the sha256's first hex digit, unevenly (a small run's sampling noise)
+    for (const [i, shard] of [...'0123456789abcdef'].entries()) {
+      s3Prefixes[`PutObject raw/h=${shard}/dt=2026-12-03/`] = i === 0 ? 100 : 60;
+    }
+    const usage: StackUsage = { ...emptyUsage(), requests: { 'S3.PutObject': 1000 }, s3Prefixes };
+    const figure = modelScale({ messages: 1000, usage, snsPublishes: 0 });
+    expect(figure.per1000.s3Prefixes['raw/h=<shard>/dt=<time>/']).toEqual({ puts: 1000, gets: 0, shards: 16 });
+    const s3 = figure.quotas.find((use) => use.key === 's3PrefixPut')!;
+    expect(s3.perMessage).toBeCloseTo(1 / 16, 9);
+    expect(s3.messagesPerSec).toBeCloseTo(16 * 3500, 6);
+    expect(s3.detail).toBe('raw/h=<shard>/dt=<time>/ (each of 16 shards)');
   });
 });
 

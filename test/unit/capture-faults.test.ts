@@ -48,7 +48,7 @@ describe('webhook ack path under S3 faults', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0].args[0].input).toEqual({
       Bucket: 'archive-bucket',
-      Key: expect.stringMatching(/^raw\/dt=2026-11-28\/[0-9a-f]{64}\.json$/),
+      Key: expect.stringMatching(/^raw\/h=([0-9a-f])\/dt=2026-11-28\/\1[0-9a-f]{63}\.json$/),
       Body: body,
       ContentType: 'application/json',
       Metadata: { signature, 'received-at': '2026-11-28T10:00:00.000Z' },

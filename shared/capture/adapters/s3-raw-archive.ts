@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ARCHIVE_PREFIXES } from '../../resources/definitions';
 import { EXPIRE_TAGGING } from '../../privacy/retention';
+import { layoutPrefixes, rawKeyFor, receiveDayOfKey, startAfterDay } from '../raw-key';
 import type { RawArchive, RawObjectSummary, RawWebhookMetadata, RejectedWebhookMetadata, StoredRawWebhook } from '../ports/raw-archive';
 
 /**
  * Raw bodies in the archive bucket, content-addressed within the receive day:
- * `raw/dt=YYYY-MM-DD/<sha256 of the body>.json`. A retry of the same delivery on the same day
- * overwrites identical bytes (idempotent); the projection is idempotent across days anyway.
+ * `raw/h=<h>/dt=YYYY-MM-DD/<sha256 of the body>.json`, `<h>` the sha256's first hex digit (16
+ * prefixes for S3 to spread a day's writes over; shared/capture/raw-key.ts). A retry of the same
+ * delivery on the same day overwrites identical bytes (idempotent); the projection is idempotent
+ * across days anyway. Bodies archived before that layout stay at `raw/dt=YYYY-MM-DD/<sha256>.json`
+ * and are listed with the others.
  */
 export class S3RawArchive implements RawArchive {
   constructor(
@@ -16,8 +20,7 @@ export class S3RawArchive implements RawArchive {
   ) {}
 
   static keyFor(prefix: string, body: Buffer, receivedAt: string): string {
-    const digest = createHash('sha256').update(body).digest('hex');
-    return `${prefix}dt=${receivedAt.slice(0, 10)}/${digest}.json`;
+    return rawKeyFor(prefix, createHash('sha256').update(body).digest('hex'), receivedAt);
   }
 
   async putRaw(body: Buffer, metadata: RawWebhookMetadata): Promise<string> {
@@ -41,13 +44,31 @@ export class S3RawArchive implements RawArchive {
     return { key, body, metadata: { signature: meta.signature, receivedAt: meta['received-at'] } };
   }
 
+  /**
+   * Both layouts, merged oldest day first (each of the 17 listings — `raw/dt=` and `raw/h=0/` …
+   * `raw/h=f/` — is in day order already, so one page of each is held at a time, nothing sorted).
+   * Objects under raw/ in neither layout are not listed.
+   */
   async *listRaw(options: { sinceDay?: string } = {}): AsyncIterable<RawObjectSummary> {
+    const listings = layoutPrefixes(ARCHIVE_PREFIXES.raw).map((prefix) => this.list(prefix, options.sinceDay ? startAfterDay(prefix, options.sinceDay) : undefined)[Symbol.asyncIterator]());
+    const heads = await Promise.all(listings.map((listing) => listing.next()));
+    const order = (object: RawObjectSummary) => `${receiveDayOfKey(object.key) ?? ''}\u0000${object.key}`;
+    for (;;) {
+      let next = -1;
+      for (let i = 0; i < heads.length; i += 1) {
+        if (heads[i]!.done) continue;
+        if (next < 0 || order(heads[i]!.value) < order(heads[next]!.value)) next = i;
+      }
+      if (next < 0) return;
+      yield heads[next]!.value;
+      heads[next] = await listings[next]!.next();
+    }
+  }
+
+  private async *list(prefix: string, startAfter: string | undefined): AsyncIterable<RawObjectSummary> {
     let token: string | undefined;
-    const startAfter = options.sinceDay ? `${ARCHIVE_PREFIXES.raw}dt=${options.sinceDay}` : undefined;
     do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: ARCHIVE_PREFIXES.raw, ContinuationToken: token, StartAfter: token ? undefined : startAfter }),
-      );
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, StartAfter: token ? undefined : startAfter }));
       for (const object of page.Contents ?? []) {
         if (object.Key) yield { key: object.Key, size: object.Size ?? 0 };
       }

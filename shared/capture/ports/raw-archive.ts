@@ -27,6 +27,6 @@ export interface RawArchive {
   putRaw(body: Buffer, metadata: RawWebhookMetadata): Promise<string>;
   putRejected(body: Buffer, metadata: RejectedWebhookMetadata): Promise<string>;
   getRaw(key: string): Promise<StoredRawWebhook>;
-  /** Every raw body, oldest day first; `sinceDay` (YYYY-MM-DD) skips earlier days. */
+  /** Every raw body of both key layouts (shared/capture/raw-key.ts), oldest day first; `sinceDay` (YYYY-MM-DD) skips earlier days. */
   listRaw(options?: { sinceDay?: string }): AsyncIterable<RawObjectSummary>;
 }
