@@ -378,7 +378,20 @@ export function createProgram(out: Out): Program {
       evidenceCheck(file, out);
     });
 
-  group('migrate', 'One-off data migrations of the archive table (safe to repeat; they resume).')
+  const migrate = group('migrate', 'One-off data migrations of the archive table (safe to repeat; they resume).');
+  const migratePageSize = () => (process.env.VIGIA_MIGRATE_PAGE_SIZE ? countArgument(process.env.VIGIA_MIGRATE_PAGE_SIZE, 'VIGIA_MIGRATE_PAGE_SIZE') : undefined);
+  migrate
+    .command('subject-index')
+    .description(
+      'Put the items written before the contact index (bySubject) into it, so subject requests, erasures and holds find them without a Scan (docs/privacy.md): idempotent, and resumable after an interruption from the last page it finished.',
+    )
+    .summary('Backfill the contact index.')
+    .action(async (_options: unknown, command: Command) => {
+      const { migrateSubjectIndexCommand } = await import('./commands/migrate');
+      const pageSize = migratePageSize();
+      await withTarget(command, (target) => migrateSubjectIndexCommand(target, out, pageSize));
+    });
+  migrate
     .command('index-shards')
     .description(
       'Rewrite the byDay and byMediaState keys of items written before those indexes were sharded (docs/scale.md): idempotent, and resumable after an interruption from the last page it finished. Readers see every item before, during and after.',
@@ -386,7 +399,7 @@ export function createProgram(out: Out): Program {
     .summary('Backfill the sharded index keys.')
     .action(async (_options: unknown, command: Command) => {
       const { migrateIndexShardsCommand } = await import('./commands/migrate');
-      const pageSize = process.env.VIGIA_MIGRATE_PAGE_SIZE ? countArgument(process.env.VIGIA_MIGRATE_PAGE_SIZE, 'VIGIA_MIGRATE_PAGE_SIZE') : undefined;
+      const pageSize = migratePageSize();
       await withTarget(command, (target) => migrateIndexShardsCommand(target, out, pageSize));
     });
 

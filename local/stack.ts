@@ -4,6 +4,7 @@ import { createDynamoDbClient, createS3Client } from '../shared/platform/clients
 import { ARCHIVE_PREFIXES } from '../shared/resources/definitions';
 import { ensureBucket, ensureTable } from '../shared/resources/local-provisioning';
 import { migrateIndexShards } from '../shared/resources/migrate-index-shards';
+import { migrateSubjectIndex } from '../shared/resources/migrate-subject-index';
 import { loadVigiaConfig, type VigiaConfig } from '../shared/config/vigia-config';
 import { consoleUsers } from '../shared/console/principal';
 import { tableAuditLog } from '../shared/evidence/adapters/audit-log';
@@ -127,6 +128,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // A data dir from before the sharded indexes (docs/data-model.md): its keys rewritten once, as
   // `vigia migrate index-shards` does on AWS. Done at once on a table that has it done.
   await migrateIndexShards(db, LOCAL_TABLE);
+  // Likewise the contact index (`vigia migrate subject-index`): items from before it, indexed once.
+  await migrateSubjectIndex(db, LOCAL_TABLE);
   await ensureBucket(s3, LOCAL_BUCKET);
   await ensureBucket(s3, LOCAL_ANALYTICS_BUCKET);
 

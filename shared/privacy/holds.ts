@@ -4,6 +4,7 @@ import { findSubjectItems, rawConcern, type SubjectItems } from './subject';
 import { SubjectRequestError, type SubjectRightsDependencies } from './subject-rights';
 import { describeHold } from './subject-erase';
 import { isMissingObject } from '../platform/objects';
+import { isSubjectReference } from '../resources/subject-index';
 
 export interface HoldTarget {
   scope: HoldScope;
@@ -103,6 +104,11 @@ function selectorOf(target: HoldTarget, contactIds: string[] | undefined): ItemS
  * the call's.
  */
 function ownerSubject(item: ArchiveItem, subject: SubjectItems): Subject {
+  // A reference of the contact index is held and released with the item it stands for.
+  if (isSubjectReference(item)) {
+    const target = subject.all.find((candidate) => candidate.pk === item.pk && candidate.sk === item.refSk);
+    return target ? ownerSubject(target, subject) : { contactIds: [] };
+  }
   const own = itemSubject(item);
   if (own.contactIds.length > 0) return own;
   const pk = String(item.pk);

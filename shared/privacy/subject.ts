@@ -4,6 +4,7 @@ import type { ArchiveItem, ItemKey, ItemSelector, PrivacyRepository } from './po
 import { normalizeWebhook } from '../capture/whatsapp/normalize';
 import { recordSubject } from './retention';
 import { isMissingObject } from '../platform/objects';
+import { isSubjectReference } from '../resources/subject-index';
 
 /**
  * Finding everything the archive holds about a data subject (a contact) or under a legal hold
@@ -37,12 +38,15 @@ export interface SubjectItems {
   rawMarkers: ArchiveItem[];
   /** Raw webhooks the records came from. */
   rawKeys: string[];
+  /** The contact index's reference items among them (shared/resources/subject-index.ts): held and erased with their items, never exported. */
+  references: ArchiveItem[];
 }
 
 const CONTACT_ENTITIES = new Set(['message', 'status', 'contact', 'contact_sync', 'alert', 'call', 'call_event']);
 
 /**
- * Follows the contact's identity links by key (transitively: A→B→C), scans for the selector,
+ * Follows the contact's identity links by key (transitively: A→B→C), finds the items naming the
+ * contact through the contact index (a whole line's by a Scan),
  * follows the other identifiers the items give (a phone number leads to the BSUID and back,
  * through messages, statuses, profiles and calls) and their links, then reads what hangs off the
  * messages found — their partitions (statuses, conflicts, flow failures), media and alert items —
@@ -62,26 +66,38 @@ export async function findSubjectItems(repository: PrivacyRepository, selector: 
       }
     }
   };
-  let scanned: ArchiveItem[] = [];
+  const byKey = new Map<string, ArchiveItem>();
+  const add = (item: ArchiveItem) => byKey.set(`${item.pk}\u0000${item.sk}`, item);
+  const owned = (item: ArchiveItem) => !isSubjectReference(item) && (String(item.pk).startsWith('CALL#') || (String(item.pk).startsWith('MSG#') && !onlyAsParticipant(item, ids)));
+  const partitionsRead = new Set<string>();
+  /** The partitions of the items found that are wholly the contact's: a message's statuses, conflicts, flow failures; a call's events. */
+  const readOwnedPartitions = async (found: ArchiveItem[]) => {
+    const pks = [...new Set(found.filter(owned).map((item) => String(item.pk)))].filter((pk) => !partitionsRead.has(pk));
+    pks.forEach((pk) => partitionsRead.add(pk));
+    const items = await repository.partitions(pks);
+    items.forEach(add);
+    return items;
+  };
   for (let round = 0; round < 3; round++) {
     await followLinks();
-    scanned = await repository.scanSubject({ lineId: selector.lineId, contactIds: [...ids] });
-    if (ids.size === 0) break;
+    if (ids.size === 0) {
+      (await repository.scanSubject({ lineId: selector.lineId })).forEach(add);
+      break;
+    }
+    const found = await repository.indexedSubject({ lineId: selector.lineId, contactIds: [...ids] });
+    found.forEach(add);
+    const inPartitions = await readOwnedPartitions(found);
     const before = ids.size;
-    for (const item of scanned) {
+    for (const item of [...found, ...inPartitions]) {
       if (!CONTACT_ENTITIES.has(String(item.entity))) continue;
       for (const id of aliasesOf(item)) ids.add(id);
     }
     if (ids.size === before) break;
   }
   await followLinks();
-  const byKey = new Map<string, ArchiveItem>();
-  const add = (item: ArchiveItem) => byKey.set(`${item.pk}\u0000${item.sk}`, item);
-  scanned.forEach(add);
   // The links are the person's wherever seen; a conversation (one line) keeps those of its line or of none.
   [...links.values()].filter((link) => selector.lineId === undefined || link.lineId === undefined || link.lineId === selector.lineId).forEach(add);
-  const owned = (item: ArchiveItem) => String(item.pk).startsWith('CALL#') || (String(item.pk).startsWith('MSG#') && !onlyAsParticipant(item, ids));
-  (await repository.partitions(scanned.filter(owned).map((item) => String(item.pk)))).forEach(add);
+  await readOwnedPartitions([...byKey.values()]);
   const messageItems = [...byKey.values()].filter((item) => item.sk === 'MSG');
   const extra: ItemKey[] = [
     ...messageItems.flatMap((item) => (item.media?.mediaId ? [{ pk: `MEDIA#${item.media.mediaId}`, sk: 'MEDIA' }] : [])),
@@ -115,7 +131,7 @@ function aliasesOf(item: ArchiveItem): string[] {
 }
 
 function group(items: ArchiveItem[], contactIds: string[]): SubjectItems {
-  const of = (test: (item: ArchiveItem) => boolean) => items.filter(test);
+  const of = (test: (item: ArchiveItem) => boolean) => items.filter((item) => !isSubjectReference(item) && test(item));
   const pk = (item: ArchiveItem) => String(item.pk);
   const sk = (item: ArchiveItem) => String(item.sk);
   const result: SubjectItems = {
@@ -136,6 +152,7 @@ function group(items: ArchiveItem[], contactIds: string[]): SubjectItems {
     identityLinks: of((item) => pk(item).startsWith('IDENTITY#')),
     rawMarkers: of((item) => pk(item).startsWith('RAW#')),
     rawKeys: [],
+    references: items.filter(isSubjectReference),
   };
   result.rawKeys = [...new Set(items.map((item) => item.rawKey).filter((key): key is string => typeof key === 'string'))].sort();
   return result;

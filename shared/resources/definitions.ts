@@ -84,6 +84,10 @@ export const ARCHIVE_TABLE: TableDefinition = {
     // not completed (`CHECK#<shard>`) and alerts not yet delivered to every matching subscription
     // (`NOTIFY`). The item leaves the index when the work is done; the re-drive reads what stays.
     { indexName: 'byPending', partitionKey: { name: 'pendingPk', type: 'S' }, sortKey: { name: 'pendingSk', type: 'S' }, projection: 'KEYS_ONLY' },
+    // Sparse: every item that names a contact, under the contact (`SUBJECT#<id>`), grouped by
+    // partition — how subject requests, erasures and holds find a person's items without a Scan
+    // (shared/resources/subject-index.ts). Keys only: readers fetch the items by key.
+    { indexName: 'bySubject', partitionKey: { name: 'subjectPk', type: 'S' }, sortKey: { name: 'pk', type: 'S' }, projection: 'KEYS_ONLY' },
   ],
 };
 

@@ -194,10 +194,22 @@ describe('StatefulStack', () => {
               : { ProjectionType: index.projection },
         })),
       );
-      expect(indexes.map((index: { Projection: { ProjectionType: string } }) => index.Projection.ProjectionType)).toEqual(['KEYS_ONLY', 'KEYS_ONLY', 'KEYS_ONLY', 'ALL', 'ALL', 'INCLUDE', 'KEYS_ONLY']);
-      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus', 'byAlertStatusForCounts', 'byPending']);
+      expect(indexes.map((index: { Projection: { ProjectionType: string } }) => index.Projection.ProjectionType)).toEqual(['KEYS_ONLY', 'KEYS_ONLY', 'KEYS_ONLY', 'ALL', 'ALL', 'INCLUDE', 'KEYS_ONLY', 'KEYS_ONLY']);
+      expect(indexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byLine', 'byContact', 'byDay', 'byMediaState', 'byAlertStatus', 'byAlertStatusForCounts', 'byPending', 'bySubject']);
       // AWS: at most 100 projected non-key attributes across all the indexes of a table.
       expect(indexes.flatMap((index: { Projection: { NonKeyAttributes?: string[] } }) => index.Projection.NonKeyAttributes ?? []).length).toBeLessThanOrEqual(100);
+    });
+
+    it('finds a contact\'s items through bySubject: the contact\'s key, grouped by partition (the table\'s own pk), keys only', () => {
+      const indexes: { IndexName: string; KeySchema: unknown; Projection: unknown }[] = template.toJSON().Resources[id.table].Properties.GlobalSecondaryIndexes;
+      expect(indexes.find((index) => index.IndexName === 'bySubject')).toEqual({
+        IndexName: 'bySubject',
+        KeySchema: [
+          { AttributeName: 'subjectPk', KeyType: 'HASH' },
+          { AttributeName: 'pk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      });
     });
 
     it('lists alerts through byAlertStatus (all attributes) and counts them through byAlertStatusForCounts (the filtered attributes only)', () => {

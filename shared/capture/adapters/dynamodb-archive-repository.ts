@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { dayPartition, dayPartitions } from '../../resources/index-shards';
+import { stubIdsOfStatus, subjectIdsOfItem, subjectIndexWrites, type SubjectReference } from '../../resources/subject-index';
 import type { CallRecord, ContactRecord, MessageRecord, NormalizedRecord, StatusRecord } from '../records';
 import { recordMessageIds } from '../../privacy/erasure';
 import type { ExpiryAttributes } from '../../privacy/retention';
@@ -134,16 +135,12 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       case 'change_error':
       case 'change_event': {
         const { kind, ...rest } = record;
-        return this.putOnce({
-          pk: eventPartition(context.rawKey),
-          sk: String(index).padStart(6, '0'),
-          entity: kind,
-          field: rest.field,
-          lineId: rest.lineId,
-          detailJson: JSON.stringify('errors' in rest ? rest.errors : rest.payload),
-          rawKey: context.rawKey,
-          ...context.expiry?.(record),
-        });
+        const key = { pk: eventPartition(context.rawKey), sk: String(index).padStart(6, '0') };
+        const detailJson = JSON.stringify('errors' in rest ? rest.errors : rest.payload);
+        return this.putIndexed(
+          { ...key, entity: kind, field: rest.field, lineId: rest.lineId, detailJson, rawKey: context.rawKey, ...context.expiry?.(record) },
+          subjectIdsOfItem({ entity: kind, detailJson }),
+        );
       }
     }
   }
@@ -156,6 +153,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     const expiry = context.expiry?.(message) ?? {};
     const firstSeenAt = context.receivedAt ?? new Date().toISOString();
     const pendingCheck = context.needsCheck?.(message) ? pendingKeys.check(message.id, firstSeenAt) : {};
+    const subject = subjectIndexWrites(keys.message(message.id), subjectIdsOfItem({ entity: 'message', ...fields }));
     const attributes: Record<string, unknown> = {
       ...fields,
       ...expiry,
@@ -170,9 +168,12 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
       dayPk: dayPartition(day, message.id),
       daySk: sortKey,
       ...(message.contactId ? { contactPk: `CONTACT#${message.contactId}`, contactSk: sortKey } : {}),
+      ...subject.attributes,
     };
-    // Before the message: a stored message's day is always listed (`vigia messages` reads day by day).
+    // Before the message: a stored message's day is always listed (`vigia messages` reads day by
+    // day), and it is found under each identifier it names (subject requests).
     await this.markDay(day);
+    await writeSubjectReferences(this.db, this.table, subject.references, expiry);
     let outcome: keyof SaveOutcome = 'created';
     try {
       // UpdateItem, not PutItem: a stub holding statuses or reaction links may already exist.
@@ -257,25 +258,26 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     const { kind: _kind, payload, ...fields } = status;
     // Group sends: one receipt per participant, so two participants reading in the same second are two items.
     const participant = receiptParticipant(status);
-    const outcome = await this.putOnce({
-      ...keys.status(status),
-      entity: 'status',
-      ...fields,
-      payloadJson: JSON.stringify(payload),
-      rawKey: context.rawKey,
-      ...context.expiry?.(status),
-    });
+    // A group receipt is indexed under its participant; an ordinary status through its message's
+    // item, which carries the recipient's key (the stub of a message sent through the Cloud API).
+    const outcome = await this.putIndexed(
+      { ...keys.status(status), entity: 'status', ...fields, payloadJson: JSON.stringify(payload), rawKey: context.rawKey, ...context.expiry?.(status) },
+      subjectIdsOfItem({ entity: 'status', ...fields }),
+    );
     const rank = STATUS_RANK[status.status] ?? 0;
     // A stub made by statuses alone (a message sent through the Cloud API has no webhook of its own) expires with them.
     // A group message is not its participants': a hold on one of them does not hold its stub.
     const stubExpiry = context.expiry?.(participant ? { ...status, recipientParticipantId: undefined, recipientParticipantUserId: undefined } : status);
     const [expiryName, expiryValue] = Object.entries(stubExpiry ?? {}).find(([, at]) => at !== undefined) ?? [];
+    const stubSubject = subjectIndexWrites(keys.message(status.messageId), stubIdsOfStatus(fields));
+    await writeSubjectReferences(this.db, this.table, stubSubject.references, stubExpiry);
+    const stubSubjectPk = stubSubject.attributes.subjectPk;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.message(status.messageId),
-          UpdateExpression: `SET latestStatus = :s, latestStatusAt = :t, statusRank = :r, statusLineId = if_not_exists(statusLineId, :l)${participant ? ', hasReceipts = :yes' : ''}${expiryName ? ', #x = if_not_exists(#x, :x)' : ''}`,
+          UpdateExpression: `SET latestStatus = :s, latestStatusAt = :t, statusRank = :r, statusLineId = if_not_exists(statusLineId, :l)${participant ? ', hasReceipts = :yes' : ''}${expiryName ? ', #x = if_not_exists(#x, :x)' : ''}${stubSubjectPk ? ', subjectPk = if_not_exists(subjectPk, :subject)' : ''}`,
           ConditionExpression: 'attribute_not_exists(statusRank) OR statusRank < :r OR (statusRank = :r AND latestStatusAt < :t)',
           ...(expiryName ? { ExpressionAttributeNames: { '#x': expiryName } } : {}),
           ExpressionAttributeValues: {
@@ -285,6 +287,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
             ':l': status.lineId,
             ...(participant ? { ':yes': true } : {}),
             ...(expiryName ? { ':x': expiryValue } : {}),
+            ...(stubSubjectPk ? { ':subject': stubSubjectPk } : {}),
           },
         }),
       );
@@ -311,7 +314,10 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
   private async saveCall(call: CallRecord, context: ProjectionContext): Promise<keyof SaveOutcome> {
     const { kind: _kind, payload, ...fields } = call;
     const expiry = context.expiry?.(call) ?? {};
-    const outcome = await this.putOnce({ ...callKeys.event(call), entity: 'call_event', ...fields, payloadJson: JSON.stringify(payload), rawKey: context.rawKey, ...expiry });
+    const outcome = await this.putIndexed(
+      { ...callKeys.event(call), entity: 'call_event', ...fields, payloadJson: JSON.stringify(payload), rawKey: context.rawKey, ...expiry },
+      subjectIdsOfItem({ entity: 'call_event', ...fields }),
+    );
 
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -367,17 +373,23 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
 
   private async saveContact(contact: ContactRecord, context: ProjectionContext): Promise<keyof SaveOutcome> {
     const { kind: _kind, ...fields } = contact;
+    const contactIds = subjectIdsOfItem({ entity: 'contact', ...fields });
+    const profile = subjectIndexWrites(keys.contact(contact.lineId, contact.contactId), contactIds);
+    await writeSubjectReferences(this.db, this.table, profile.references, context.expiry?.(contact));
     if (contact.origin === 'state_sync') {
-      const outcome = await this.putOnce({
-        pk: keys.contact(contact.lineId, contact.contactId).pk,
-        sk: `SYNC#${contact.timestamp ?? ''}#${contact.action ?? ''}`,
-        entity: 'contact_sync',
-        ...fields,
-        rawKey: context.rawKey,
-        ...context.expiry?.(contact),
-      });
+      const outcome = await this.putIndexed(
+        {
+          pk: keys.contact(contact.lineId, contact.contactId).pk,
+          sk: `SYNC#${contact.timestamp ?? ''}#${contact.action ?? ''}`,
+          entity: 'contact_sync',
+          ...fields,
+          rawKey: context.rawKey,
+          ...context.expiry?.(contact),
+        },
+        contactIds,
+      );
       try {
-        await this.db.send(contactBookUpdate(contact, this.table, context.expiry?.(contact)));
+        await this.db.send(contactBookUpdate(contact, this.table, context.expiry?.(contact), profile.attributes.subjectPk));
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
@@ -387,7 +399,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     // so retries and replays converge and count as duplicates.
     const profileAt = contact.timestamp ?? '';
     const profileHash = createHash('sha256').update(stableStringify(fields)).digest('hex');
-    const expression = setExpression({ entity: 'contact', ...fields, profileAt, profileHash, ...context.expiry?.(contact) });
+    const expression = setExpression({ entity: 'contact', ...fields, profileAt, profileHash, ...profile.attributes, ...context.expiry?.(contact) });
     try {
       await this.db.send(
         new UpdateCommand({
@@ -423,6 +435,13 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
     const reverse = await this.putOnce({ pk: `IDENTITY#${link.to}`, sk: `LINK#${link.from}`, ...item });
     const forward = await this.putOnce({ ...last, ...item });
     return reverse === 'created' || forward === 'created' ? 'created' : 'duplicates';
+  }
+
+  /** `putOnce` of an item naming contacts: its references first (a retry after a crash between writes what is missing). */
+  private async putIndexed(item: Record<string, unknown> & { pk: string; sk: string }, contactIds: string[]): Promise<keyof SaveOutcome> {
+    const subject = subjectIndexWrites(item, contactIds);
+    await writeSubjectReferences(this.db, this.table, subject.references, expiryOf(item));
+    return this.putOnce({ ...item, ...subject.attributes });
   }
 
   private async putOnce(item: Record<string, unknown>): Promise<keyof SaveOutcome> {
@@ -553,6 +572,9 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
   }
 
   async markProjected(rawKey: string, summary: ProjectionSummary, expiry: ExpiryAttributes = {}): Promise<void> {
+    // A marker that skipped erased contacts names them: found by their later requests.
+    const subject = subjectIndexWrites(keys.raw(rawKey), summary.erased ? (summary.erasedContacts ?? []) : []);
+    await writeSubjectReferences(this.db, this.table, subject.references, expiry);
     await this.db.send(
       new PutCommand({
         TableName: this.table,
@@ -568,6 +590,7 @@ export class DynamoDbArchiveRepository implements ArchiveRepository {
           issues: summary.issues.slice(0, 20),
           ...(summary.error ? { error: summary.error } : {}),
           ...(summary.erased ? { erased: summary.erased, erasedContacts: summary.erasedContacts } : {}),
+          ...subject.attributes,
           ...expiry,
         },
       }),
@@ -693,13 +716,47 @@ export async function allPages(
   return items;
 }
 
-function contactBookUpdate(contact: ContactRecord, table: string, expiry: ExpiryAttributes = {}): UpdateCommand {
+/** The expiry attributes an item is written with. */
+export function expiryOf(item: Record<string, unknown>): ExpiryAttributes {
+  return { ...(item.expiresAt !== undefined ? { expiresAt: item.expiresAt as number } : {}), ...(item.heldExpiresAt !== undefined ? { heldExpiresAt: item.heldExpiresAt as number } : {}) };
+}
+
+/**
+ * Writes the reference items of an item naming more than one identifier (shared/resources/
+ * subject-index.ts), before the item itself: a crash in between leaves a reference to nothing,
+ * which readers skip, and the retry writes the item. A reference's expiry follows its item's:
+ * it takes the later of the expiry it has and the one the item is written with, and the item's
+ * hold state (`heldExpiresAt` replaces `expiresAt`, and back), as the item's own writes do.
+ */
+export async function writeSubjectReferences(db: DynamoDBDocumentClient, table: string, references: readonly SubjectReference[], expiry: ExpiryAttributes = {}): Promise<void> {
+  const [expiryName, expiryValue] = Object.entries(expiry).find(([, at]) => at !== undefined) ?? [];
+  const other = expiryName === 'expiresAt' ? 'heldExpiresAt' : 'expiresAt';
+  for (const reference of references) {
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: reference.pk, sk: reference.sk },
+          UpdateExpression: `SET subjectPk = :subject, refSk = :ref, entity = :entity${expiryName ? ' , #x = :x REMOVE #other' : ''}`,
+          ...(expiryName ? { ConditionExpression: 'attribute_not_exists(#x) OR #x < :x', ExpressionAttributeNames: { '#x': expiryName, '#other': other } } : {}),
+          ExpressionAttributeValues: { ':subject': reference.subjectPk, ':ref': reference.refSk, ':entity': reference.entity, ...(expiryName ? { ':x': expiryValue } : {}) },
+        }),
+      );
+    } catch (error) {
+      // It already expires later: the item's other reference writes or an earlier run gave it that.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+function contactBookUpdate(contact: ContactRecord, table: string, expiry: ExpiryAttributes = {}, subjectPk?: string): UpdateCommand {
   const at = contact.timestamp ?? '';
   const expression = setExpression({
     ...expiry,
     entity: 'contact',
     lineId: contact.lineId,
     contactId: contact.contactId,
+    subjectPk,
     syncedAt: at,
     inContactBook: contact.action !== 'remove',
     ...(contact.name ? { contactBookName: contact.name } : {}),

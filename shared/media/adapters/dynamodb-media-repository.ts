@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MediaItem, MediaState } from '../media';
 import { mediaStatePartition, mediaStatePartitions } from '../../resources/index-shards';
+import { storedObjectPartition } from '../../resources/subject-index';
 import type { MediaRepository, NewMediaItem, StoredMedia } from '../ports/media-repository';
 import { allPages, keys as archiveKeys } from '../../capture/adapters/dynamodb-archive-repository';
 
@@ -48,7 +49,8 @@ export class DynamoDbMediaRepository implements MediaRepository {
       new UpdateCommand({
         TableName: this.table,
         Key: mediaKey(item.mediaId),
-        ...set({ ...file, ...stateKeys('stored', item), attempts: item.attempts + 1 }, ['lastError', 'nextAttemptAt']),
+        // `subjectPk`: every media item holding this object is found by it (an erasure keeps a file another message still uses).
+        ...set({ ...file, ...stateKeys('stored', item), subjectPk: storedObjectPartition(stored.s3Key), attempts: item.attempts + 1 }, ['lastError', 'nextAttemptAt']),
       }),
     );
     // The message record carries what compliance rules need: real type, size, hash, verdict.

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DisclosureEvidence, DisclosureRecord, DisclosureRepository } from '../ports/notices-and-disclosures';
 import { allPages } from '../../capture/adapters/dynamodb-archive-repository';
+import { subjectPartition } from '../../resources/subject-index';
 
 export const disclosurePk = (lineId: string, contactId: string) => `DISCLOSURE#${lineId}#${contactId}`;
 const LATEST = 'LATEST';
@@ -62,13 +63,14 @@ export class DynamoDbDisclosureRepository implements DisclosureRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: disclosurePk(lineId, contactId), sk: LATEST },
-          UpdateExpression: 'SET entity = :entity, lineId = :lineId, contactId = :contactId, claimId = :claimId, claimedAt = :claimedAt, claimMessageId = :messageId',
+          UpdateExpression: 'SET entity = :entity, lineId = :lineId, contactId = :contactId, subjectPk = :subject, claimId = :claimId, claimedAt = :claimedAt, claimMessageId = :messageId',
           // Nobody else is sending (or their claim is stale), and nothing was sent since renewBefore.
           ConditionExpression: '(attribute_not_exists(claimId) OR claimedAt < :stale) AND (attribute_not_exists(sentAt) OR sentAt < :renew)',
           ExpressionAttributeValues: {
             ':entity': 'disclosure',
             ':lineId': lineId,
             ':contactId': contactId,
+            ':subject': subjectPartition(contactId),
             ':claimId': claim.claimId,
             ':claimedAt': claim.claimedAt,
             ':messageId': claim.messageId,
@@ -91,7 +93,7 @@ export class DynamoDbDisclosureRepository implements DisclosureRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk, sk: `SENT#${evidence.sentAt}#${evidence.wamid}`, entity: 'disclosure_sent', lineId, contactId, ...evidence },
+          Item: { pk, sk: `SENT#${evidence.sentAt}#${evidence.wamid}`, entity: 'disclosure_sent', lineId, contactId, subjectPk: subjectPartition(contactId), ...evidence },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

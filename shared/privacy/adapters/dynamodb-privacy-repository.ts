@@ -8,6 +8,7 @@ import { allPages, batchGetItems, keys, partitionsOf } from '../../capture/adapt
 import { mediaKey } from '../../media/adapters/dynamodb-media-repository';
 import { identityLinkKeys, identityPartition } from '../identity-links';
 import { forEachLimited as eachLimited } from '../../platform/concurrency';
+import { SUBJECT_INDEX, indexedItemKey, isSubjectReference, storedObjectPartition, subjectPartition } from '../../resources/subject-index';
 
 const HOLD_PK = 'HOLD';
 const AUDIT_MONTHS_KEY = { pk: 'AUDIT', sk: 'MONTHS' };
@@ -19,6 +20,7 @@ const ERASED_SK = 'ERASED';
 const CONTACT_ATTRIBUTES = ['contactId', 'contactUserId', 'recipientId', 'recipientUserId', 'recipientParticipantId', 'recipientParticipantUserId', 'waId', 'userId'];
 /** Bookkeeping of the privacy operations themselves: never part of a subject's data. */
 const PRIVACY_PARTITIONS = /^(AUDIT|HOLD|ERASED#)/;
+const isReferenceKey = (entry: ArchiveItem) => String(entry.sk).includes('#SUBJECT#');
 
 export const privacyKeys = {
   hold: (id: string) => ({ pk: HOLD_PK, sk: id }),
@@ -28,13 +30,13 @@ export const privacyKeys = {
 };
 
 /**
- * Legal holds, erasure tombstones, the audit log and subject scans, in the archive table
+ * Legal holds, erasure tombstones, the audit log and subject lookups, in the archive table
  * (docs/data-model.md "Privacy items").
  *
- * Subject requests scan the table (parallel segments): a contact's data is not all on the
- * `byContact` index — statuses of messages sent through the Cloud API, contact-book entries,
- * profiles keyed by line, change events and alerts are not — and an answer to a data subject must
- * be complete. A scan reads the whole table once, strongly consistent (about US$0.26 per 8 GB on demand).
+ * A contact's items are found through the contact index (`bySubject`, shared/resources/
+ * subject-index.ts): reads proportional to what the contact has, whatever the size of the table.
+ * Only a hold on a whole line (no contact) still scans the table (parallel segments, strongly
+ * consistent): a line's items are not all under one key.
  */
 export class DynamoDbPrivacyRepository implements PrivacyRepository {
   constructor(
@@ -225,6 +227,42 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
     return items.filter((item) => !PRIVACY_PARTITIONS.test(String(item.pk)) && item.sk !== ERASED_SK);
   }
 
+  /**
+   * Every item naming one of the contact identifiers, through the contact index: one `Query` per
+   * identifier, then the items by key (consistent reads). With a line, only the items of that line.
+   * The reference items found (an item's further identifiers) come too, after the items they stand
+   * for: they are held, released and erased with them. Privacy bookkeeping is left out.
+   */
+  async indexedSubject(selector: ItemSelector): Promise<ArchiveItem[]> {
+    const entries = await this.indexEntries([...new Set(selector.contactIds ?? [])].map(subjectPartition));
+    const targets = new Map(entries.map((entry) => indexedItemKey(entry)).map((key) => [`${key.pk}\u0000${key.sk}`, key]));
+    const references = entries.filter((entry) => isReferenceKey(entry));
+    const items = (await batchGetItems(this.db, this.table, [...targets.values(), ...references.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) }))], { consistent: true })).filter(
+      (item) => !PRIVACY_PARTITIONS.test(String(item.pk)) && item.sk !== ERASED_SK,
+    );
+    const onLine = (item: ArchiveItem) => selector.lineId === undefined || item.lineId === selector.lineId || item.statusLineId === selector.lineId;
+    const kept = new Set(items.filter((item) => !isSubjectReference(item) && onLine(item)).map((item) => `${item.pk}\u0000${item.sk}`));
+    return items.filter((item) => {
+      const target = indexedItemKey(item);
+      return kept.has(`${target.pk}\u0000${target.sk}`);
+    });
+  }
+
+  /** The keys under these index partitions (`bySubject`, keys only). */
+  private async indexEntries(partitions: string[]): Promise<ArchiveItem[]> {
+    const entries: ArchiveItem[] = [];
+    await eachLimited(partitions, 8, async (partition) => {
+      entries.push(
+        ...(await allPages((startKey) =>
+          this.db.send(
+            new QueryCommand({ TableName: this.table, IndexName: SUBJECT_INDEX, KeyConditionExpression: 'subjectPk = :pk', ExpressionAttributeValues: { ':pk': partition }, ExclusiveStartKey: startKey }),
+          ),
+        )),
+      );
+    });
+    return entries;
+  }
+
   /** The identity link items under these identifiers: one `Query pk = IDENTITY#<id>` each. */
   async identityLinks(contactIds: string[]): Promise<ArchiveItem[]> {
     const items: ArchiveItem[] = [];
@@ -246,15 +284,10 @@ export class DynamoDbPrivacyRepository implements PrivacyRepository {
     return items;
   }
 
-  /** Media items (other than those given) that point at one of these objects: a file shared with someone else's message. */
+  /** The media items that point at one of these objects (a file shared with someone else's message): indexed under the object. */
   async mediaItemsWithObjects(s3Keys: string[]): Promise<ArchiveItem[]> {
-    const found: ArchiveItem[] = [];
-    for (let start = 0; start < s3Keys.length; start += 50) {
-      const chunk = s3Keys.slice(start, start + 50);
-      const values = Object.fromEntries(chunk.map((key, i) => [`:k${i}`, key]));
-      found.push(...(await this.scan(`s3Key IN (${chunk.map((_, i) => `:k${i}`).join(', ')}) AND sk = :media`, {}, { ...values, ':media': 'MEDIA' })));
-    }
-    return found;
+    const entries = await this.indexEntries([...new Set(s3Keys)].map(storedObjectPartition));
+    return (await batchGetItems(this.db, this.table, entries.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) })), { consistent: true })).filter((item) => item.sk === 'MEDIA' && s3Keys.includes(String(item.s3Key)));
   }
 
   /** Items whose `expiresAt` has passed (the local sweep; on AWS DynamoDB's TTL deletes them). */

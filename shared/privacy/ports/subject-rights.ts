@@ -81,6 +81,9 @@ export interface PrivacyRepository extends ProjectionPrivacy {
   putErasedMessageMarkers(messageIds: string[], erasedAt: string): Promise<void>;
   appendAudit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<AuditEntry>;
   listAudit(since?: string): Promise<AuditEntry[]>;
+  /** Items naming any of the selector's contacts (on its line, when given), through the contact index, with their reference items. */
+  indexedSubject(selector: ItemSelector): Promise<ArchiveItem[]>;
+  /** Every item of a line (a hold on a whole line): a Scan. */
   scanSubject(selector: ItemSelector): Promise<ArchiveItem[]>;
   /** The identity link items stored under these identifiers (`IDENTITY#<id>`, read by key). */
   identityLinks(contactIds: string[]): Promise<ArchiveItem[]>;
