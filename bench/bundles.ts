@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AWS_SDK_CONTEXT, type AwsSdkSource, listedAwsSdkSource } from '../infra/bundling/aws-sdk';
 
 /**
  * Lambda bundle sizes and cold-start module init, measured on what `cdk synth` really builds
@@ -14,7 +15,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  *   takes, i.e. the module-scope work of a cold start (parsing, SDK clients, config validation,
  *   analyzers built at load) without Node's own start-up.
  *
- * The AWS SDK (`@aws-sdk/*`, `@smithy/*`) is not in the bundles: on Lambda it comes from the
+ * Every function is built and measured both ways (issue 19): with the AWS SDK (`@aws-sdk/*`,
+ * `@smithy/*`) left to the runtime (`cdk synth -c vigia:awsSdk=runtime`) and with the clients it
+ * uses bundled, tree-shaken and minified like the rest (`-c vigia:awsSdk=bundled`). Each function's
+ * runs alternate between the two variants (and the SDK-only floor), rotating which goes first, so
+ * all see the same machine load. The figures without a prefix are those of the variant that ships
+ * (infra/bundling/aws-sdk.ts, `AWS_SDK_BUNDLED_FUNCTIONS`); `faster` says which variant measured
+ * faster, i.e. whether that list still matches the measurement.
+ *
+ * In the runtime variant the SDK is not in the bundle: on Lambda it comes from the
  * nodejs22.x runtime (/var/runtime/node_modules, which the runtime's ES module loader searches
  * through NODE_PATH). Here the repository's node_modules stands in for the runtime's copy: the
  * synth output gets a `node_modules` symlink to it in its parent directory, so the bundle's bare
@@ -27,6 +36,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export interface BundleFigure {
   /** Construct id of the function (e.g. `WebhookFunction`, `CompliancePrepareFunction`). */
   name: string;
+  /** Where the shipped bundle's AWS SDK comes from (`AWS_SDK_BUNDLED_FUNCTIONS`); the figures below without a prefix are that variant's. */
+  sdk: AwsSdkSource;
   /** Size of the bundle's `index.mjs`, in bytes. */
   bytes: number;
   /** Median time of `await import(index.mjs)` in a fresh node process, in milliseconds. */
@@ -34,11 +45,20 @@ export interface BundleFigure {
   /**
    * The floor under `initMs`: median time, measured the same way, of importing only the
    * runtime-provided AWS SDK packages the bundle imports (nothing of Vigia's). 0 for a bundle
-   * that imports none.
+   * that imports none (the bundled variant among them).
    */
   sdkInitMs: number;
   /** Those packages. */
   sdkPackages: string[];
+  /** The variant whose median init is lower. */
+  faster: AwsSdkSource;
+  /** The SDK left to the runtime: size, median init, and the SDK-only floor under it. */
+  externalBytes: number;
+  externalInitMs: number;
+  externalSdkInitMs: number;
+  /** The SDK clients bundled: size and median init. */
+  bundledBytes: number;
+  bundledInitMs: number;
 }
 
 export interface MeasureBundlesOptions {
@@ -101,14 +121,16 @@ interface TemplateResource {
 
 interface FunctionBundle {
   name: string;
+  /** Construct id (the last segment of `path`). */
+  id: string;
   path: string;
   file: string;
   env: Record<string, string>;
 }
 
 /**
- * Synthesizes the app (`cdk synth -c stage=bench`, real bundling) into a temporary directory and
- * measures every Vigia function's bundle. CDK's own handlers (custom resources, log retention…)
+ * Synthesizes the app twice (`cdk synth -c stage=bench`, real bundling), the AWS SDK left to the
+ * runtime then bundled, into a temporary directory, and measures every Vigia function's bundles. CDK's own handlers (custom resources, log retention…)
  * are skipped: only functions whose asset is an ES module bundle (`index.mjs`) and that carry the
  * Powertools variables every PipelineFunction sets.
  */
@@ -118,29 +140,62 @@ export async function measureBundles(options: MeasureBundlesOptions = {}): Promi
   try {
     // Stands in for the runtime's /var/runtime/node_modules (see the comment at the top).
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(workDir, 'node_modules'), 'dir');
-    const outDir = join(workDir, 'cdk.out');
-    progress(`bundles: cdk synth -c stage=${STAGE} (esbuild bundling) into ${outDir}`);
-    const started = performance.now();
-    await run('npx', ['cdk', 'synth', '-c', `stage=${STAGE}`, '--quiet', '--output', outDir], { cwd: REPO_ROOT, env: process.env });
-    progress(`bundles: synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const variants: Record<AwsSdkSource, FunctionBundle[]> = { runtime: [], bundled: [] };
+    for (const variant of ['runtime', 'bundled'] as const) {
+      const outDir = join(workDir, `cdk.out.${variant}`);
+      progress(`bundles: cdk synth -c stage=${STAGE} -c ${AWS_SDK_CONTEXT}=${variant} (esbuild bundling) into ${outDir}`);
+      const started = performance.now();
+      await run('npx', ['cdk', 'synth', '-c', `stage=${STAGE}`, '-c', `${AWS_SDK_CONTEXT}=${variant}`, '--quiet', '--output', outDir], { cwd: REPO_ROOT, env: process.env });
+      progress(`bundles: synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      variants[variant] = functionBundles(outDir);
+      if (variants[variant].length === 0) throw new Error(`no Vigia function bundle found in ${outDir}`);
+    }
 
-    const bundles = functionBundles(outDir);
-    if (bundles.length === 0) throw new Error(`no Vigia function bundle found in ${outDir}`);
     const figures: BundleFigure[] = [];
-    for (const bundle of bundles) {
-      const bytes = statSync(bundle.file).size;
-      const sdkPackages = externalSdkPackages(readFileSync(bundle.file, 'utf8'));
-      const runs: number[] = [];
-      const sdkRuns: number[] = [];
-      // Alternated, so both see the same machine load.
+    for (const external of variants.runtime) {
+      const bundled = variants.bundled.find((candidate) => candidate.path === external.path);
+      if (!bundled) throw new Error(`${external.name}: no bundle in the bundled-SDK synth`);
+      const externalBytes = statSync(external.file).size;
+      const bundledBytes = statSync(bundled.file).size;
+      const sdkPackages = externalSdkPackages(readFileSync(external.file, 'utf8'));
+      const leftOver = externalSdkPackages(readFileSync(bundled.file, 'utf8'));
+      if (leftOver.length > 0) throw new Error(`${bundled.name}: the bundled-SDK variant still imports ${leftOver.join(', ')}`);
+      const samples: Record<'runtime' | 'bundled' | 'sdk', number[]> = { runtime: [], bundled: [], sdk: [] };
+      const measurements: Array<['runtime' | 'bundled' | 'sdk', () => Promise<number>]> = [
+        ['runtime', () => importTime(external, [pathToFileURL(external.file).href])],
+        ['bundled', () => importTime(bundled, [pathToFileURL(bundled.file).href])],
+        ...(sdkPackages.length > 0 ? [['sdk', () => importTime(external, sdkPackages)] as ['sdk', () => Promise<number>]] : []),
+      ];
+      // Alternated, the first of each round rotating, so all see the same machine load.
       for (let i = 0; i < INIT_RUNS; i++) {
-        runs.push(await importTime(bundle, [pathToFileURL(bundle.file).href]));
-        if (sdkPackages.length > 0) sdkRuns.push(await importTime(bundle, sdkPackages));
+        for (let j = 0; j < measurements.length; j++) {
+          const [kind, measure] = measurements[(i + j) % measurements.length]!;
+          samples[kind].push(await measure());
+        }
       }
-      const initMs = Math.round(median(runs) * 10) / 10;
-      const sdkInitMs = sdkRuns.length > 0 ? Math.round(median(sdkRuns) * 10) / 10 : 0;
-      progress(`bundles: ${bundle.name} ${(bytes / 1024).toFixed(1)} KiB, init ${initMs} ms of which the AWS SDK alone ${sdkInitMs} ms (runs: ${runs.map((ms) => ms.toFixed(1)).join(', ')})`);
-      figures.push({ name: bundle.name, bytes, initMs, sdkInitMs, sdkPackages });
+      const externalInitMs = roundMs(median(samples.runtime));
+      const bundledInitMs = roundMs(median(samples.bundled));
+      const externalSdkInitMs = samples.sdk.length > 0 ? roundMs(median(samples.sdk)) : 0;
+      const sdk = listedAwsSdkSource(external.id);
+      const figure: BundleFigure = {
+        name: external.name,
+        sdk,
+        bytes: sdk === 'bundled' ? bundledBytes : externalBytes,
+        initMs: sdk === 'bundled' ? bundledInitMs : externalInitMs,
+        sdkInitMs: sdk === 'bundled' ? 0 : externalSdkInitMs,
+        sdkPackages: sdk === 'bundled' ? [] : sdkPackages,
+        faster: bundledInitMs < externalInitMs ? 'bundled' : 'runtime',
+        externalBytes,
+        externalInitMs,
+        externalSdkInitMs,
+        bundledBytes,
+        bundledInitMs,
+      };
+      progress(
+        `bundles: ${figure.name} ships ${sdk}; runtime SDK ${(externalBytes / 1024).toFixed(1)} KiB, init ${externalInitMs} ms of which the SDK alone ${externalSdkInitMs} ms` +
+          ` (runs: ${samples.runtime.map((ms) => ms.toFixed(1)).join(', ')}); bundled SDK ${(bundledBytes / 1024).toFixed(1)} KiB, init ${bundledInitMs} ms (runs: ${samples.bundled.map((ms) => ms.toFixed(1)).join(', ')})`,
+      );
+      figures.push(figure);
     }
     return figures;
   } finally {
@@ -154,9 +209,13 @@ export function functionBundles(outDir: string): FunctionBundle[] {
     artifacts?: Record<string, { type: string; properties?: { templateFile?: string } }>;
   };
   const found: FunctionBundle[] = [];
-  for (const artifact of Object.values(manifest.artifacts ?? {})) {
-    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
-    const template = JSON.parse(readFileSync(join(outDir, artifact.properties.templateFile), 'utf8')) as { Resources?: Record<string, TemplateResource> };
+  const templateFiles = Object.values(manifest.artifacts ?? {}).flatMap((artifact) =>
+    artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile ? [artifact.properties.templateFile] : [],
+  );
+  // Nested stacks (the manager console's) are no artifacts of their own: their templates sit beside.
+  templateFiles.push(...readdirSync(outDir).filter((file) => file.endsWith('.nested.template.json')).sort());
+  for (const templateFile of templateFiles) {
+    const template = JSON.parse(readFileSync(join(outDir, templateFile), 'utf8')) as { Resources?: Record<string, TemplateResource> };
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const assetPath = resource.Metadata?.['aws:asset:path'];
@@ -172,7 +231,7 @@ export function functionBundles(outDir: string): FunctionBundle[] {
         if (typeof value === 'string') env[key] = value;
         else env[key] = PLACEHOLDERS[key] ?? `bench-${key.toLowerCase()}`;
       }
-      found.push({ name, path: cdkPath, file, env });
+      found.push({ name, id: name, path: cdkPath, file, env });
     }
   }
   // Construct ids are unique within a stack, not across stacks: fall back to the full path.
@@ -208,10 +267,14 @@ async function importTime(bundle: FunctionBundle, specifiers: string[]): Promise
   }
 }
 
-/** The AWS SDK packages a bundle leaves to the runtime (`import … from "@aws-sdk/…"` kept external). */
+/**
+ * The AWS SDK packages a bundle leaves to the runtime (`import … from "@aws-sdk/…"` kept external):
+ * import statements only, not the SDK's own messages that quote one (a bundled SDK says
+ * `[import "@aws-sdk/signature-v4-crt";]` in an error message).
+ */
 export function externalSdkPackages(bundleSource: string): string[] {
   const packages = new Set<string>();
-  for (const match of bundleSource.matchAll(/(?:from|import)\s*["'](@(?:aws-sdk|smithy)\/[^"']+)["']/g)) packages.add(match[1]);
+  for (const match of bundleSource.matchAll(/(?:^|[;}\n])\s*import\s*(?:[^;"'()[\]]*?\bfrom\s*)?["'](@(?:aws-sdk|smithy)\/[^"']+)["']/g)) packages.add(match[1]);
   return [...packages].sort();
 }
 
@@ -235,6 +298,10 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
   });
 }
 
+function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -245,6 +312,10 @@ function median(values: number[]): number {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const figures = await measureBundles({ onProgress: (message) => console.error(message) });
   const width = Math.max(...figures.map((figure) => figure.name.length));
-  console.log(`${'function'.padEnd(width)}  ${'bytes'.padStart(9)}  ${'initMs'.padStart(7)}  ${'sdkMs'.padStart(7)}`);
-  for (const figure of figures) console.log(`${figure.name.padEnd(width)}  ${String(figure.bytes).padStart(9)}  ${figure.initMs.toFixed(1).padStart(7)}  ${figure.sdkInitMs.toFixed(1).padStart(7)}`);
+  const columns = ['runtime B', 'init ms', 'SDK ms', 'bundled B', 'init ms', 'faster', 'ships'];
+  console.log(`${'function'.padEnd(width)}  ${columns.map((column) => column.padStart(9)).join('  ')}`);
+  for (const figure of figures) {
+    const cells = [String(figure.externalBytes), figure.externalInitMs.toFixed(1), figure.externalSdkInitMs.toFixed(1), String(figure.bundledBytes), figure.bundledInitMs.toFixed(1), figure.faster, figure.sdk];
+    console.log(`${figure.name.padEnd(width)}  ${cells.map((cell) => cell.padStart(9)).join('  ')}`);
+  }
 }

@@ -16,6 +16,9 @@ import { logRetentionOf, REPO_ROOT } from '../config';
 import { FUNCTION_ENV } from '../function-env';
 import { AsyncDeadLetterQueue } from './async-dead-letter-queue';
 import { NLP_PACKAGE_REDUCTIONS, reducedPackageEntry } from '../bundling/nlp-package-reductions';
+import { AWS_SDK_CONTEXT, type AwsSdkSource, listedAwsSdkSource } from '../bundling/aws-sdk';
+
+export { AWS_SDK_BUNDLED_FUNCTIONS, AWS_SDK_CONTEXT, type AwsSdkSource } from '../bundling/aws-sdk';
 
 /**
  * ESM bundles have no `require`; some CommonJS dependencies bundled into them still call it.
@@ -24,10 +27,19 @@ import { NLP_PACKAGE_REDUCTIONS, reducedPackageEntry } from '../bundling/nlp-pac
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
- * Left out of the bundles: the nodejs22.x runtime provides the AWS SDK v3 and the `@smithy/*`
- * packages it is built on, and the clients must use that copy (docs/decisions.md, decision 3).
+ * Left out of the bundles of the functions that use the runtime's SDK: the nodejs22.x runtime
+ * provides the AWS SDK v3 and the `@smithy/*` packages it is built on, and those clients must use
+ * that copy, never a mix with a bundled one (docs/decisions.md, decision 3).
  */
 export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
+
+/** Where the function `id`'s SDK comes from: the `AWS_SDK_CONTEXT` override, else `AWS_SDK_BUNDLED_FUNCTIONS`. */
+export function awsSdkSourceOf(scope: Construct, id: string): AwsSdkSource {
+  const override: unknown = scope.node.tryGetContext(AWS_SDK_CONTEXT);
+  if (override === 'bundled' || override === 'runtime') return override;
+  if (override !== undefined) throw new Error(`context ${AWS_SDK_CONTEXT} must be "bundled" or "runtime", got ${JSON.stringify(override)}`);
+  return listedAwsSdkSource(id);
+}
 
 /**
  * The SDK packages the functions import, all provided by the nodejs22.x runtime. The code must not
@@ -52,13 +64,33 @@ export const RUNTIME_SDK_PACKAGES: readonly string[] = [
 ];
 
 /**
+ * Node built-ins the bundles take as CommonJS (`process.getBuiltinModule`, Node ≥ 22.3, through
+ * the one-line infra/bundling/node-builtins/<name>.cjs) rather than by an ES import. An ES import of a built-in
+ * makes Node build its ESM facade, which reads every export, lazy getters included: for
+ * `node:http`, `WebSocket`, `CloseEvent` and `MessageEvent`, which load Node's whole bundled undici
+ * (issue 19: tens of milliseconds of cold start once the SDK is bundled, its `dist-es` HTTP handler
+ * importing `node:http`; the runtime's SDK is CommonJS and `require`s it). esbuild reads the named
+ * imports off the module object, so no list of names is needed. The same for `node:process`,
+ * `util`, `fs`, `timers` and `console` (whose facades load a few more internal modules) measured
+ * no gain beyond the noise on the webhook (bench/bundles.ts, 2026-12-03), so they are left alone.
+ * An alias also catches subpaths (`fs` would catch `fs/promises`): a subpath needs its own shim.
+ */
+export const NODE_BUILTIN_SHIMS: readonly string[] = ['http'];
+
+/**
  * Packages replaced at bundle time (esbuild `--alias`): `yaml` by a stub that throws (the functions
- * read the inlined config), nlp.js's language and lexicon packages by reduced copies written at
- * synth (docs/decisions.md, decision 4).
+ * read the inlined config), the `NODE_BUILTIN_SHIMS` by the same modules taken as CommonJS,
+ * nlp.js's language and lexicon packages by reduced copies written at synth (docs/decisions.md,
+ * decision 4).
  */
 export function bundlingAliases(options: { reducedNlpPackages: boolean } = { reducedNlpPackages: true }): Readonly<Record<string, string>> {
+  const builtins = NODE_BUILTIN_SHIMS.flatMap((name) => {
+    const shim = path.join(REPO_ROOT, 'infra', 'bundling', 'node-builtins', `${name.replace('/', '-')}.cjs`);
+    return [[name, shim], [`node:${name}`, shim]] as const;
+  });
   return {
     yaml: path.join(REPO_ROOT, 'infra', 'bundling', 'yaml-unavailable.ts'),
+    ...Object.fromEntries(builtins),
     ...(options.reducedNlpPackages ? Object.fromEntries(Object.keys(NLP_PACKAGE_REDUCTIONS).map((name) => [name, reducedPackageEntry(name)])) : {}),
   };
 }
@@ -161,7 +193,8 @@ export interface PipelineFunctionProps {
 
 /**
  * The defaults every Vigia function shares: Node.js 22 on ARM64, a minified ESM bundle with source
- * maps built by the local esbuild (the AWS SDK is the runtime's), active X-Ray tracing, an explicit
+ * maps built by the local esbuild (the AWS SDK bundled or the runtime's, whichever starts faster:
+ * `AWS_SDK_BUNDLED_FUNCTIONS`), active X-Ray tracing, an explicit
  * encrypted log group with the stage's retention, a dead-letter queue for asynchronous invocations,
  * the Powertools environment, and its own role with no managed policy (docs/decisions.md, decision 5).
  *
@@ -178,8 +211,10 @@ export class PipelineFunction extends NodejsFunction {
    * can check what is inlined without running esbuild.
    */
   public readonly bundlingDefine: Readonly<Record<string, string>>;
-  /** The modules left out of the bundle (`externalModules`): provided by the Lambda runtime. */
+  /** The modules left out of the bundle (`externalModules`): provided by the Lambda runtime (none when the SDK is bundled). */
   public readonly bundlingExternals: readonly string[];
+  /** Where the function's AWS SDK comes from (see `AWS_SDK_BUNDLED_FUNCTIONS`). */
+  public readonly awsSdk: AwsSdkSource;
   /** The packages replaced at bundle time (esbuild `--alias`), and by what file. */
   public readonly bundlingAliases: Readonly<Record<string, string>>;
 
@@ -206,6 +241,9 @@ export class PipelineFunction extends NodejsFunction {
     });
     // The reduced nlp.js copies are written only when this stack is bundled (decision 4).
     const aliases = bundlingAliases({ reducedNlpPackages: Stack.of(scope).bundlingRequired });
+    const awsSdk = awsSdkSourceOf(scope, id);
+    // esbuild tree-shakes a bundled SDK down to the commands the function sends.
+    const externalModules = awsSdk === 'runtime' ? [...RUNTIME_PROVIDED_MODULES] : [];
 
     super(scope, id, {
       entry: path.resolve(REPO_ROOT, props.entry),
@@ -237,8 +275,8 @@ export class PipelineFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // The runtime's AWS SDK (see RUNTIME_PROVIDED_MODULES).
-        externalModules: [...RUNTIME_PROVIDED_MODULES],
+        // The runtime's AWS SDK, or none (see AWS_SDK_BUNDLED_FUNCTIONS).
+        externalModules,
         esbuildArgs: {
           '--alias': Object.entries(aliases).map(([name, replacement]) => `${name}=${replacement}`),
           // Non-ASCII text (nlp.js's trigrams and lexicons) as UTF-8, not as escapes. An esbuild
@@ -253,7 +291,8 @@ export class PipelineFunction extends NodejsFunction {
     this.asyncDeadLetterQueue = deadLetterQueue;
     this.functionLogGroup = logGroup;
     this.bundlingDefine = { ...props.define };
-    this.bundlingExternals = [...RUNTIME_PROVIDED_MODULES];
+    this.bundlingExternals = externalModules;
+    this.awsSdk = awsSdk;
     this.bundlingAliases = aliases;
   }
 

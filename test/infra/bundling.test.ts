@@ -5,13 +5,21 @@ import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
-import { functionBundles } from '../../bench/bundles';
+import { externalSdkPackages, functionBundles } from '../../bench/bundles';
 import * as yamlStub from '../../infra/bundling/yaml-unavailable';
-import { bundlingAliases, PipelineFunction, RUNTIME_PROVIDED_MODULES, RUNTIME_SDK_PACKAGES } from '../../infra/constructs/pipeline-function';
+import {
+  AWS_SDK_BUNDLED_FUNCTIONS,
+  AWS_SDK_CONTEXT,
+  bundlingAliases,
+  PipelineFunction,
+  RUNTIME_PROVIDED_MODULES,
+  RUNTIME_SDK_PACKAGES,
+} from '../../infra/constructs/pipeline-function';
 import { FUNCTION_DEFINES } from '../../infra/function-env';
 import { ConfigurationError } from '../../shared/config/env';
+import { loadVigiaConfig } from '../../shared/config/vigia-config';
 import { repoRoot } from '../helpers/paths';
-import { cdkJsonContext, testApp, testConfig } from './helpers';
+import { cdkJsonContext, synthVigia, testApp, testConfig } from './helpers';
 
 /** `.ts` files under a directory of the repository, recursively. */
 function sourceFiles(dir: string): string[] {
@@ -35,12 +43,41 @@ const matchesExternal = (name: string) =>
   RUNTIME_PROVIDED_MODULES.some((pattern) => (pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern));
 
 describe('PipelineFunction bundling options', () => {
-  it('leaves the AWS SDK (@aws-sdk/* and the @smithy/* it is built on) to the Lambda runtime', () => {
-    const stack = new Stack(testApp(), 'TestStack');
-    const fn = new PipelineFunction(stack, 'Fn', { entry: 'functions/webhook/handler.ts', encryptionKey: new kms.Key(stack, 'Key') });
+  const fnWithId = (id: string, context: Record<string, unknown> = {}) => {
+    const stack = new Stack(testApp(context), 'TestStack');
+    return new PipelineFunction(stack, id, { entry: 'functions/webhook/handler.ts', encryptionKey: new kms.Key(stack, 'Key') });
+  };
+
+  it('leaves the AWS SDK (@aws-sdk/* and the @smithy/* it is built on) to the Lambda runtime, for a function not listed as bundling it', () => {
+    const fn = fnWithId('Fn');
     expect(RUNTIME_PROVIDED_MODULES).toEqual(['@aws-sdk/*', '@smithy/*']);
+    expect(fn.awsSdk).toBe('runtime');
     expect(fn.bundlingExternals).toEqual(['@aws-sdk/*', '@smithy/*']);
     expect(fn.runtime.name).toBe('nodejs22.x');
+  });
+
+  it('bundles the SDK (nothing external) for the functions where the bench measured it faster, the webhook and ingest among them', () => {
+    expect([...AWS_SDK_BUNDLED_FUNCTIONS]).toEqual(expect.arrayContaining(['WebhookFunction', 'IngestFunction']));
+    for (const id of AWS_SDK_BUNDLED_FUNCTIONS) {
+      const fn = fnWithId(id);
+      expect(fn.awsSdk, id).toBe('bundled');
+      expect(fn.bundlingExternals, id).toEqual([]);
+    }
+  });
+
+  it(`lets the bench override every function's choice with the ${AWS_SDK_CONTEXT} context, and rejects another value`, () => {
+    expect(fnWithId('WebhookFunction', { [AWS_SDK_CONTEXT]: 'runtime' }).bundlingExternals).toEqual(['@aws-sdk/*', '@smithy/*']);
+    expect(fnWithId('Fn', { [AWS_SDK_CONTEXT]: 'bundled' }).bundlingExternals).toEqual([]);
+    expect(() => fnWithId('Fn', { [AWS_SDK_CONTEXT]: 'yes' })).toThrow(/must be "bundled" or "runtime"/);
+  });
+
+  it('names only functions the app declares in AWS_SDK_BUNDLED_FUNCTIONS (a renamed construct would silently go back to the runtime SDK)', () => {
+    // The sample config, which the bench synthesizes: every optional function is there.
+    const { app } = synthVigia('dev', loadVigiaConfig(join(repoRoot, 'vigia.config.yaml')));
+    const functions = app.node.findAll().filter((construct): construct is PipelineFunction => construct instanceof PipelineFunction);
+    const declared = new Set(functions.map((fn) => fn.node.id));
+    expect([...AWS_SDK_BUNDLED_FUNCTIONS].filter((id) => !declared.has(id))).toEqual([]);
+    for (const fn of functions) expect(fn.awsSdk, fn.node.id).toBe(AWS_SDK_BUNDLED_FUNCTIONS.has(fn.node.id) ? 'bundled' : 'runtime');
   });
 
   it('imports only SDK packages listed as provided by the runtime (a new one needs checking, and bundling if the runtime lacks it)', () => {
@@ -71,13 +108,13 @@ describe('PipelineFunction bundles (real esbuild)', () => {
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   /** Bundles one entry as `cdk synth` does and returns its index.mjs. */
-  function bundle(entry: string, define?: Record<string, string>): string {
+  function bundle(entry: string, define?: Record<string, string>, id = 'Fn'): string {
     // Without `aws:cdk:bundling-stacks: []`, unlike testApp(): esbuild runs. The asset metadata
     // (`aws:asset:path`, which the CLI turns on) says where the bundle is.
     const context = { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true };
-    const app = new App({ context, outdir: join(outdir, entry.replace(/\W+/g, '-')) });
+    const app = new App({ context, outdir: join(outdir, `${id}-${entry.replace(/\W+/g, '-')}`) });
     const stack = new Stack(app, 'BundleStack');
-    new PipelineFunction(stack, 'Fn', { entry, encryptionKey: new kms.Key(stack, 'Key'), define });
+    new PipelineFunction(stack, id, { entry, encryptionKey: new kms.Key(stack, 'Key'), define });
     const assembly = app.synth();
     const template = assembly.getStackByName('BundleStack').template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
     const fn = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::Function')!;
@@ -96,6 +133,20 @@ describe('PipelineFunction bundles (real esbuild)', () => {
     // yaml's own messages are not there; the stub's is.
     expect(code).not.toContain('Implicit map keys');
     expect(code).toContain('has no YAML parser');
+  });
+
+  it('bundles the webhook\'s SDK clients (no runtime import left), S3 and Secrets Manager only, and loads node:http with require', () => {
+    const code = bundle('functions/webhook/handler.ts', undefined, 'WebhookFunction');
+    expect(externalSdkPackages(code)).toEqual([]);
+    // The SDK's own code is there: the header every request carries, the S3 and Secrets Manager clients…
+    expect(code).toContain('amz-sdk-invocation-id');
+    expect(code).toContain('PutObject');
+    expect(code).toContain('GetSecretValue');
+    // …not the DynamoDB client, which the webhook never calls (shared/platform/s3-client.ts).
+    expect(code).not.toContain('DynamoDB_20120810');
+    // The SDK's HTTP handler imports node:http; an ES import of it would load undici at cold start.
+    expect(code).not.toMatch(/(?:from\s*|import\s*\(\s*)["'](?:node:)?http["']/);
+    expect(code).toMatch(/getBuiltinModule\(\s*["']node:http["']\)/);
   });
 
   it('bundles nlp.js\'s language guesser with its named Latin-script models only, as UTF-8', () => {
