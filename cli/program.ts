@@ -394,7 +394,7 @@ export function createProgram(out: Out): Program {
   migrate
     .command('index-shards')
     .description(
-      'Rewrite the byDay and byMediaState keys of items written before those indexes were sharded (docs/scale.md): idempotent, and resumable after an interruption from the last page it finished. Readers see every item before, during and after.',
+      'Rewrite the byDay, byMediaState and byAlertStatus keys of items written before those indexes were sharded (docs/scale.md): idempotent, and resumable after an interruption from the last page it finished. Readers see every item before, during and after.',
     )
     .summary('Backfill the sharded index keys.')
     .action(async (_options: unknown, command: Command) => {

@@ -7,6 +7,13 @@ import { shardedForm } from './index-shards';
 /** Where the backfill keeps its place: a scan resumes from here after a crash. */
 export const MIGRATION_KEY = { pk: 'MIGRATION#index-shards', sk: 'STATE' } as const;
 
+/**
+ * What the backfill covers: 1, the `byDay` and `byMediaState` keys; 2, the alert status keys too.
+ * A state stored by an earlier version (even done) starts the scan over, once: the pages it had
+ * passed still hold alerts with bare keys.
+ */
+export const MIGRATION_VERSION = 2;
+
 export interface MigrationProgress {
   scanned: number;
   rewritten: number;
@@ -16,6 +23,7 @@ export interface MigrationProgress {
 }
 
 interface MigrationState {
+  version: number;
   lastKey?: Record<string, unknown>;
   scanned: number;
   rewritten: number;
@@ -23,8 +31,9 @@ interface MigrationState {
 }
 
 /**
- * `vigia migrate index-shards`: rewrites the `byDay` and `byMediaState` keys of items written
- * before sharding (`DAY#<day>` → `DAY#<day>#<shard>`), so reads stop querying the bare keys' hot
+ * `vigia migrate index-shards`: rewrites the `byDay`, `byMediaState` and `byAlertStatus` keys of
+ * items written before sharding (`DAY#<day>` → `DAY#<day>#<shard>`, `ALERT_STATUS#open` →
+ * `ALERT_STATUS#open#<shard>`), so reads stop querying the bare keys' hot
  * partitions, and marks the days that have messages (how `vigia messages` finds them without a
  * Scan). Idempotent (each rewrite is conditional on the old key, and an item already sharded
  * is left alone) and resumable: its place in the table scan is stored after each page, so a run
@@ -37,7 +46,11 @@ export async function migrateIndexShards(
   options: { pageSize?: number; onProgress?: (progress: MigrationProgress) => void } = {},
 ): Promise<MigrationProgress> {
   const stored = (await db.send(new GetCommand({ TableName: table, Key: MIGRATION_KEY, ConsistentRead: true }))).Item as (MigrationState & Record<string, unknown>) | undefined;
-  const state: MigrationState = stored ? { lastKey: stored.lastKey as Record<string, unknown> | undefined, scanned: Number(stored.scanned ?? 0), rewritten: Number(stored.rewritten ?? 0), done: stored.done === true } : { scanned: 0, rewritten: 0, done: false };
+  const counts = { scanned: Number(stored?.scanned ?? 0), rewritten: Number(stored?.rewritten ?? 0) };
+  const state: MigrationState =
+    stored && Number(stored.version ?? 1) === MIGRATION_VERSION
+      ? { version: MIGRATION_VERSION, lastKey: stored.lastKey as Record<string, unknown> | undefined, ...counts, done: stored.done === true }
+      : { version: MIGRATION_VERSION, ...counts, done: false };
   const estimatedTotal = Number((await db.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount ?? 0);
   const progress = (): MigrationProgress => ({ scanned: state.scanned, rewritten: state.rewritten, estimatedTotal, done: state.done });
   if (state.done) return progress();
@@ -47,8 +60,8 @@ export async function migrateIndexShards(
     const page = await db.send(
       new ScanCommand({
         TableName: table,
-        FilterExpression: 'attribute_exists(dayPk) OR attribute_exists(mediaStatePk)',
-        ProjectionExpression: 'pk, sk, id, mediaId, dayPk, mediaStatePk',
+        FilterExpression: 'attribute_exists(dayPk) OR attribute_exists(mediaStatePk) OR attribute_exists(alertStatusPk)',
+        ProjectionExpression: 'pk, sk, id, mediaId, dayPk, mediaStatePk, alertStatusPk',
         ExclusiveStartKey: state.lastKey,
         Limit: options.pageSize ?? 500,
       }),
@@ -62,6 +75,7 @@ export async function migrateIndexShards(
       for (const [attribute, id] of [
         ['dayPk', item.id ?? String(item.pk).replace(/^MSG#/, '')],
         ['mediaStatePk', item.mediaId ?? String(item.pk).replace(/^MEDIA#/, '')],
+        ['alertStatusPk', item.id ?? String(item.pk).replace(/^ALERT#/, '')],
       ] as const) {
         const current = item[attribute];
         const sharded = typeof current === 'string' ? shardedForm(current, String(id)) : undefined;

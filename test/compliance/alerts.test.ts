@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALERT_STATUSES, DynamoDbAlertRepository } from '../../shared/compliance/adapters/dynamodb-alert-repository';
 import type { AlertFilter } from '../../shared/compliance/ports/alert-repository';
 import { createDynamoDbClient } from '../../shared/platform/clients';
 import { ensureTable } from '../../shared/resources/local-provisioning';
 import { ARCHIVE_TABLE, includedAttributes } from '../../shared/resources/definitions';
+import { ALERT_STATUS_SHARDS, alertStatusPartition, alertStatusPartitions } from '../../shared/resources/index-shards';
+import { MIGRATION_KEY, migrateIndexShards } from '../../shared/resources/migrate-index-shards';
 import type { SentimentPolicy } from '../../shared/config/vigia-config';
 import { alertId, alertsFrom } from '../../shared/compliance/alerts';
 import { sentimentHits } from '../../shared/compliance/policies/sentiment';
@@ -260,5 +262,166 @@ describe('DynamoDbAlertRepository: pages and counts filtered in DynamoDB (dynali
     } finally {
       sent.mockRestore();
     }
+  });
+});
+
+describe('DynamoDbAlertRepository: alert statuses write-sharded (issue 19)', () => {
+  const server = dynalite({ createTableMs: 0 });
+  const table = 'vigia-alert-shards-test';
+  let db: ReturnType<typeof createDynamoDbClient>;
+  let repository: DynamoDbAlertRepository;
+  const lines = ['106540352242922', '106540352242923'];
+  const severities: Severity[] = ['high', 'medium', 'low'];
+  const alerts: Alert[] = Array.from({ length: 60 }, (_, n) => ({
+    id: alertId(`wamid.shard-${n}`, 'confidential-terms'),
+    messageId: `wamid.shard-${n}`,
+    lineId: lines[n % 2]!,
+    team: n % 4 === 0 ? 'soporte' : 'ventas',
+    policyId: n % 5 === 0 ? 'no-spreadsheets' : 'confidential-terms',
+    kind: 'keyword',
+    severity: severities[n % 3]!,
+    evidence: {},
+    status: 'open',
+    history: [],
+    // Three alerts share each second: the id orders them.
+    createdAt: new Date(Date.UTC(2026, 11, 1) + Math.floor(n / 3) * 1000).toISOString(),
+    notifiedAt: '2026-12-01T00:00:00.000Z',
+  }));
+  const position = (alert: Pick<Alert, 'createdAt' | 'id'>) => `${alert.createdAt}#${alert.id}`;
+  const indexKeys = async () =>
+    new Map(((await db.send(new ScanCommand({ TableName: table, FilterExpression: 'attribute_exists(alertStatusPk)' }))).Items ?? []).map((item) => [String(item.id), String(item.alertStatusPk)]));
+
+  beforeAll(async () => {
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    db = createDynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await ensureTable(db, table);
+    repository = new DynamoDbAlertRepository(db, table);
+    for (const alert of alerts) expect(await repository.create(alert)).toBe(true);
+    // A third acknowledged and a third resolved, through the repository: each keeps its shard.
+    for (const [n, alert] of alerts.entries()) {
+      if (n % 3 === 0) continue;
+      const status: AlertStatus = n % 3 === 1 ? 'acknowledged' : 'resolved';
+      alert.status = status;
+      await repository.transition(alert.id, status, { by: 'carla@example.com', at: '2026-12-02T00:00:00.000Z' });
+    }
+    // An archive written before sharding: one alert in seven still on its status's bare key.
+    for (const [n, alert] of alerts.entries()) {
+      if (n % 7 !== 3) continue;
+      await db.send(new UpdateCommand({ TableName: table, Key: { pk: `ALERT#${alert.id}`, sk: 'ALERT' }, UpdateExpression: 'SET alertStatusPk = :pk', ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${alert.status}` } }));
+    }
+  });
+  afterAll(async () => {
+    db.destroy();
+    await new Promise<void>((done) => server.close(() => done()));
+  });
+
+  it('spreads each status over its shards, from the alert id, whatever the status', async () => {
+    const keys = await indexKeys();
+    expect(keys.size).toBe(alerts.length);
+    for (const [n, alert] of alerts.entries()) {
+      expect(keys.get(alert.id)).toBe(n % 7 === 3 ? `ALERT_STATUS#${alert.status}` : alertStatusPartition(alert.status, alert.id));
+    }
+    for (const status of ALERT_STATUSES) {
+      const shards = new Set(alerts.filter((alert, n) => alert.status === status && n % 7 !== 3).map((alert) => keys.get(alert.id)));
+      expect(shards.size, status).toBeGreaterThanOrEqual(ALERT_STATUS_SHARDS - 2);
+    }
+  });
+
+  it('pages across the shards and the bare keys, newest and oldest first, each alert once and in order', async () => {
+    const filters: AlertFilter[] = [
+      {},
+      { statuses: ['open'] },
+      { statuses: ['acknowledged', 'resolved'], lineIds: [lines[1]!] },
+      { severities: ['high'], team: 'ventas' },
+      { policyId: 'no-spreadsheets' },
+      { since: '2026-12-01T00:00:05.000Z', until: '2026-12-01T00:00:25.000Z', statuses: ['open', 'resolved'] },
+    ];
+    const matches = (filter: AlertFilter) =>
+      alerts.filter(
+        (alert) =>
+          (!filter.statuses || filter.statuses.includes(alert.status)) &&
+          (!filter.lineIds || filter.lineIds.includes(alert.lineId)) &&
+          (!filter.severities || filter.severities.includes(alert.severity)) &&
+          (filter.team === undefined || alert.team === filter.team) &&
+          (filter.policyId === undefined || alert.policyId === filter.policyId) &&
+          (!filter.since || alert.createdAt >= filter.since) &&
+          (!filter.until || alert.createdAt < filter.until),
+      );
+    for (const filter of filters) {
+      const matching = matches(filter);
+      expect(matching.length, JSON.stringify(filter)).toBeGreaterThan(3);
+      for (const order of ['newest', 'oldest'] as const) {
+        const want = matching.map(position).sort();
+        if (order === 'newest') want.reverse();
+        const seen: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await repository.page({ ...filter, order, limit: 4, after });
+          expect(page.alerts.length).toBeLessThanOrEqual(4);
+          seen.push(...page.alerts.map(position));
+          // The cursor is the last alert's sort key: the next page goes on from it, in every shard.
+          if (page.next) expect(page.next).toBe(seen[seen.length - 1]);
+          after = page.next;
+        } while (after);
+        expect(seen, `${JSON.stringify(filter)} ${order}`).toEqual(want);
+      }
+      // Counts per status sum the shards and the bare key.
+      const { statuses: _statuses, ...rest } = filter;
+      const counts = await repository.countByStatus(rest);
+      expect(counts, JSON.stringify(rest)).toEqual(Object.fromEntries(ALERT_STATUSES.map((status) => [status, matches({ ...rest, statuses: [status] }).length])));
+    }
+  });
+
+  it('lists a status oldest first across its shards (vigia alerts --status)', async () => {
+    for (const status of ALERT_STATUSES) {
+      const want = alerts.filter((alert) => alert.status === status).map(position).sort();
+      expect((await repository.listByStatus(status)).map(position)).toEqual(want);
+    }
+  });
+
+  it('is backfilled by vigia migrate index-shards, even after a finished run of the version before alerts were sharded', async () => {
+    const listedBefore = await Promise.all(ALERT_STATUSES.map((status) => repository.listByStatus(status)));
+    // What the previous version left: its scan done (no version), the alerts' bare keys untouched.
+    await db.send(new PutCommand({ TableName: table, Item: { ...MIGRATION_KEY, entity: 'migration', scanned: 40, rewritten: 7, done: true } }));
+    const progress = await migrateIndexShards(db, table, { pageSize: 25 });
+    expect(progress).toMatchObject({ done: true, rewritten: 7 + alerts.filter((_, n) => n % 7 === 3).length });
+    expect(progress.scanned).toBeGreaterThanOrEqual(40 + alerts.length);
+    const keys = await indexKeys();
+    for (const alert of alerts) expect(keys.get(alert.id)).toBe(alertStatusPartition(alert.status, alert.id));
+    expect(await Promise.all(ALERT_STATUSES.map((status) => repository.listByStatus(status)))).toEqual(listedBefore);
+    // Done for this version: a second run has nothing to do.
+    expect(await migrateIndexShards(db, table)).toEqual(progress);
+    // From then on a repository no longer queries the bare keys (empty now): shards only.
+    const queried: string[] = [];
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues;
+        if (typeof values?.[':pk'] === 'string') queried.push(values[':pk']);
+        return next(args);
+      },
+      { step: 'initialize', name: 'partitionLog' },
+    );
+    try {
+      const migrated = new DynamoDbAlertRepository(db, table);
+      expect(await Promise.all(ALERT_STATUSES.map((status) => migrated.listByStatus(status)))).toEqual(listedBefore);
+      await migrated.countByStatus({});
+      const statusKeys = new Set(queried.filter((key) => key.startsWith('ALERT_STATUS#')));
+      expect([...statusKeys].sort()).toEqual(ALERT_STATUSES.flatMap((status) => alertStatusPartitions(status).slice(1)).sort());
+      expect([...statusKeys].filter((key) => /^ALERT_STATUS#[a-z]+$/.test(key))).toEqual([]);
+    } finally {
+      db.middlewareStack.remove('partitionLog');
+    }
+    // Back to the bare keys for the next test.
+    for (const [n, alert] of alerts.entries()) {
+      if (n % 7 !== 3) continue;
+      await db.send(new UpdateCommand({ TableName: table, Key: { pk: `ALERT#${alert.id}`, sk: 'ALERT' }, UpdateExpression: 'SET alertStatusPk = :pk', ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${alert.status}` } }));
+    }
+  });
+
+  it('moves a bare-keyed alert to its shard on a status change', async () => {
+    const legacy = alerts.find((alert, n) => n % 7 === 3 && alert.status === 'acknowledged')!;
+    await repository.transition(legacy.id, 'resolved', { by: 'carla@example.com', at: '2026-12-03T00:00:00.000Z' });
+    expect((await indexKeys()).get(legacy.id)).toBe(alertStatusPartition('resolved', legacy.id));
+    expect((await repository.listByStatus('resolved')).filter((alert) => alert.id === legacy.id)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEDIA_STATES } from '../../media/media';
-import { dayPartitions, mediaStatePartitions } from '../../resources/index-shards';
+import { alertStatusPartitions, dayPartitions, mediaStatePartitions } from '../../resources/index-shards';
 import type { AnalyticsSource, ArchiveItem } from '../ports/analytics';
 import { ALERT_STATUSES } from '../../compliance/adapters/dynamodb-alert-repository';
 import { allPages, batchGetItems, DAYS_PARTITION, keys } from '../../capture/adapters/dynamodb-archive-repository';
@@ -34,16 +34,22 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
   }
 
   async alertsOfDay(day: string): Promise<ArchiveItem[]> {
-    const pages = await Promise.all(
-      ALERT_STATUSES.map((status) =>
-        this.query({
-          IndexName: 'byAlertStatus',
-          KeyConditionExpression: 'alertStatusPk = :pk AND begins_with(alertStatusSk, :day)',
-          ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${status}`, ':day': day },
-        }),
-      ),
+    // Status by status, each status's shards (and its key from before sharding) merged in creation order.
+    const perStatus = await Promise.all(
+      ALERT_STATUSES.map(async (status) => {
+        const shards = await Promise.all(
+          alertStatusPartitions(status).map((partition) =>
+            this.query({
+              IndexName: 'byAlertStatus',
+              KeyConditionExpression: 'alertStatusPk = :pk AND begins_with(alertStatusSk, :day)',
+              ExpressionAttributeValues: { ':pk': partition, ':day': day },
+            }),
+          ),
+        );
+        return shards.flat().sort((a, b) => (String(a.alertStatusSk) < String(b.alertStatusSk) ? -1 : String(a.alertStatusSk) > String(b.alertStatusSk) ? 1 : 0));
+      }),
     );
-    return pages.flat();
+    return perStatus.flat();
   }
 
   async mediaOfDay(day: string): Promise<ArchiveItem[]> {
@@ -79,7 +85,7 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
     const firstDay = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DAYS_PARTITION }, Limit: 1 }));
     const days = [
       ...(firstDay.Items ?? []).map((item) => String(item.sk)),
-      ...(await Promise.all(ALERT_STATUSES.map((status) => firstOf('byAlertStatus', 'alertStatusPk', `ALERT_STATUS#${status}`, 'alertStatusSk')))),
+      ...(await Promise.all(ALERT_STATUSES.flatMap(alertStatusPartitions).map((partition) => firstOf('byAlertStatus', 'alertStatusPk', partition, 'alertStatusSk')))),
       ...(await Promise.all(MEDIA_STATES.flatMap(mediaStatePartitions).map((partition) => firstOf('byMediaState', 'mediaStatePk', partition, 'mediaStateSk')))),
     ].filter((day): day is string => day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day));
     return days.sort()[0]; // ISO days: the first in lexicographic order is the earliest

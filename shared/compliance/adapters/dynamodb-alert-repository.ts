@@ -4,6 +4,9 @@ import type { Alert, AlertEvent, AlertStatus } from '../model';
 import { AlertTransitionError, isActionAllowed, type AlertChange } from '../alert-transitions';
 import type { AlertFilter, AlertPage, AlertPageRequest, AlertReviewRepository } from '../ports/alert-repository';
 import { allPages, batchGetItems, keys as archiveKeys, pendingIndexEntries, pendingKeys } from '../../capture/adapters/dynamodb-archive-repository';
+import { ALERT_STATUS_SHARDS, alertStatusPartition, alertStatusPartitions, bareAlertStatusKey } from '../../resources/index-shards';
+import { MIGRATION_KEY, MIGRATION_VERSION } from '../../resources/migrate-index-shards';
+import { subjectIndexWrites } from '../../resources/subject-index';
 
 export { AlertTransitionError } from '../alert-transitions';
 
@@ -19,9 +22,10 @@ const LIST_INDEX = 'byAlertStatus';
 const COUNT_INDEX = 'byAlertStatusForCounts';
 
 const alertKey = (id: string) => ({ pk: `ALERT#${id}`, sk: 'ALERT' });
+/** The alert's place in `byAlertStatus`: its status's shard of the alert id (kept across status changes), then its creation. */
 const statusKeys = (status: AlertStatus, alert: Pick<Alert, 'createdAt' | 'id'>) => ({
-  alertStatusPk: `ALERT_STATUS#${status}`,
-  alertStatusSk: `${alert.createdAt}#${alert.id}`,
+  alertStatusPk: alertStatusPartition(status, alert.id),
+  alertStatusSk: sortKeyOf(alert),
 });
 
 /**
@@ -31,6 +35,10 @@ const statusKeys = (status: AlertStatus, alert: Pick<Alert, 'createdAt' | 'id'>)
  * is missing.
  */
 export class DynamoDbAlertRepository implements AlertReviewRepository {
+  private bareKeysGone = false;
+  private bareKeysCheckedAt = 0;
+  private bareKeysCheck: Promise<boolean> = Promise.resolve(false);
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -46,6 +54,8 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
             ...alertKey(alert.id),
             entity: 'alert',
             ...alert,
+            // Found by its contact's subject requests (the contact index), like the message it is about.
+            ...subjectIndexWrites(alertKey(alert.id), alert.contactId ? [alert.contactId] : []).attributes,
             ...statusKeys(alert.status, alert),
             ...(alert.backfill || alert.notifiedAt ? {} : pendingKeys.notify(alert.createdAt, alert.id)),
           },
@@ -75,24 +85,47 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
     return true;
   }
 
+  /**
+   * The `byAlertStatus` partitions of a status: its shards, and the bare key of alerts written
+   * before sharding until `vigia migrate index-shards` has rewritten them all (its state says so;
+   * looked up at most once a minute until then, never again after).
+   */
+  private async partitionsOf(status: AlertStatus): Promise<string[]> {
+    if (!this.bareKeysGone && Date.now() - this.bareKeysCheckedAt > 60_000) {
+      this.bareKeysCheckedAt = Date.now();
+      this.bareKeysCheck = this.db
+        .send(new GetCommand({ TableName: this.table, Key: MIGRATION_KEY }))
+        .then(({ Item: state }) => state?.done === true && Number(state.version ?? 1) >= MIGRATION_VERSION);
+    }
+    // Concurrent callers share the one lookup in flight.
+    this.bareKeysGone ||= await this.bareKeysCheck;
+    const partitions = alertStatusPartitions(status);
+    return this.bareKeysGone ? partitions.filter((partition) => partition !== bareAlertStatusKey(status)) : partitions;
+  }
+
   async get(id: string): Promise<Alert | undefined> {
     const response = await this.db.send(new GetCommand({ TableName: this.table, Key: alertKey(id), ConsistentRead: true }));
     return response.Item ? toAlert(response.Item) : undefined;
   }
 
+  /** Every alert of the status, oldest first: its shards (and the key written before sharding) merged. */
   async listByStatus(status: AlertStatus): Promise<Alert[]> {
-    const items = await allPages((startKey) =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: LIST_INDEX,
-          KeyConditionExpression: 'alertStatusPk = :pk',
-          ExpressionAttributeValues: { ':pk': `ALERT_STATUS#${status}` },
-          ExclusiveStartKey: startKey,
-        }),
+    const partitions = await Promise.all(
+      (await this.partitionsOf(status)).map((partition) =>
+        allPages((startKey) =>
+          this.db.send(
+            new QueryCommand({
+              TableName: this.table,
+              IndexName: LIST_INDEX,
+              KeyConditionExpression: 'alertStatusPk = :pk',
+              ExpressionAttributeValues: { ':pk': partition },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        ),
       ),
     );
-    return items.map(toAlert);
+    return oldestFirst(partitions.flat()).map(toAlert);
   }
 
   /** open → acknowledged → resolved (or open → resolved), appending who/when/note to the trail (`vigia alerts ack|resolve`). */
@@ -149,68 +182,81 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
   }
 
   /**
-   * One page of the alerts matching the filter, across the status partitions of `byAlertStatus`
-   * (sort key `<createdAt>#<id>`): each partition is read in order from the position after `after`
-   * until it has `limit` matches, and the partitions are merged — so pages never skip or repeat an alert.
+   * One page of the alerts matching the filter, across the partitions of `byAlertStatus` — every
+   * shard of each status, and the key written before sharding (sort key `<createdAt>#<id>`, unique
+   * across them): each partition is read in order from the position after `after`, and the
+   * partitions are merged, reading more from one only when the merge has used up what it read of
+   * it — so pages never skip or repeat an alert, and the cursor (the last alert's sort key) holds
+   * across shards.
    */
   async page(request: AlertPageRequest): Promise<AlertPage> {
     if (request.lineIds?.length === 0) return { alerts: [] };
     const statuses = request.statuses ?? ALERT_STATUSES;
     const newest = request.order === 'newest';
-    const perStatus = await Promise.all(statuses.map((status) => this.matching(status, request, { limit: request.limit + 1, after: request.after, newest })));
-    const merged = perStatus
-      .flat()
-      .sort((a, b) => (newest ? sortKeyOf(b).localeCompare(sortKeyOf(a)) : sortKeyOf(a).localeCompare(sortKeyOf(b))));
+    const wanted = request.limit + 1;
+    const readers: PartitionReader[] = [];
+    for (const status of statuses) {
+      for (const partition of await this.partitionsOf(status)) {
+        const query = partitionQuery(this.table, partition, request, { after: request.after, newest });
+        if (!query) continue;
+        // DynamoDB's Limit counts the items read, before the filter: a shard's share of the page
+        // (twice that, and twice again when a filter may drop some); each further read doubles.
+        const read = Math.max(5, Math.ceil((2 * wanted * (query.FilterExpression ? 2 : 1)) / ALERT_STATUS_SHARDS));
+        readers.push(new PartitionReader(this.db, query, request.after, read));
+      }
+    }
+    const before = (a: IndexEntry, b: IndexEntry) => (newest ? a.sk > b.sk : a.sk < b.sk);
+    const merged: IndexEntry[] = [];
+    const seen = new Set<string>();
+    while (merged.length < wanted) {
+      // The first of the heads is the next alert only when every partition that may hold more has
+      // one. When one has run out, those holding less than their share of what the page still
+      // needs are read on in the same round: they would most likely run out next.
+      const empty = readers.filter((reader) => reader.needsRead);
+      if (empty.length > 0) {
+        const unread = readers.filter((reader) => reader.hasMore);
+        const share = Math.ceil((wanted - merged.length) / unread.length);
+        const low = unread.filter((reader) => !reader.needsRead && reader.buffered < share);
+        await Promise.all([...empty.map((reader) => reader.fill()), ...low.map((reader) => reader.readOnce())]);
+      }
+      let first: PartitionReader | undefined;
+      for (const reader of readers) if (reader.head && (!first || before(reader.head, first.head!))) first = reader;
+      if (!first) break;
+      const entry = first.take();
+      // An alert the migration moved between two reads is listed once.
+      if (!seen.has(entry.pk)) merged.push(entry);
+      seen.add(entry.pk);
+    }
     const alerts = merged.slice(0, request.limit);
-    return merged.length > request.limit ? { alerts, next: sortKeyOf(alerts[alerts.length - 1]) } : { alerts };
+    return merged.length > request.limit ? { alerts: alerts.map((entry) => entry.alert), next: alerts[alerts.length - 1]!.sk } : { alerts: alerts.map((entry) => entry.alert) };
   }
 
   /**
    * Counted in DynamoDB (`Select: COUNT`, the filter applied there): the alerts are read but none
    * is sent back, so a count costs the read capacity of the matching partitions and no transfer.
    * Read through `byAlertStatusForCounts`, the same partitions holding only the keys and the
-   * filtered attributes, so each alert read is a few dozen bytes rather than the whole alert.
+   * filtered attributes, so each alert read is a few dozen bytes rather than the whole alert; a
+   * status's count is the sum over its shards (and the key written before sharding).
    */
   async countByStatus(filter: AlertFilter): Promise<Record<AlertStatus, number>> {
     const counts = { open: 0, acknowledged: 0, resolved: 0 };
     if (filter.lineIds?.length === 0) return counts;
+    const partitions = await Promise.all(ALERT_STATUSES.map(async (status) => [status, await this.partitionsOf(status)] as const));
     await Promise.all(
-      ALERT_STATUSES.map(async (status) => {
-        const query = partitionQuery(this.table, status, filter, {}, COUNT_INDEX);
-        let startKey: Record<string, unknown> | undefined;
-        while (query) {
-          const response = await this.db.send(new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }));
-          counts[status] += response.Count ?? 0;
-          startKey = response.LastEvaluatedKey;
-          if (!startKey) break;
-        }
-      }),
+      partitions.flatMap(([status, keys]) =>
+        keys.map(async (partition) => {
+          const query = partitionQuery(this.table, partition, filter, {}, COUNT_INDEX);
+          let startKey: Record<string, unknown> | undefined;
+          while (query) {
+            const response = await this.db.send(new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }));
+            counts[status] += response.Count ?? 0;
+            startKey = response.LastEvaluatedKey;
+            if (!startKey) break;
+          }
+        }),
+      ),
     );
     return counts;
-  }
-
-  /** The first `limit` alerts of one status partition matching the filter, in order. */
-  private async matching(status: AlertStatus, filter: AlertFilter, options: { limit: number; after?: string; newest: boolean }): Promise<Alert[]> {
-    const found: Alert[] = [];
-    const query = partitionQuery(this.table, status, filter, options);
-    if (!query) return found;
-    // DynamoDB's Limit counts the items read, before the filter: the first read asks for what is
-    // missing (twice that when a filter may drop some), each further read for twice as many.
-    let read = Math.max(10, query.FilterExpression ? options.limit * 2 : options.limit);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const response = await this.db.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey, Limit: read }));
-      for (const item of response.Items ?? []) {
-        const alert = toAlert(item);
-        // The page's own position is inside the key range (BETWEEN is inclusive).
-        if (options.after && sortKeyOf(alert) === options.after) continue;
-        found.push(alert);
-        if (found.length >= options.limit) return found;
-      }
-      startKey = response.LastEvaluatedKey;
-      read = Math.min(read * 2, 1000);
-    } while (startKey);
-    return found;
   }
 
   /** Records one delivery (idempotent: a string-set ADD). */
@@ -254,12 +300,84 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
 }
 
 /**
- * The query of one status partition of `byAlertStatus` (or its counting twin) for a filter:
+ * One partition of `byAlertStatus` read in order, a query at a time, for a page's merge: `head` is
+ * its next matching alert; `needsRead` says that it has none at hand but DynamoDB may have more.
+ */
+class PartitionReader {
+  private readonly buffer: IndexEntry[] = [];
+  private startKey: Record<string, unknown> | undefined;
+  private exhausted = false;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly query: NonNullable<ReturnType<typeof partitionQuery>>,
+    private readonly after: string | undefined,
+    private read: number,
+  ) {}
+
+  get head(): IndexEntry | undefined {
+    return this.buffer[0];
+  }
+
+  get needsRead(): boolean {
+    return this.buffer.length === 0 && !this.exhausted;
+  }
+
+  get hasMore(): boolean {
+    return !this.exhausted;
+  }
+
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  take(): IndexEntry {
+    return this.buffer.shift()!;
+  }
+
+  /** Reads until it has a matching alert or the partition's range is read. */
+  async fill(): Promise<void> {
+    while (this.needsRead) await this.readOnce();
+  }
+
+  /** One more query of the partition, if it has more. */
+  async readOnce(): Promise<void> {
+    if (this.exhausted) return;
+    const response = await this.db.send(new QueryCommand({ ...this.query, ExclusiveStartKey: this.startKey, Limit: this.read }));
+    for (const item of response.Items ?? []) {
+      const sk = String(item.alertStatusSk);
+      // The page's own position is inside the key range (BETWEEN is inclusive).
+      if (this.after && sk === this.after) continue;
+      this.buffer.push({ pk: String(item.pk), sk, alert: toAlert(item) });
+    }
+    this.startKey = response.LastEvaluatedKey;
+    this.exhausted = this.startKey === undefined;
+    this.read = Math.min(this.read * 2, 1000);
+  }
+}
+
+/** An alert as a page's merge orders it: by its sort key in the index (`<createdAt>#<id>`), once per item. */
+interface IndexEntry {
+  pk: string;
+  sk: string;
+  alert: Alert;
+}
+
+/** Items of several partitions in sort-key order (DynamoDB's: by code unit), each once. */
+function oldestFirst(items: Record<string, unknown>[]): Record<string, unknown>[] {
+  const byItem = new Map(items.map((item) => [String(item.pk), item]));
+  const key = (item: Record<string, unknown>) => String(item.alertStatusSk);
+  return [...byItem.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * The query of one partition of `byAlertStatus` (or its counting twin) for a filter — a status's
+ * shard, or its key written before sharding:
  * `since`/`until` and the page position bound the sort key (`since` inclusive: `<since>#…` sorts
  * after `<since>`; `until` exclusive: `<until>#…` sorts after `<until>`), the other fields are a
  * filter DynamoDB applies. Undefined when nothing can match.
  */
-function partitionQuery(table: string, status: AlertStatus, filter: AlertFilter, position: { after?: string; newest?: boolean }, indexName: typeof LIST_INDEX | typeof COUNT_INDEX = LIST_INDEX) {
+function partitionQuery(table: string, partition: string, filter: AlertFilter, position: { after?: string; newest?: boolean }, indexName: typeof LIST_INDEX | typeof COUNT_INDEX = LIST_INDEX) {
   let low = filter.since ?? '0';
   let high = filter.until ?? '9';
   if (position.after && !position.newest && position.after > low) low = position.after;
@@ -267,7 +385,7 @@ function partitionQuery(table: string, status: AlertStatus, filter: AlertFilter,
   // An empty range, or an empty list of lines or severities: nothing matches.
   if (low > high || filter.lineIds?.length === 0 || filter.severities?.length === 0) return undefined;
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': `ALERT_STATUS#${status}`, ':low': low, ':high': high };
+  const values: Record<string, unknown> = { ':pk': partition, ':low': low, ':high': high };
   const conditions: string[] = [];
   const oneOf = (attribute: string, key: string, options: readonly string[]) => {
     names[`#${key}`] = attribute;
