@@ -7,6 +7,7 @@ import { measureEndToEnd, type EndToEndFigure } from './end-to-end';
 import { measureIngest, type IngestFigure } from './ingest';
 import { measureEvidence, type EvidenceFigure } from './evidence';
 import { measurePii, type PiiFigure } from './pii';
+import { measureSubject, type SubjectFigure } from './subject';
 import { PRICES_AS_OF, PRICES_REGION } from './prices';
 import { measureRules, type RulesFigure } from './rules';
 import { QUOTAS_REGION } from './quotas';
@@ -17,13 +18,13 @@ import { scaleOfRun, TARGET_MESSAGES_PER_SEC, type ScaleFigure } from './scale';
  * `npm run bench -- --json` prints one JSON object on stdout; otherwise a table. Progress goes
  * to stderr either way. Options: `--only ingest,rules,…` runs some parts, `--messages N` sets
  * the ingest count (default 3000), `--console-messages N` the messages the console part seeds
- * (default 100000, with one alert per 20 messages). `cost` and `scale` share one metered run when
- * both are asked.
+ * (default 100000, with one alert per 20 messages), `--subject-items N` the archive the subject
+ * part generates (default 1000000). `cost` and `scale` share one metered run when both are asked.
  *
  * Targets (issues 7, 15, 16, 17 and 19) are checked and reported, never enforced: the run is a measurement, and a
  * shared 2-core machine is noisy. What limits each figure is in docs/performance.md.
  */
-const PARTS = ['rules', 'pii', 'evidence', 'bundles', 'ingest', 'endToEnd', 'cost', 'scale', 'console'] as const;
+const PARTS = ['rules', 'pii', 'evidence', 'bundles', 'ingest', 'endToEnd', 'cost', 'scale', 'console', 'subject'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface BenchReport {
@@ -38,6 +39,8 @@ export interface BenchReport {
   /** The capacity model (bench/scale.ts, docs/scale.md); a quota that never binds is null in JSON. */
   scale?: ScaleFigure;
   console?: ConsoleFigure;
+  /** A subject request's lookup on a large archive (bench/subject.ts). */
+  subject?: SubjectFigure;
   /** Each target: met or not, with the figure it was judged on. */
   targets: Record<string, { target: string; value: string; met: boolean }>;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
@@ -49,11 +52,12 @@ export interface BenchReport {
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean' }, only: { type: 'string' }, messages: { type: 'string' }, 'console-messages': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, only: { type: 'string' }, messages: { type: 'string' }, 'console-messages': { type: 'string' }, 'subject-items': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,pii,evidence,bundles,ingest,endToEnd,cost,scale,console] [--messages N] [--console-messages N]\n' +
+    process.stdout.write('Usage: npm run bench [-- --json] [--only rules,pii,evidence,bundles,ingest,endToEnd,cost,scale,console,subject] [--messages N] [--console-messages N] [--subject-items N]\n' +
+        '  subject: one contact\'s subject-request lookup on an archive of N items (default 1000000; issue 19 names 10000000)\n' +
         '  scale: the capacity model — the message rate at which each AWS default quota binds and the hottest DynamoDB partition (docs/scale.md)\n');
     return 0;
   }
@@ -64,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(messages) || messages < 100) throw new UsageError(`--messages must be a whole number of at least 100, got "${values.messages}"`);
   const consoleMessages = values['console-messages'] === undefined ? 100_000 : Number(values['console-messages']);
   if (!Number.isInteger(consoleMessages) || consoleMessages < 2000) throw new UsageError(`--console-messages must be a whole number of at least 2000, got "${values['console-messages']}"`);
+  const subjectItems = values['subject-items'] === undefined ? 1_000_000 : Number(values['subject-items']);
+  if (!Number.isInteger(subjectItems) || subjectItems < 10_000) throw new UsageError(`--subject-items must be a whole number of at least 10000, got "${values['subject-items']}"`);
 
   const started = Date.now();
   const progress = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
@@ -95,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
     if (runs('scale')) report.scale = scaleOfRun(run);
   }
   if (runs('console')) report.console = await measureConsole({ messages: consoleMessages, onProgress: progress });
+  if (runs('subject')) report.subject = await measureSubject({ items: subjectItems, onProgress: progress });
   report.targets = judge(report);
   report.durationSeconds = Math.round((Date.now() - started) / 1000);
   progress('done');
@@ -149,6 +156,10 @@ export function judge(report: BenchReport): BenchReport['targets'] {
     set('alertListP95', '< 150 ms', `${figure.alertListP95Ms.toFixed(0)} ms`, figure.alertListP95Ms < 150);
     set('alertDetailP95', '< 150 ms', `${figure.alertDetailP95Ms.toFixed(0)} ms`, figure.alertDetailP95Ms < 150);
     set('pageFirstList', '< 1500 ms (each cold load)', `${figure.pageFirstListMaxMs.toFixed(0)} ms (slowest of ${figure.pageFirstListMs.length})`, figure.pageFirstListMaxMs < 1500);
+  }
+  if (report.subject) {
+    const figure = report.subject;
+    set('subjectShare', '< 0.1 % of the table read per subject request', `${(figure.shareOfTable * 100).toFixed(4)} % of ${figure.tableItems.toLocaleString('en')} items`, figure.shareOfTable < 0.001);
   }
   return targets;
 }
@@ -256,6 +267,16 @@ export function table(report: BenchReport): string {
     row('  request (one at a time)', 'p50 ms', 'p95 ms', 'max ms');
     for (const [name, latency] of Object.entries(figure.requests)) row(`  ${name}`, latency.p50.toFixed(1), latency.p95.toFixed(1), latency.max.toFixed(1));
     row('  page cold load → first alert row', `median ${figure.pageFirstListMedianMs.toFixed(0)}`, '', `${figure.pageFirstListMaxMs.toFixed(0)}`);
+    lines.push('');
+  }
+  if (report.subject) {
+    const figure = report.subject;
+    lines.push(`Subject request on ${figure.tableItems.toLocaleString('en')} items (generated in ${figure.generateSeconds} s)`);
+    row('  the contact\'s items found', String(figure.subjectItems));
+    row('  items read / read units', `${figure.itemsRead} / ${figure.readUnits}`);
+    row('  a whole-table read, read units', figure.tableReadUnits.toLocaleString('en'));
+    row('  share of the table', `${(figure.shareOfTable * 100).toFixed(4)} %`);
+    row('  lookup', `${figure.lookupMs} ms`);
     lines.push('');
   }
   lines.push('Targets');
