@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { markMessageDay } from '../capture/adapters/dynamodb-archive-repository';
 import { shardedForm } from './index-shards';
+import { resumableScan, type ScanProgress } from './resumable-scan';
 
 /** Where the backfill keeps its place: a scan resumes from here after a crash. */
 export const MIGRATION_KEY = { pk: 'MIGRATION#index-shards', sk: 'STATE' } as const;
@@ -22,14 +22,6 @@ export interface MigrationProgress {
   done: boolean;
 }
 
-interface MigrationState {
-  version: number;
-  lastKey?: Record<string, unknown>;
-  scanned: number;
-  rewritten: number;
-  done: boolean;
-}
-
 /**
  * `vigia migrate index-shards`: rewrites the `byDay`, `byMediaState` and `byAlertStatus` keys of
  * items written before sharding (`DAY#<day>` → `DAY#<day>#<shard>`, `ALERT_STATUS#open` →
@@ -45,50 +37,38 @@ export async function migrateIndexShards(
   table: string,
   options: { pageSize?: number; onProgress?: (progress: MigrationProgress) => void } = {},
 ): Promise<MigrationProgress> {
-  const stored = (await db.send(new GetCommand({ TableName: table, Key: MIGRATION_KEY, ConsistentRead: true }))).Item as (MigrationState & Record<string, unknown>) | undefined;
-  const counts = { scanned: Number(stored?.scanned ?? 0), rewritten: Number(stored?.rewritten ?? 0) };
-  const state: MigrationState =
-    stored && Number(stored.version ?? 1) === MIGRATION_VERSION
-      ? { version: MIGRATION_VERSION, lastKey: stored.lastKey as Record<string, unknown> | undefined, ...counts, done: stored.done === true }
-      : { version: MIGRATION_VERSION, ...counts, done: false };
-  const estimatedTotal = Number((await db.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount ?? 0);
-  const progress = (): MigrationProgress => ({ scanned: state.scanned, rewritten: state.rewritten, estimatedTotal, done: state.done });
-  if (state.done) return progress();
   const markedDays = new Set<string>();
-
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'attribute_exists(dayPk) OR attribute_exists(mediaStatePk) OR attribute_exists(alertStatusPk)',
-        ProjectionExpression: 'pk, sk, id, mediaId, dayPk, mediaStatePk, alertStatusPk',
-        ExclusiveStartKey: state.lastKey,
-        Limit: options.pageSize ?? 500,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const day = typeof item.dayPk === 'string' ? /^DAY#(\d{4}-\d{2}-\d{2})/.exec(item.dayPk)?.[1] : undefined;
-      if (day && !markedDays.has(day)) {
-        await markMessageDay(db, table, day);
-        markedDays.add(day);
+  const flat = ({ scanned, counts, estimatedTotal, done }: ScanProgress<{ rewritten: number }>): MigrationProgress => ({ scanned, rewritten: counts.rewritten, estimatedTotal, done });
+  const result = await resumableScan(db, table, {
+    key: MIGRATION_KEY,
+    version: MIGRATION_VERSION,
+    counts: { rewritten: 0 },
+    scan: {
+      FilterExpression: 'attribute_exists(dayPk) OR attribute_exists(mediaStatePk) OR attribute_exists(alertStatusPk)',
+      ProjectionExpression: 'pk, sk, id, mediaId, dayPk, mediaStatePk, alertStatusPk',
+    },
+    pageSize: options.pageSize,
+    onProgress: options.onProgress && ((progress) => options.onProgress?.(flat(progress))),
+    onPage: async (items, counts) => {
+      for (const item of items) {
+        const day = typeof item.dayPk === 'string' ? /^DAY#(\d{4}-\d{2}-\d{2})/.exec(item.dayPk)?.[1] : undefined;
+        if (day && !markedDays.has(day)) {
+          await markMessageDay(db, table, day);
+          markedDays.add(day);
+        }
+        for (const [attribute, id] of [
+          ['dayPk', item.id ?? String(item.pk).replace(/^MSG#/, '')],
+          ['mediaStatePk', item.mediaId ?? String(item.pk).replace(/^MEDIA#/, '')],
+          ['alertStatusPk', item.id ?? String(item.pk).replace(/^ALERT#/, '')],
+        ] as const) {
+          const current = item[attribute];
+          const sharded = typeof current === 'string' ? shardedForm(current, String(id)) : undefined;
+          if (sharded && (await rewrite(db, table, { pk: item.pk, sk: item.sk }, attribute, current as string, sharded))) counts.rewritten += 1;
+        }
       }
-      for (const [attribute, id] of [
-        ['dayPk', item.id ?? String(item.pk).replace(/^MSG#/, '')],
-        ['mediaStatePk', item.mediaId ?? String(item.pk).replace(/^MEDIA#/, '')],
-        ['alertStatusPk', item.id ?? String(item.pk).replace(/^ALERT#/, '')],
-      ] as const) {
-        const current = item[attribute];
-        const sharded = typeof current === 'string' ? shardedForm(current, String(id)) : undefined;
-        if (sharded && (await rewrite(db, table, { pk: item.pk, sk: item.sk }, attribute, current as string, sharded))) state.rewritten += 1;
-      }
-    }
-    state.scanned += page.ScannedCount ?? 0;
-    state.lastKey = page.LastEvaluatedKey;
-    state.done = state.lastKey === undefined;
-    await db.send(new PutCommand({ TableName: table, Item: { ...MIGRATION_KEY, entity: 'migration', ...state, updatedAt: new Date().toISOString() } }));
-    options.onProgress?.(progress());
-  } while (!state.done);
-  return progress();
+    },
+  });
+  return flat(result);
 }
 
 /** Rewrites one key if it still has its old value; false when another writer (or an earlier run) changed it. */

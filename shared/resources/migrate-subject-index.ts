@@ -1,6 +1,7 @@
-import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expiryOf, keys, writeSubjectReferences } from '../capture/adapters/dynamodb-archive-repository';
+import { resumableScan, type ScanProgress } from './resumable-scan';
 import { isSubjectReference, storedObjectPartition, stubIdsOfStatus, subjectIdsOfItem, subjectIndexWrites, type ItemKey } from './subject-index';
 
 /** Where the backfill keeps its place: a scan resumes from here after a crash. */
@@ -14,14 +15,6 @@ export interface SubjectIndexProgress {
   references: number;
   /** The table's approximate item count (DescribeTable), for a progress bar. */
   estimatedTotal: number;
-  done: boolean;
-}
-
-interface State {
-  lastKey?: Record<string, unknown>;
-  scanned: number;
-  indexed: number;
-  references: number;
   done: boolean;
 }
 
@@ -41,45 +34,35 @@ export async function migrateSubjectIndex(
   table: string,
   options: { pageSize?: number; onProgress?: (progress: SubjectIndexProgress) => void } = {},
 ): Promise<SubjectIndexProgress> {
-  const stored = (await db.send(new GetCommand({ TableName: table, Key: SUBJECT_MIGRATION_KEY, ConsistentRead: true }))).Item;
-  const state: State = {
-    lastKey: stored?.lastKey as Record<string, unknown> | undefined,
-    scanned: Number(stored?.scanned ?? 0),
-    indexed: Number(stored?.indexed ?? 0),
-    references: Number(stored?.references ?? 0),
-    done: stored?.done === true,
-  };
-  const estimatedTotal = Number((await db.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount ?? 0);
-  const progress = (): SubjectIndexProgress => ({ scanned: state.scanned, indexed: state.indexed, references: state.references, estimatedTotal, done: state.done });
-  if (state.done) return progress();
-
-  do {
-    const page = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: state.lastKey, Limit: options.pageSize ?? 500 }));
-    for (const item of page.Items ?? []) {
-      const key = { pk: String(item.pk), sk: String(item.sk) };
-      if (isSubjectReference(item) || key.pk.startsWith('MIGRATION#')) continue;
-      const expiry = expiryOf(item);
-      const own = subjectIndexWrites(key, subjectIdsOfItem(item));
-      if (own.attributes.subjectPk && item.subjectPk === undefined && (await setSubjectKey(db, table, key, own.attributes.subjectPk))) state.indexed += 1;
-      await writeSubjectReferences(db, table, own.references, expiry);
-      state.references += own.references.length;
-      if (item.entity === 'status') {
-        const stub = subjectIndexWrites(keys.message(String(item.messageId)), stubIdsOfStatus(item));
-        if (stub.attributes.subjectPk && (await setSubjectKey(db, table, keys.message(String(item.messageId)), stub.attributes.subjectPk))) state.indexed += 1;
-        await writeSubjectReferences(db, table, stub.references, expiry);
-        state.references += stub.references.length;
+  const flat = ({ scanned, counts, estimatedTotal, done }: ScanProgress<{ indexed: number; references: number }>): SubjectIndexProgress => ({ scanned, ...counts, estimatedTotal, done });
+  const result = await resumableScan(db, table, {
+    key: SUBJECT_MIGRATION_KEY,
+    version: 1,
+    counts: { indexed: 0, references: 0 },
+    pageSize: options.pageSize,
+    onProgress: options.onProgress && ((progress) => options.onProgress?.(flat(progress))),
+    onPage: async (items, counts) => {
+      for (const item of items) {
+        const key = { pk: String(item.pk), sk: String(item.sk) };
+        if (isSubjectReference(item) || key.pk.startsWith('MIGRATION#')) continue;
+        const expiry = expiryOf(item);
+        const own = subjectIndexWrites(key, subjectIdsOfItem(item));
+        if (own.attributes.subjectPk && item.subjectPk === undefined && (await setSubjectKey(db, table, key, own.attributes.subjectPk))) counts.indexed += 1;
+        await writeSubjectReferences(db, table, own.references, expiry);
+        counts.references += own.references.length;
+        if (item.entity === 'status') {
+          const stub = subjectIndexWrites(keys.message(String(item.messageId)), stubIdsOfStatus(item));
+          if (stub.attributes.subjectPk && (await setSubjectKey(db, table, keys.message(String(item.messageId)), stub.attributes.subjectPk))) counts.indexed += 1;
+          await writeSubjectReferences(db, table, stub.references, expiry);
+          counts.references += stub.references.length;
+        }
+        if (key.pk.startsWith('MEDIA#') && key.sk === 'MEDIA' && typeof item.s3Key === 'string' && item.subjectPk === undefined) {
+          if (await setSubjectKey(db, table, key, storedObjectPartition(item.s3Key))) counts.indexed += 1;
+        }
       }
-      if (key.pk.startsWith('MEDIA#') && key.sk === 'MEDIA' && typeof item.s3Key === 'string' && item.subjectPk === undefined) {
-        if (await setSubjectKey(db, table, key, storedObjectPartition(item.s3Key))) state.indexed += 1;
-      }
-    }
-    state.scanned += page.ScannedCount ?? 0;
-    state.lastKey = page.LastEvaluatedKey;
-    state.done = state.lastKey === undefined;
-    await db.send(new PutCommand({ TableName: table, Item: { ...SUBJECT_MIGRATION_KEY, entity: 'migration', ...state, updatedAt: new Date().toISOString() } }));
-    options.onProgress?.(progress());
-  } while (!state.done);
-  return progress();
+    },
+  });
+  return flat(result);
 }
 
 /** Sets an item's index key where it has none; never creates an item (one deleted since the scan page stays deleted). */
