@@ -159,17 +159,7 @@ describe('DynamoDbAlertRepository: pages and counts filtered in DynamoDB (dynali
       notifiedAt: '2026-11-01T00:00:00.000Z',
     };
   });
-  const expected = (filter: AlertFilter) =>
-    alerts.filter(
-      (alert) =>
-        (!filter.statuses || filter.statuses.includes(alert.status)) &&
-        (!filter.lineIds || filter.lineIds.includes(alert.lineId)) &&
-        (!filter.severities || filter.severities.includes(alert.severity)) &&
-        (filter.team === undefined || alert.team === filter.team) &&
-        (filter.policyId === undefined || alert.policyId === filter.policyId) &&
-        (!filter.since || alert.createdAt >= filter.since) &&
-        (!filter.until || alert.createdAt < filter.until),
-    );
+  const expected = (filter: AlertFilter) => alerts.filter(matchesFilter(filter));
   const position = (alert: Alert) => `${alert.createdAt}#${alert.id}`;
 
   beforeAll(async () => {
@@ -336,17 +326,7 @@ describe('DynamoDbAlertRepository: alert statuses write-sharded (issue 19)', () 
       { policyId: 'no-spreadsheets' },
       { since: '2026-12-01T00:00:05.000Z', until: '2026-12-01T00:00:25.000Z', statuses: ['open', 'resolved'] },
     ];
-    const matches = (filter: AlertFilter) =>
-      alerts.filter(
-        (alert) =>
-          (!filter.statuses || filter.statuses.includes(alert.status)) &&
-          (!filter.lineIds || filter.lineIds.includes(alert.lineId)) &&
-          (!filter.severities || filter.severities.includes(alert.severity)) &&
-          (filter.team === undefined || alert.team === filter.team) &&
-          (filter.policyId === undefined || alert.policyId === filter.policyId) &&
-          (!filter.since || alert.createdAt >= filter.since) &&
-          (!filter.until || alert.createdAt < filter.until),
-      );
+    const matches = (filter: AlertFilter) => alerts.filter(matchesFilter(filter));
     for (const filter of filters) {
       const matching = matches(filter);
       expect(matching.length, JSON.stringify(filter)).toBeGreaterThan(3);
@@ -425,3 +405,15 @@ describe('DynamoDbAlertRepository: alert statuses write-sharded (issue 19)', () 
     expect((await repository.listByStatus('resolved')).filter((alert) => alert.id === legacy.id)).toHaveLength(1);
   });
 });
+
+/** What a filter selects, decided in memory: the reference the repository's pages are checked against. */
+function matchesFilter(filter: AlertFilter) {
+  return (alert: Alert) =>
+    (!filter.statuses || filter.statuses.includes(alert.status)) &&
+    (!filter.lineIds || filter.lineIds.includes(alert.lineId)) &&
+    (!filter.severities || filter.severities.includes(alert.severity)) &&
+    (filter.team === undefined || alert.team === filter.team) &&
+    (filter.policyId === undefined || alert.policyId === filter.policyId) &&
+    (!filter.since || alert.createdAt >= filter.since) &&
+    (!filter.until || alert.createdAt < filter.until);
+}
