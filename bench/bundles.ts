@@ -242,8 +242,8 @@ export function functionBundles(outDir: string): FunctionBundle[] {
 
 /**
  * One fresh node process: times `await import(…)` of the bundle (or of the given packages) and prints the milliseconds. Runs in the
- * bundle's directory (Lambda's /var/task) with the function's environment, NODE_OPTIONS
- * (`--enable-source-maps`) included, and nothing of this process's environment but PATH.
+ * bundle's directory (Lambda's /var/task) with the function's environment (NODE_OPTIONS included,
+ * when a function sets it), and nothing of this process's environment but PATH.
  */
 async function importTime(bundle: FunctionBundle, specifiers: string[]): Promise<number> {
   const script = [

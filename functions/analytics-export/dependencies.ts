@@ -6,7 +6,7 @@ import { dynamoDbClient, s3Client } from '../../shared/platform/clients';
 import { ArchiveTableEnv, loadEnv, required } from '../../shared/config/env';
 import { configFromEnvironment } from '../../shared/config/vigia-config';
 
-const AnalyticsExportEnv = ArchiveTableEnv.extend({ ANALYTICS_BUCKET: required(3) });
+const AnalyticsExportEnv = z.object({ ...ArchiveTableEnv.shape, ANALYTICS_BUCKET: required(3) });
 
 /** What the export needs, from the environment and the inlined config (validated once, at cold start). */
 export function analyticsExportDependencies(): ExportDependencies & { bucket: string } {

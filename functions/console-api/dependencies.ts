@@ -23,9 +23,11 @@ import { DynamoDbPrivacyRepository } from '../../shared/privacy/adapters/dynamod
  * `local://…`), ANALYTICS_DATABASE (the Glue database) and ANALYTICS_BUCKET (the export's
  * watermark). Without ANALYTICS_WORKGROUP the overview answers `no-export`.
  */
-export const ConsoleApiEnv = ArchiveTableEnv.extend(ArchiveBucketEnv.shape)
-  .extend(EndpointEnv.shape)
-  .extend({ ANALYTICS_WORKGROUP: z.string().min(1).optional(), ANALYTICS_DATABASE: z.string().min(1).optional(), ANALYTICS_BUCKET: z.string().min(3).optional() });
+export const ConsoleApiEnv = z.object({
+  ...ArchiveTableEnv.shape,
+  ...ArchiveBucketEnv.shape,
+  ...EndpointEnv.shape,
+  ANALYTICS_WORKGROUP: z.string().min(1).optional(), ANALYTICS_DATABASE: z.string().min(1).optional(), ANALYTICS_BUCKET: z.string().min(3).optional() });
 export type ConsoleApiEnv = z.infer<typeof ConsoleApiEnv>;
 
 const AthenaOverviewEnv = z.object({ ANALYTICS_DATABASE: required(1), ANALYTICS_BUCKET: required(3) });

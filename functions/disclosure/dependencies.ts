@@ -11,7 +11,7 @@ import type { DisclosureDependencies } from '../../shared/privacy/send-disclosur
 
 /** The disclosure settings, the messages, the claims and the Cloud API (validated once, at cold start). */
 export function disclosureDependencies(): DisclosureDependencies {
-  const env = loadEnv(ArchiveTableEnv.extend({ WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL) }));
+  const env = loadEnv(z.object({ ...ArchiveTableEnv.shape, WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL) }));
   const settings = configFromEnvironment().privacy?.disclosure;
   if (!settings?.enabled) throw new ConfigurationError('privacy.disclosure is not enabled in the config: this function should not be deployed');
   const secrets = whatsAppSecretsSource();

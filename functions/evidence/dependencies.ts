@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { tableAuditLog } from '../../shared/evidence/adapters/audit-log';
 import { KmsDigestSigner } from '../../shared/evidence/adapters/kms-signer';
 import { S3EvidenceBucket } from '../../shared/evidence/adapters/s3-evidence-bucket';
@@ -9,7 +10,7 @@ import { DynamoDbPrivacyRepository } from '../../shared/privacy/adapters/dynamod
 import { dynamoDbClient, s3Client } from '../../shared/platform/clients';
 
 /** The signing key's ARN (EVIDENCE_KEY_ID): named in every digest, and what `vigia evidence public-key` exports. */
-const EvidenceEnv = ArchiveBucketEnv.extend({ ...ArchiveTableEnv.shape, EVIDENCE_KEY_ID: required() });
+const EvidenceEnv = z.object({ ...ArchiveBucketEnv.shape, ...ArchiveTableEnv.shape, EVIDENCE_KEY_ID: required() });
 /** The stage (VIGIA_STAGE) is recorded in each digest. */
 const SealEnv = EvidenceEnv.extend({ VIGIA_STAGE: required() });
 

@@ -12,11 +12,13 @@ import { disclosureStarterFor } from '../../shared/privacy/adapters/disclosure-s
 import { DynamoDbPrivacyRepository } from '../../shared/privacy/adapters/dynamodb-privacy-repository';
 import { S3ArchiveObjects } from '../../shared/privacy/adapters/s3-archive-objects';
 
-const IngestEnv = ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({
+const IngestEnv = z.object({
+  ...ArchiveBucketEnv.shape,
+  ...ArchiveTableEnv.shape,
   MEDIA_QUEUE_URL: required(),
   COMPLIANCE_STATE_MACHINE_ARN: required(),
   /** The first-contact disclosure function (name or ARN; `local://disclosure` locally); unset when disclosure is off. */
-  DISCLOSURE_FUNCTION: required().optional(),
+  DISCLOSURE_FUNCTION: z.optional(required()),
   /** `retention.days` of the config: records get `expiresAt` (docs/privacy.md); unset: nothing expires. */
   RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   /** Which messages are checked (complianceChecksOf the config): all, live (not history) or none. */

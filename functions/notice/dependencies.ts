@@ -7,7 +7,8 @@ import { noticeMailerFor } from '../../shared/privacy/adapters/notice-mailers';
 import { noticeSigningKeySource } from '../../shared/privacy/notice-signing-key';
 import type { NoticeDependencies } from '../../shared/privacy/send-notices';
 
-const NoticeEnv = ArchiveTableEnv.extend({
+const NoticeEnv = z.object({
+  ...ArchiveTableEnv.shape,
   /** Base URL of the acknowledgement links: the HTTP API's URL (or the config's publicUrl). */
   VIGIA_PUBLIC_URL: z.url({ error: 'must be the http(s) URL of the API' }),
   /** `ses` on AWS, `local://outbox` locally. */

@@ -9,7 +9,8 @@ import { configFromEnvironment } from '../../shared/config/vigia-config';
 import { dynamoDbClient } from '../../shared/platform/clients';
 
 const seconds = (fallback: number) => z.coerce.number({ error: 'must be a number of seconds' }).min(0, { error: 'must not be negative' }).default(fallback);
-const RedriveEnv = ArchiveTableEnv.extend({
+const RedriveEnv = z.object({
+  ...ArchiveTableEnv.shape,
   COMPLIANCE_STATE_MACHINE_ARN: required(),
   ALERTS_TOPIC_ARN: required(),
   /** The console's URL for the links in alert e-mails and SMS (the CloudFront distribution's on AWS); optional. */

@@ -22,9 +22,10 @@ export { AWS_SDK_BUNDLED_FUNCTIONS, AWS_SDK_CONTEXT, type AwsSdkSource } from '.
 
 /**
  * ESM bundles have no `require`; some CommonJS dependencies bundled into them still call it.
- * The banner gives them one.
+ * The banner gives them one, under a name no bundled module declares: identifiers are not minified,
+ * so a module's own `import { createRequire }` keeps its name.
  */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER = "import { createRequire as __vigiaCreateRequire } from 'node:module'; const require = __vigiaCreateRequire(import.meta.url);";
 
 /**
  * Left out of the bundles of the functions that use the runtime's SDK: the nodejs22.x runtime
@@ -263,8 +264,8 @@ export class PipelineFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'Vigia',
         POWERTOOLS_METRICS_NAMESPACE: 'Vigia',
-        // Stack traces point at the TypeScript sources.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: Node would read and index the source map at every
+        // cold start (20 ms of the webhook's 145 ms, docs/performance.md). Names are kept instead.
         ...props.environment,
       },
       bundling: {
@@ -272,7 +273,9 @@ export class PipelineFunction extends NodejsFunction {
         target: 'node22',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        minify: true,
+        // Whitespace and syntax minified, identifiers kept: stack traces in the logs name the
+        // functions without source maps at run time; the .map beside each bundle maps them offline.
+        minify: false,
         sourceMap: true,
         sourcesContent: false,
         // The runtime's AWS SDK, or none (see AWS_SDK_BUNDLED_FUNCTIONS).
@@ -282,6 +285,8 @@ export class PipelineFunction extends NodejsFunction {
           // Non-ASCII text (nlp.js's trigrams and lexicons) as UTF-8, not as escapes. An esbuild
           // argument: this aws-cdk-lib declares the `charset` bundling prop but never passes it.
           '--charset': 'utf8',
+          '--minify-whitespace': true,
+          '--minify-syntax': true,
         },
         define: props.define,
       },

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError, loadEnv, WhatsAppSecretsEnv } from '../config/env';
 
 export interface WhatsAppSecrets {
@@ -9,9 +9,9 @@ export interface WhatsAppSecrets {
 }
 
 const SecretDocument = z.object({
-  appSecret: z.string().min(1),
-  verifyToken: z.string().min(1),
-  accessToken: z.string().optional(),
+  appSecret: z.string().check(z.minLength(1)),
+  verifyToken: z.string().check(z.minLength(1)),
+  accessToken: z.optional(z.string()),
 });
 
 export type SecretsSource = () => Promise<WhatsAppSecrets>;

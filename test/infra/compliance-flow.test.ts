@@ -269,7 +269,7 @@ describe('ComplianceFlow', () => {
   });
 
   describe('functions', () => {
-    const POWERTOOLS_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+    const POWERTOOLS_VARIABLES = ['POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
     it('have stable construct IDs and their own entries under functions/compliance/', () => {
       expect(

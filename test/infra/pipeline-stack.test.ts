@@ -100,13 +100,13 @@ describe('PipelineStack', () => {
       }
     });
 
-    it('has the Powertools environment and source maps', () => {
+    it('has the Powertools environment and no run-time source maps (their cost is paid at every cold start)', () => {
       for (const fn of Object.values(functions)) {
         expect(fn.Properties.Environment.Variables).toMatchObject({
           POWERTOOLS_SERVICE_NAME: 'Vigia',
           POWERTOOLS_METRICS_NAMESPACE: 'Vigia',
-          NODE_OPTIONS: '--enable-source-maps',
         });
+        expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       }
     });
 

@@ -10,7 +10,7 @@ const CONSOLE_URL = z.preprocess((value) => (value === '' ? undefined : value), 
 
 /** The Notify function's composition root: the alerts, the topic their notifications go to, the console they link to. */
 export function notifyDependencies() {
-  const env = loadEnv(ArchiveTableEnv.extend({ ALERTS_TOPIC_ARN: required(), CONSOLE_URL }));
+  const env = loadEnv(z.object({ ...ArchiveTableEnv.shape, ALERTS_TOPIC_ARN: required(), CONSOLE_URL }));
   return {
     alerts: new DynamoDbAlertRepository(dynamoDbClient(), env.ARCHIVE_TABLE),
     publisher: alertPublisherFor(env.ALERTS_TOPIC_ARN),

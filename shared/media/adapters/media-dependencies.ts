@@ -7,7 +7,9 @@ import { DynamoDbMediaRepository } from './dynamodb-media-repository';
 import { DEFAULT_GRAPH_API_URL, FetchGraphMediaApi } from './graph-media-api';
 import { S3MediaStore } from './s3-media-store';
 
-const MediaDownloadEnv = ArchiveBucketEnv.extend(ArchiveTableEnv.shape).extend({
+const MediaDownloadEnv = z.object({
+  ...ArchiveBucketEnv.shape,
+  ...ArchiveTableEnv.shape,
   WHATSAPP_GRAPH_API_URL: z.url().default(DEFAULT_GRAPH_API_URL),
   /** Waits between in-invocation retries, e.g. "1000,4000,15000". */
   MEDIA_RETRY_DELAYS_MS: z
