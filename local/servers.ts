@@ -1,4 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,14 +22,13 @@ export interface DataServers {
   close(): Promise<void>;
 }
 
-/** dynalite and s3rver on free ports, keeping their data under `dataDir`. */
-export async function startDataServers(dataDir: string): Promise<DataServers> {
+/** dynalite and s3rver on free ports, keeping their data under `dataDir` (dynalite in a thread of its own with `dynaliteThread`). */
+export async function startDataServers(dataDir: string, dynaliteThread = false): Promise<DataServers> {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   mkdirSync(join(dataDir, 's3'), { recursive: true });
 
-  const dynamoServer = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((done, fail) => dynamoServer.listen(0, '127.0.0.1', (error?: Error) => (error ? fail(error) : done())));
-  const dynamodbEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
+  const dynamo = await startDynalite(join(dataDir, 'dynamodb'), dynaliteThread);
+  const dynamodbEndpoint = `http://127.0.0.1:${dynamo.port}`;
 
   const incomplete = quarantineIncompleteObjects(join(dataDir, 's3'), join(dataDir, 's3-incomplete'));
   if (incomplete.length > 0) {
@@ -41,10 +43,49 @@ export async function startDataServers(dataDir: string): Promise<DataServers> {
     onNotification: (listener) => s3Server.on('event', listener),
     async close() {
       await s3Server.close();
-      await new Promise<void>((done) => dynamoServer.close(() => done()));
+      await dynamo.close();
     },
   };
 }
+
+const DYNALITE_OPTIONS = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+
+/**
+ * dynalite on a free port, in this thread or (`thread`) in a worker thread of its own: the same
+ * server on the same files, answering the same HTTP requests, but its CPU (a LevelDB read of the
+ * table's definition and JSON work on every request) no longer shares the event loop with the
+ * handlers. The tests turn it on (test/helpers/local-stack.ts): the 10,000-webhook replay spent a
+ * fifth of its time in dynalite. Off by default, so `npm start` and the cost benchmark (whose
+ * handler durations include the servers' time) run as they always have.
+ */
+async function startDynalite(path: string, thread: boolean): Promise<{ port: number; close(): Promise<void> }> {
+  if (!thread) {
+    const server = dynalite({ path, ...DYNALITE_OPTIONS });
+    await new Promise<void>((done, fail) => server.listen(0, '127.0.0.1', (error?: Error) => (error ? fail(error) : done())));
+    return { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((done) => server.close(() => done())) };
+  }
+  const worker = new Worker(DYNALITE_WORKER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('dynalite'), options: { path, ...DYNALITE_OPTIONS } } });
+  const [started] = (await once(worker, 'message')) as [{ port?: number; error?: string }];
+  if (started.error !== undefined) {
+    await worker.terminate();
+    throw new Error(started.error);
+  }
+  return {
+    port: started.port!,
+    async close() {
+      worker.postMessage('close');
+      await once(worker, 'message');
+      await worker.terminate();
+    },
+  };
+}
+
+const DYNALITE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const server = require(workerData.module)(workerData.options);
+server.listen(0, '127.0.0.1', (error) => parentPort.postMessage(error ? { error: error.message } : { port: server.address().port }));
+parentPort.on('message', () => server.close(() => parentPort.postMessage('closed')));
+`;
 
 export interface HttpServer {
   url: string;

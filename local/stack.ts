@@ -44,6 +44,11 @@ export interface LocalStackOptions {
   /** Counts requests, invocations and capacity for the cost benchmark. @default - off */
   meter?: LocalMeter;
   /**
+   * dynalite in a worker thread of its own (local/servers.ts), off the handlers' event loop: what
+   * the tests do (also VIGIA_LOCAL_DYNALITE_THREAD=1). @default false
+   */
+  dynaliteThread?: boolean;
+  /**
    * A stand-in Amazon Comprehend endpoint (the cost benchmark's): sentiment then runs in the
    * config's analyzer mode, calling it, instead of offline only. @default - offline only
    */
@@ -117,7 +122,7 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? env.VIGIA_DATA_DIR ?? '.vigia');
-  const servers = await startDataServers(dataDir);
+  const servers = await startDataServers(dataDir, options.dynaliteThread ?? env.VIGIA_LOCAL_DYNALITE_THREAD === '1');
   const { dynamodbEndpoint, s3Endpoint } = servers;
 
   const meter = options.meter;

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
@@ -8,9 +7,10 @@ import type { LocalStackInfo } from '../../local/stack';
 import { generateTraffic } from '../../local/traffic';
 import type { MessageView } from '../../shared/capture/ports/archive-repository';
 import { signBody } from '../../shared/capture/whatsapp/signature';
+import { testDataDir } from '../helpers/local-stack';
 import { repoRoot } from '../helpers/paths';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'vigia-crash-'));
+const dataDir = testDataDir('vigia-crash-');
 const secret = 'crash-test-secret';
 const children: ChildProcess[] = [];
 
@@ -25,7 +25,8 @@ afterAll(() => {
 async function startStackProcess(previousPid?: number, dir = dataDir): Promise<{ child: ChildProcess; info: LocalStackInfo }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'local/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, VIGIA_DATA_DIR: dir, PORT: '0', WHATSAPP_APP_SECRET: secret, WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR', VIGIA_FAKE_GRAPH_API: '1' },
+    // dynalite in a thread of its own, as in the other tests' stacks (test/helpers/local-stack.ts).
+    env: { ...process.env, VIGIA_DATA_DIR: dir, PORT: '0', WHATSAPP_APP_SECRET: secret, WHATSAPP_VERIFY_TOKEN: 'v', POWERTOOLS_LOG_LEVEL: 'ERROR', VIGIA_FAKE_GRAPH_API: '1', VIGIA_LOCAL_DYNALITE_THREAD: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -119,7 +120,7 @@ function keywordBurst(count: number): { id: string; body: string }[] {
 it('kill -9 right after a burst of 300 keyword hits is acknowledged: after the restart 300 alerts, each delivered once per subscription', async () => {
   const burst = keywordBurst(300);
   // A data dir of its own: the previous test's stack may still be closing its database.
-  const burstDir = mkdtempSync(join(tmpdir(), 'vigia-burst-'));
+  const burstDir = testDataDir('vigia-burst-');
   dirs.push(burstDir);
   const first = await startStackProcess(undefined, burstDir);
   let next = 0;
@@ -172,7 +173,7 @@ it('kill -9 right after a burst of 300 keyword hits is acknowledged: after the r
 }, 180_000);
 
 it('projects at start the raw webhooks archived while nothing was ingesting', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigia-recover-'));
+  const dir = testDataDir('vigia-recover-');
   try {
     // An archive with one raw webhook and no projection: what a crash between ack and ingest leaves.
     const { default: S3rver } = await import('s3rver');
