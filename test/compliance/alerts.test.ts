@@ -34,6 +34,24 @@ const context: MessageContext = {
   timestamp: '2025-06-01T11:59:58.000Z',
 };
 
+/**
+ * Every page of a filter, `limit` alerts at a time, as `<created>#<id>` positions. Each page is at
+ * most `limit` long and its cursor is its last alert's sort key: the next page goes on from it, in
+ * every shard.
+ */
+async function walkPages(repository: DynamoDbAlertRepository, filter: AlertFilter & { order: 'newest' | 'oldest' }, limit: number): Promise<string[]> {
+  const seen: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await repository.page({ ...filter, limit, after });
+    expect(page.alerts.length).toBeLessThanOrEqual(limit);
+    seen.push(...page.alerts.map((alert) => `${alert.createdAt}#${alert.id}`));
+    if (page.next) expect(page.next).toBe(seen[seen.length - 1]);
+    after = page.next;
+  } while (after);
+  return seen;
+}
+
 describe('sentimentHits', () => {
   it('hits when the label matches and its score reaches the minimum', () => {
     expect(sentimentHits([angry], result('NEGATIVE', 0.93), { direction: 'inbound' })).toEqual([{ policyId: 'angry-conversation', severity: 'low', sentiment: 'NEGATIVE', score: 0.93 }]);
@@ -193,15 +211,7 @@ describe('DynamoDbAlertRepository: pages and counts filtered in DynamoDB (dynali
           .map(position)
           .sort();
         if (order === 'newest') want.reverse();
-        const seen: string[] = [];
-        let after: string | undefined;
-        do {
-          const page = await repository.page({ ...filter, order, limit: 7, after });
-          expect(page.alerts.length).toBeLessThanOrEqual(7);
-          seen.push(...page.alerts.map(position));
-          after = page.next;
-        } while (after);
-        expect(seen, `${JSON.stringify(filter)} ${order}`).toEqual(want);
+        expect(await walkPages(repository, { ...filter, order }, 7), `${JSON.stringify(filter)} ${order}`).toEqual(want);
       }
     }
   });
@@ -333,17 +343,7 @@ describe('DynamoDbAlertRepository: alert statuses write-sharded (issue 19)', () 
       for (const order of ['newest', 'oldest'] as const) {
         const want = matching.map(position).sort();
         if (order === 'newest') want.reverse();
-        const seen: string[] = [];
-        let after: string | undefined;
-        do {
-          const page = await repository.page({ ...filter, order, limit: 4, after });
-          expect(page.alerts.length).toBeLessThanOrEqual(4);
-          seen.push(...page.alerts.map(position));
-          // The cursor is the last alert's sort key: the next page goes on from it, in every shard.
-          if (page.next) expect(page.next).toBe(seen[seen.length - 1]);
-          after = page.next;
-        } while (after);
-        expect(seen, `${JSON.stringify(filter)} ${order}`).toEqual(want);
+        expect(await walkPages(repository, { ...filter, order }, 4), `${JSON.stringify(filter)} ${order}`).toEqual(want);
       }
       // Counts per status sum the shards and the bare key.
       const { statuses: _statuses, ...rest } = filter;
