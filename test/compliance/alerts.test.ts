@@ -34,6 +34,16 @@ const context: MessageContext = {
   timestamp: '2025-06-01T11:59:58.000Z',
 };
 
+/** The archive table on a listening dynalite, holding `alerts` created through the repository. */
+async function alertTableOn(server: ReturnType<typeof dynalite>, table: string, alerts: Alert[]) {
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const db = createDynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  await ensureTable(db, table);
+  const repository = new DynamoDbAlertRepository(db, table);
+  for (const alert of alerts) expect(await repository.create(alert)).toBe(true);
+  return { db, repository };
+}
+
 /**
  * Every page of a filter, `limit` alerts at a time, as `<created>#<id>` positions. Each page is at
  * most `limit` long and its cursor is its last alert's sort key: the next page goes on from it, in
@@ -181,11 +191,7 @@ describe('DynamoDbAlertRepository: pages and counts filtered in DynamoDB (dynali
   const position = (alert: Alert) => `${alert.createdAt}#${alert.id}`;
 
   beforeAll(async () => {
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    db = createDynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    await ensureTable(db, table);
-    repository = new DynamoDbAlertRepository(db, table);
-    for (const alert of alerts) expect(await repository.create(alert)).toBe(true);
+    ({ db, repository } = await alertTableOn(server, table, alerts));
   });
   afterAll(async () => {
     db.destroy();
@@ -292,11 +298,7 @@ describe('DynamoDbAlertRepository: alert statuses write-sharded (issue 19)', () 
     new Map(((await db.send(new ScanCommand({ TableName: table, FilterExpression: 'attribute_exists(alertStatusPk)' }))).Items ?? []).map((item) => [String(item.id), String(item.alertStatusPk)]));
 
   beforeAll(async () => {
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    db = createDynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    await ensureTable(db, table);
-    repository = new DynamoDbAlertRepository(db, table);
-    for (const alert of alerts) expect(await repository.create(alert)).toBe(true);
+    ({ db, repository } = await alertTableOn(server, table, alerts));
     // A third acknowledged and a third resolved, through the repository: each keeps its shard.
     for (const [n, alert] of alerts.entries()) {
       if (n % 3 === 0) continue;
