@@ -25,6 +25,8 @@ import { scaleOfRun, TARGET_MESSAGES_PER_SEC, type ScaleFigure } from './scale';
  * shared 2-core machine is noisy. What limits each figure is in docs/performance.md.
  */
 const PARTS = ['rules', 'pii', 'evidence', 'bundles', 'ingest', 'endToEnd', 'cost', 'scale', 'console', 'subject'] as const;
+/** The archive size the subject-request target is set on (issue 19). */
+const SUBJECT_TARGET_ITEMS = 10_000_000;
 type Part = (typeof PARTS)[number];
 
 export interface BenchReport {
@@ -159,7 +161,12 @@ export function judge(report: BenchReport): BenchReport['targets'] {
   }
   if (report.subject) {
     const figure = report.subject;
-    set('subjectShare', '< 0.1 % of the table read per subject request', `${(figure.shareOfTable * 100).toFixed(4)} % of ${figure.tableItems.toLocaleString('en')} items`, figure.shareOfTable < 0.001);
+    // The target is set on a 10,000,000-item archive. The lookup's reads do not grow with the table
+    // (254–272 units at 100,000, 1,000,000 and 10,000,000 items), so a smaller run is scaled to it, and says so.
+    const share = figure.tableItems >= SUBJECT_TARGET_ITEMS ? figure.shareOfTable : (figure.shareOfTable * figure.tableItems) / SUBJECT_TARGET_ITEMS;
+    const measured = `${(figure.shareOfTable * 100).toFixed(4)} % of ${figure.tableItems.toLocaleString('en')} items`;
+    const value = figure.tableItems >= SUBJECT_TARGET_ITEMS ? measured : `${measured}; scaled to ${SUBJECT_TARGET_ITEMS.toLocaleString('en')} items: ${(share * 100).toFixed(4)} %`;
+    set('subjectShare', `< 0.1 % of a ${SUBJECT_TARGET_ITEMS.toLocaleString('en')}-item table read per subject request`, value, share < 0.001);
   }
   return targets;
 }
