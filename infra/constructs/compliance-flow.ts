@@ -183,6 +183,7 @@ export class ComplianceFlow extends Construct {
       encryptionKey: key,
       ...COMPLIANCE_FUNCTIONS.sentimentCheck,
       define: configDefine,
+      utf8Text: true,
     });
     // comprehend:DetectSentiment supports no resource-level permissions (the Service Authorization
     // Reference lists no resource type for it), so "*" is the only valid Resource. The action

@@ -78,6 +78,8 @@ export class ContactDisclosure extends Construct {
       timeout: DISCLOSURE_FUNCTION.timeout,
       environment: props.graphApiUrl === undefined ? undefined : { [FUNCTION_ENV.graphApiUrl]: props.graphApiUrl },
       define: { [FUNCTION_DEFINES.vigiaConfigJson]: JSON.stringify(JSON.stringify(props.config)) },
+      // The language guesser's trigram models (shared/compliance/language.ts).
+      utf8Text: true,
     })
       // Reads the messages, claims and records DISCLOSURE# items.
       .bindArchiveTable(props.archiveTable, 'readWrite')

@@ -180,6 +180,13 @@ export interface PipelineFunctionProps {
    */
   readonly define?: Record<string, string>;
   /**
+   * The bundle carries a lot of non-ASCII text (nlp.js's trigram models and lexicons): written as
+   * UTF-8 rather than escaped. Otherwise the bundle is pure ASCII (esbuild escapes the few other
+   * non-ASCII characters), which Node decodes on its fast path at every cold start.
+   * @default false
+   */
+  readonly utf8Text?: boolean;
+  /**
    * Physical name of the function's role, for a role another stack's resource policy must name
    * before the role exists (the evidence signing key's policy names the seal function's role).
    * @default - a name CloudFormation generates
@@ -282,9 +289,9 @@ export class PipelineFunction extends NodejsFunction {
         externalModules,
         esbuildArgs: {
           '--alias': Object.entries(aliases).map(([name, replacement]) => `${name}=${replacement}`),
-          // Non-ASCII text (nlp.js's trigrams and lexicons) as UTF-8, not as escapes. An esbuild
-          // argument: this aws-cdk-lib declares the `charset` bundling prop but never passes it.
-          '--charset': 'utf8',
+          // See `utf8Text`. An esbuild argument: this aws-cdk-lib declares the `charset` bundling
+          // prop but never passes it.
+          '--charset': props.utf8Text ? 'utf8' : 'ascii',
           '--minify-whitespace': true,
           '--minify-syntax': true,
         },
