@@ -16,16 +16,7 @@ import { LocalMeter } from '../../local/metering';
 import { createDynamoDbClient } from '../../shared/platform/clients';
 import { ensureTable } from '../../shared/resources/local-provisioning';
 import { fixturesDir } from '../helpers/paths';
-
-const emptyUsage = (): StackUsage => ({
-  requests: {},
-  invocations: {},
-  writeUnits: 0,
-  readUnits: 0,
-  flowExecutions: 0,
-  flowBilledMs: 0,
-  comprehend: { requests: 0, units: 0, characters: 0 },
-});
+import { emptyUsage } from '../helpers/bench-usage';
 
 describe('priceUsage (bench/cost.ts)', () => {
   it('prices each service from the metered quantities and the list prices', () => {

@@ -3,19 +3,7 @@ import type { StackUsage } from '../../bench/ingest';
 import { QUOTAS, type Quota, type QuotaKey } from '../../bench/quotas';
 import { billionItems, keyPattern, modelScale, PARQUET_SHARE_OF_ITEM_BYTES, partitionPatterns, STORAGE_PRICES } from '../../bench/scale';
 import { s3Prefix } from '../../local/metering';
-
-const emptyUsage = (): StackUsage => ({
-  requests: {},
-  invocations: {},
-  writeUnits: 0,
-  readUnits: 0,
-  flowExecutions: 0,
-  flowBilledMs: 0,
-  comprehend: { requests: 0, units: 0, characters: 0 },
-  partitionWrites: {},
-  partitionReads: {},
-  s3Prefixes: {},
-});
+import { emptyUsage } from '../helpers/bench-usage';
 
 /** 1,000 messages: each writes its own `MSG#` item (2 units) and one unit to `index`, under the keys `dayKey(i)` gives. */
 function usageWith(dayKey: (i: number) => string, unitsPerMessage = 1): StackUsage {
