@@ -84,6 +84,11 @@ export async function verifyEvidence(options: VerifyOptions): Promise<VerifyRepo
       work.push({ leaf, digest });
     }
   }
+  // A webhook received just before midnight on the last day asked for may be stored just after it,
+  // in a digest whose period starts the next day: its leaves count as sealed (checked when that day is).
+  for (const { key, digest } of chain.filter((entry) => !inRange.includes(entry) && holdsLateArrivalsOf(entry.digest, options.until))) {
+    for (const leaf of (await readLeaves(bucket, key, digest, problems)) ?? []) sealedKeys.add(leaf.key);
+  }
 
   const auditByKey = await auditLeaves(options.audit, inRange.map(({ digest }) => digest));
   const now = (options.now ?? (() => new Date()))().getTime();
@@ -211,6 +216,11 @@ function measureLine(line: string | undefined): { size: number; sha256: string }
 async function measureObject(bucket: EvidenceBucket, key: string): Promise<{ size: number; sha256: string } | undefined> {
   const stream = await bucket.open(key);
   return stream ? sha256OfStream(stream) : undefined;
+}
+
+/** A digest after `until` that can hold objects received on `until` (stored within the closing margin after midnight). */
+function holdsLateArrivalsOf(digest: Digest, until?: string): boolean {
+  return until !== undefined && digest.period.from.slice(0, 10) > until && Date.parse(digest.period.from) <= Date.parse(`${until}T00:00:00.000Z`) + DAY_MS + CLOSING_MARGIN_MS;
 }
 
 function touches(digest: Digest, since?: string, until?: string): boolean {

@@ -85,3 +85,32 @@ describe('two days of digests, the clock injected', () => {
     expect(report.problems.map((problem) => [problem.kind, problem.key])).toEqual([['added-after-seal', added]]);
   });
 });
+
+describe('a day checked on its own (the daily verification)', () => {
+  const dayDir = mkdtempSync(join(tmpdir(), 'vigia-verify-day-'));
+  afterAll(() => rmSync(dayDir, { recursive: true, force: true }));
+  const dayBucket = new DirectoryEvidenceBucket(dayDir);
+  const none: AuditLog = { async *between() {} };
+
+  it('counts as sealed a webhook received before midnight and stored after it, in the next day\'s first digest', async () => {
+    const body = '{"n":"midnight"}';
+    // Received (and keyed) at 23:59:59 on the 1st, stored at 00:00:05 on the 2nd.
+    const key = rawKeyFor('raw/', createHash('sha256').update(body).digest('hex'), '2026-12-01T23:59:59.000Z');
+    const path = join(dayDir, key);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, body);
+    utimesSync(path, new Date('2026-12-02T00:00:05.000Z'), new Date('2026-12-02T00:00:05.000Z'));
+    const seal = (at: string) => sealDigest({ bucket: dayBucket, audit: none, signer, stage: 'test', now: () => new Date(at) });
+    expect((await seal('2026-12-01T23:05:00.000Z')).sealed).toBe(true);
+    // This period ends exactly at midnight; the next one, which holds the object, starts on the 2nd.
+    const atMidnight = await seal('2026-12-02T00:05:00.000Z');
+    expect(atMidnight.sealed && atMidnight.digest.period.to).toBe('2026-12-02T00:00:00.000Z');
+    const next = await seal('2026-12-02T01:05:00.000Z');
+    expect(next.sealed && next.digest).toMatchObject({ period: { from: '2026-12-02T00:00:00.000Z' }, counts: { raw: 1 } });
+
+    const report = await verifyEvidence({ bucket: dayBucket, audit: none, publicKeyPem: await signer.publicKeyPem(), trustStoreDates: true, since: '2026-12-01', until: '2026-12-01' });
+    expect(report.problems).toEqual([]);
+    expect(report.digests.checked).toBe(2);
+    expect(report.unsealed).toEqual([]);
+  });
+});
