@@ -390,8 +390,31 @@ describe('DynamoDbAlertRepository: alert statuses write-sharded (issue 19)', () 
       const statusKeys = new Set(queried.filter((key) => key.startsWith('ALERT_STATUS#')));
       expect([...statusKeys].sort()).toEqual(ALERT_STATUSES.flatMap((status) => alertStatusPartitions(status).slice(1)).sort());
       expect([...statusKeys].filter((key) => /^ALERT_STATUS#[a-z]+$/.test(key))).toEqual([]);
+
+      // The migration state's read throttled once: that call lists whole, bare keys included; the next asks again.
+      let throttled = false;
+      db.middlewareStack.add(
+        (next) => async (args) => {
+          const key = (args.input as { Key?: Record<string, unknown> }).Key;
+          if (!throttled && key?.pk === MIGRATION_KEY.pk && key?.sk === MIGRATION_KEY.sk) {
+            throttled = true;
+            throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: undefined });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'throttleMigrationRead' },
+      );
+      const unlucky = new DynamoDbAlertRepository(db, table);
+      queried.length = 0;
+      expect(await unlucky.listByStatus('open')).toEqual(listedBefore[ALERT_STATUSES.indexOf('open')]);
+      expect(throttled).toBe(true);
+      expect(queried).toContain('ALERT_STATUS#open');
+      queried.length = 0;
+      expect(await unlucky.listByStatus('open')).toEqual(listedBefore[ALERT_STATUSES.indexOf('open')]);
+      expect(queried.filter((key) => key.startsWith('ALERT_STATUS#')).sort()).toEqual(alertStatusPartitions('open').slice(1).sort());
     } finally {
       db.middlewareStack.remove('partitionLog');
+      db.middlewareStack.remove('throttleMigrationRead');
     }
     // Back to the bare keys for the next test.
     for (const [n, alert] of alerts.entries()) {

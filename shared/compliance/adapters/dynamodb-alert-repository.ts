@@ -95,7 +95,12 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
       this.bareKeysCheckedAt = Date.now();
       this.bareKeysCheck = this.db
         .send(new GetCommand({ TableName: this.table, Key: MIGRATION_KEY }))
-        .then(({ Item: state }) => state?.done === true && Number(state.version ?? 1) >= MIGRATION_VERSION);
+        .then(({ Item: state }) => state?.done === true && Number(state.version ?? 1) >= MIGRATION_VERSION)
+        // A failed lookup (throttled, say) costs a query of the bare key, not the read: ask again next call.
+        .catch(() => {
+          this.bareKeysCheckedAt = 0;
+          return false;
+        });
     }
     // Concurrent callers share the one lookup in flight.
     this.bareKeysGone ||= await this.bareKeysCheck;
