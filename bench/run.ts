@@ -298,8 +298,10 @@ class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: Error) => {
-    process.stderr.write(`vigia bench: ${error instanceof UsageError ? error.message : (error.stack ?? error.message)}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
+  (error: Error & { code?: string }) => {
+    // parseArgs's own rejections (an unknown option, a missing value) are usage errors too.
+    const usage = error instanceof UsageError || error.code?.startsWith('ERR_PARSE_ARGS_') === true;
+    process.stderr.write(`vigia bench: ${usage ? `${error.message} (npm run bench -- --help)` : (error.stack ?? error.message)}\n`);
+    process.exit(usage ? 2 : 1);
   },
 );
