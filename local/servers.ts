@@ -65,17 +65,27 @@ async function startDynalite(path: string, thread: boolean): Promise<{ port: num
     return { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((done) => server.close(() => done())) };
   }
   const worker = new Worker(DYNALITE_WORKER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('dynalite'), options: { path, ...DYNALITE_OPTIONS } } });
-  const [started] = (await once(worker, 'message')) as [{ port?: number; error?: string }];
-  if (started.error !== undefined) {
-    await worker.terminate();
-    throw new Error(started.error);
-  }
+  // An error in the thread (a listen failure, LevelDB refusing a database another server holds)
+  // ends it: kept to be thrown by close(), instead of reaching this process as uncaught.
+  let failure: Error | undefined;
+  worker.on('error', (error: Error) => {
+    failure ??= error;
+  });
+  const exited = once(worker, 'exit');
+  const [started] = (await Promise.race([once(worker, 'message'), exited.then(() => Promise.reject(failure ?? new Error('dynalite thread ended before listening')))])) as [{ port: number }];
   return {
-    port: started.port!,
+    port: started.port,
     async close() {
+      const reply = once(worker, 'message').then(
+        ([message]) => message as { error?: string },
+        () => undefined,
+      );
       worker.postMessage('close');
-      await once(worker, 'message');
+      // A thread that has already ended answers nothing: don't wait for it.
+      const answer = await Promise.race([reply, exited.then(() => undefined)]);
       await worker.terminate();
+      if (answer?.error !== undefined) throw new Error(`dynalite did not close: ${answer.error}`);
+      if (failure) throw failure;
     },
   };
 }
@@ -83,8 +93,8 @@ async function startDynalite(path: string, thread: boolean): Promise<{ port: num
 const DYNALITE_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const server = require(workerData.module)(workerData.options);
-server.listen(0, '127.0.0.1', (error) => parentPort.postMessage(error ? { error: error.message } : { port: server.address().port }));
-parentPort.on('message', () => server.close(() => parentPort.postMessage('closed')));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', () => server.close((error) => parentPort.postMessage(error ? { error: error.message } : {})));
 `;
 
 export interface HttpServer {
