@@ -31,6 +31,15 @@ const secretsFile = (dataDir: string) => join(dataDir, 'dev-secrets.json');
 const readStored = (file: string): Partial<StoredSecrets> => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {});
 
 /**
+ * The digests' signing key the local stack uses, read only: VIGIA_EVIDENCE_SIGNING_KEY when set,
+ * else the one kept in `<dataDir>/dev-secrets.json`; undefined when neither exists. For the CLI,
+ * which must sign and verify with the stack's key and never make or store another.
+ */
+export function storedEvidenceSigningKey(dataDir: string, env: Record<string, string | undefined> = process.env): string | undefined {
+  return env.VIGIA_EVIDENCE_SIGNING_KEY || readStored(secretsFile(dataDir)).evidenceSigningKey;
+}
+
+/**
  * Development secrets: WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN / WHATSAPP_ACCESS_TOKEN (and
  * VIGIA_NOTICE_SIGNING_KEY, the employee notice's link key, VIGIA_CONSOLE_SIGNING_KEY, the
  * console tokens' key, VIGIA_PII_FINGERPRINT_KEY, the personal-data fingerprints' key, and

@@ -12,7 +12,7 @@ import { ProofUnavailableError, proveMessage } from '../../shared/evidence/prove
 import { type SealResult, sealDigest } from '../../shared/evidence/seal';
 import { type VerifyReport, verifyEvidence } from '../../shared/evidence/verify';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
-import { loadLocalSecrets } from '../../local/dev-secrets';
+import { storedEvidenceSigningKey } from '../../local/dev-secrets';
 import { CliError, UsageError } from '../errors';
 import { invokeStageFunction } from '../lambda';
 import { progressBar } from '../progress';
@@ -25,7 +25,11 @@ import { stageOutputs, type Target } from '../target';
 
 /** The key that signs the target's digests: the local development key, or the stage's KMS key. */
 async function signerOf(target: Target): Promise<DigestSigner> {
-  if (target.local) return new LocalDigestSigner(loadLocalSecrets(target.local.dataDir).evidenceSigningKey);
+  if (target.local) {
+    const key = storedEvidenceSigningKey(target.local.dataDir);
+    if (!key) throw new CliError(`the local stack in ${target.local.dataDir} has no evidence signing key yet: start it once (npm start), or set VIGIA_EVIDENCE_SIGNING_KEY as it had it`);
+    return new LocalDigestSigner(key);
+  }
   const outputs = await stageOutputs(target.stage!);
   const keyArn = outputs.EvidenceSigningKeyArn;
   if (!keyArn) throw new CliError(`stage ${target.stage} has no EvidenceSigningKeyArn output; deploy this version of Vigia (cdk deploy --all -c stage=${target.stage})`);
