@@ -41,3 +41,12 @@ export function sha256InKey(key: string): string | undefined {
   if (!key.startsWith(ARCHIVE_PREFIXES.raw) && !key.startsWith(ARCHIVE_PREFIXES.rejected) && !key.startsWith(ARCHIVE_PREFIXES.media)) return undefined;
   return /([0-9a-f]{64})(?:\.json)?$/.exec(key)?.[1];
 }
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The UTC days (`YYYY-MM-DD`) from the one holding `start` to the one holding `end` (epoch ms), in order. */
+export function daysBetween(start: number, end: number): string[] {
+  const days: string[] = [];
+  for (let day = Math.floor(start / DAY_MS) * DAY_MS; day <= end; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
+  return days;
+}

@@ -5,7 +5,7 @@ import { dayPrefixesInKeyOrder } from '../capture/raw-key';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
 import type { AuditEntry } from '../privacy/ports/subject-rights';
 import { canonicalJson, DIGEST_FORMAT, type Digest, parseDigest, serializeDigest, sha256Hex, signDigest, type UnsignedDigest } from './digest';
-import { areaOf, auditLeafKey, EVIDENCE_KEYS, type LeafArea, SEALED_OBJECT_PREFIXES, sha256InKey } from './layout';
+import { areaOf, auditLeafKey, DAY_MS, daysBetween, EVIDENCE_KEYS, type LeafArea, SEALED_OBJECT_PREFIXES, sha256InKey } from './layout';
 import { type Leaf, leafHash, MerkleRootBuilder } from './merkle';
 import type { DigestSigner } from './ports/digest-signer';
 import type { AuditLog, EvidenceBucket, StoredObject } from './ports/evidence-bucket';
@@ -128,14 +128,6 @@ async function* objectsStoredBetween(bucket: EvidenceBucket, prefix: string, fro
       if (at >= start && at < end) yield object;
     }
   }
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function daysBetween(start: number, end: number): string[] {
-  const days: string[] = [];
-  for (let day = Math.floor(start / DAY_MS) * DAY_MS; day <= end; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
-  return days;
 }
 
 /** Text compressed as it comes, in 1 MB pieces, waiting for the compressor: memory stays bounded. */

@@ -1,11 +1,11 @@
 import { forEachLimited } from '../platform/concurrency';
 import { sha256OfStream } from '../platform/objects';
-import { receiveDayOfKey } from '../capture/raw-key';
+import { dayPrefixesInKeyOrder, receiveDayOfKey } from '../capture/raw-key';
 import { ARCHIVE_PREFIXES } from '../resources/definitions';
 import { type Digest, parseDigest, sha256Hex, verifyDigestSignature } from './digest';
 import { type ErasureRecord, parseErasureRecord } from './erasure-record';
 import { parseLeafList } from './leaf-list';
-import { AUDIT_LEAF_PREFIX, auditLeafKey, EVIDENCE_KEYS, SEALED_OBJECT_PREFIXES } from './layout';
+import { AUDIT_LEAF_PREFIX, auditLeafKey, DAY_MS, daysBetween, EVIDENCE_KEYS, SEALED_OBJECT_PREFIXES } from './layout';
 import { type Leaf, leafHash, MerkleRootBuilder } from './merkle';
 import type { AuditLog, EvidenceBucket } from './ports/evidence-bucket';
 import { auditLine } from './seal';
@@ -118,7 +118,6 @@ export async function verifyEvidence(options: VerifyOptions): Promise<VerifyRepo
   return report;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const CLOSING_MARGIN_MS = 15 * 60 * 1000;
 const digestName = (digest: Digest) => `digest ${digest.sequence} (${digest.period.from} → ${digest.period.to})`;
 
@@ -201,9 +200,9 @@ async function readErasures(bucket: EvidenceBucket, problems: VerifyProblem[]): 
 /** The audit entries of the digests' periods as they are now, by leaf key, as sealed lines (those no digest lists were added after). */
 async function auditLeaves(audit: AuditLog, digests: readonly Digest[]): Promise<Map<string, string>> {
   const lines = new Map<string, string>();
-  for (const digest of digests) {
-    for await (const entry of audit.between(digest.period.from, digest.period.to)) lines.set(auditLeafKey(entry), auditLine(entry));
-  }
+  if (digests.length === 0) return lines;
+  // The chain's periods are contiguous: one read over their whole span.
+  for await (const entry of audit.between(digests[0]!.period.from, digests.at(-1)!.period.to)) lines.set(auditLeafKey(entry), auditLine(entry));
   return lines;
 }
 
@@ -235,7 +234,7 @@ function touches(digest: Digest, since?: string, until?: string): boolean {
  * simply not sealed yet.
  */
 async function findUnsealed(options: VerifyOptions, sealed: Set<string>, sealedUntil: string | undefined, report: VerifyReport): Promise<void> {
-  for (const prefix of SEALED_OBJECT_PREFIXES) {
+  for (const prefix of SEALED_OBJECT_PREFIXES.flatMap((area) => listedPrefixes(area, options.since, options.until))) {
     for await (const object of options.bucket.list(prefix)) {
       if (sealed.has(object.key)) continue;
       const day = receiveDayOf(object.key);
@@ -250,6 +249,15 @@ async function findUnsealed(options: VerifyOptions, sealed: Set<string>, sealedU
       }
     }
   }
+}
+
+/**
+ * Where to look for unsealed objects of an area: raw and rejected webhooks only under the receive
+ * days asked for (the daily verification lists one day, not the whole archive), everything else whole.
+ */
+function listedPrefixes(area: string, since?: string, until?: string): string[] {
+  const byDay = (area === ARCHIVE_PREFIXES.raw || area === ARCHIVE_PREFIXES.rejected) && since !== undefined && until !== undefined;
+  return byDay ? dayPrefixesInKeyOrder(area, daysBetween(Date.parse(since), Date.parse(until))) : [area];
 }
 
 /** A raw webhook's receive day, from its key in either layout (`raw/h=<h>/dt=YYYY-MM-DD/…`, `raw/dt=YYYY-MM-DD/…`). */

@@ -108,9 +108,16 @@ describe('a day checked on its own (the daily verification)', () => {
     const next = await seal('2026-12-02T01:05:00.000Z');
     expect(next.sealed && next.digest).toMatchObject({ period: { from: '2026-12-02T00:00:00.000Z' }, counts: { raw: 1 } });
 
-    const report = await verifyEvidence({ bucket: dayBucket, audit: none, publicKeyPem: await signer.publicKeyPem(), trustStoreDates: true, since: '2026-12-01', until: '2026-12-01' });
+    const listed: string[] = [];
+    const list = dayBucket.list.bind(dayBucket);
+    const watched = Object.assign(Object.create(dayBucket), { list: (prefix: string) => (listed.push(prefix), list(prefix)) }) as DirectoryEvidenceBucket;
+    const report = await verifyEvidence({ bucket: watched, audit: none, publicKeyPem: await signer.publicKeyPem(), trustStoreDates: true, since: '2026-12-01', until: '2026-12-01' });
     expect(report.problems).toEqual([]);
     expect(report.digests.checked).toBe(2);
     expect(report.unsealed).toEqual([]);
+    // The day's webhooks are looked for under that day's prefixes only, not the whole archive.
+    const webhookPrefixes = listed.filter((prefix) => prefix.startsWith('raw/') || prefix.startsWith('rejected/'));
+    expect(webhookPrefixes.length).toBeGreaterThan(0);
+    expect(webhookPrefixes.every((prefix) => prefix.endsWith('dt=2026-12-01/'))).toBe(true);
   });
 });
