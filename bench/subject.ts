@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { attributesBytes } from './cost';
 import { DynamoDbArchiveRepository } from '../shared/capture/adapters/dynamodb-archive-repository';
 import { normalizeWebhook } from '../shared/capture/whatsapp/normalize';
 import { DynamoDbPrivacyRepository } from '../shared/privacy/adapters/dynamodb-privacy-repository';
@@ -109,7 +110,7 @@ export async function measureSubject(options: { items?: number; onProgress?: (me
         // would slow the generation of ten million items (dynalite writes a few thousand a second).
         subjectPk: subjectPartition(contact),
       };
-      tableBytes += JSON.stringify(item).length;
+      tableBytes += attributesBytes(item);
       return item;
     };
     const fillerCount = Math.max(0, total - subjectWrites);
