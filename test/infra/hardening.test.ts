@@ -5,6 +5,7 @@ import { VIGIA_METRICS } from '../../shared/observability/metric-names';
 import {
   allows,
   allStatements,
+  identityStatements,
   arnOf,
   arnWithSuffix,
   asArray,
@@ -199,9 +200,7 @@ describe('Object Lock (archive.objectLock)', () => {
 describe('least privilege', () => {
   const everyStatement = Object.values(templates).flatMap((template) => allStatements(template));
   /** Identity policies only (roles' policies and managed policies), with the resource that holds them. */
-  const identityStatements = Object.values(templates).flatMap((template) =>
-    allStatements(template).filter(({ resource }) => /^AWS::IAM::(Policy|ManagedPolicy|Role)$/.test(template.toJSON().Resources[resource].Type)),
-  );
+  const identities = identityStatements(Object.values(templates));
 
   it('no statement allows every action ("*") anywhere, and "<service>:*" only in the key policy for the account (its administrators)', () => {
     for (const { resource, statement } of everyStatement) {
@@ -242,7 +241,7 @@ describe('least privilege', () => {
   ];
 
   it(`grants Resource "*" in identity policies for these actions only: ${RESOURCE_STAR_ACTIONS.join(', ')}`, () => {
-    const starActions = identityStatements
+    const starActions = identities
       .filter(({ statement }) => statement.Effect === 'Allow' && asArray(statement.Resource).includes('*'))
       .flatMap(({ statement }) => asArray(statement.Action));
     expect(starActions.length).toBeGreaterThan(0);

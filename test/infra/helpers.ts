@@ -182,6 +182,20 @@ export function allStatements(template: Template): Array<{ resource: string; sta
   return found;
 }
 
+/**
+ * Identity-policy statements only — of policies, managed policies and roles' inline policies — with
+ * the resource that holds each and the roles it is attached to (a role's own: that role; a policy's:
+ * its `Roles`, none when it is attached through a role's `ManagedPolicyArns`).
+ */
+export function identityStatements(templates: readonly Template[]): Array<{ resource: string; roles: unknown[]; statement: PolicyStatementJson }> {
+  return templates.flatMap((template) => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: { Roles?: unknown } }>;
+    return allStatements(template)
+      .filter(({ resource }) => /^AWS::IAM::(Policy|ManagedPolicy|Role)$/.test(resources[resource]!.Type))
+      .map(({ resource, statement }) => ({ resource, statement, roles: resources[resource]!.Type === 'AWS::IAM::Role' ? [{ Ref: resource }] : asArray(resources[resource]!.Properties?.Roles) }));
+  });
+}
+
 /** Whether any action pattern of the statement (IAM wildcards allowed) matches `action`. */
 export function statementAllows(statement: PolicyStatementJson, action: string): boolean {
   if (statement.Effect !== 'Allow') return false;

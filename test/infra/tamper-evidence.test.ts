@@ -8,6 +8,7 @@ import { FUNCTION_DEFINES } from '../../infra/function-env';
 import {
   allows,
   allStatements,
+  identityStatements,
   arnOf,
   arnWithSuffix,
   asArray,
@@ -56,12 +57,8 @@ const sealStatements = roleStatements(pipelineTemplate, id.sealRole);
 const verifyStatements = roleStatements(pipelineTemplate, id.verifyRole);
 const readPrefixes = ['/evidence/*', '/media/*', '/raw/*', '/rejected/*'].map((suffix) => arnWithSuffix(id.bucket, suffix));
 
-/** Every identity-policy statement of the three stacks, with the role(s) it is attached to. */
-const identityStatements = Object.values(templates).flatMap((template) =>
-  Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
-    asArray<PolicyStatementJson>(policy.Properties.PolicyDocument.Statement).map((statement) => ({ roles: asArray(policy.Properties.Roles), statement })),
-  ),
-);
+/** Every identity-policy statement of the three stacks (policies, managed policies, roles' own), with the role(s) it is attached to. */
+const identities = identityStatements(Object.values(templates));
 
 describe('evidence signing key', () => {
   it('is an ECC_NIST_P256 SIGN_VERIFY key, not rotated (asymmetric), retained, 30 days to cancel a deletion', () => {
@@ -102,13 +99,13 @@ describe('evidence signing key', () => {
   });
 
   it('no identity policy of any stack allows kms:Sign but the seal role\'s, on the signing key only', () => {
-    const signing = identityStatements.filter(({ statement }) => allows([statement], 'kms:Sign').length > 0);
+    const signing = identities.filter(({ statement }) => allows([statement], 'kms:Sign').length > 0);
     expect(signing.map(({ roles }) => roles)).toEqual([[ref(id.sealRole)]]);
     expect(signing[0]!.statement.Resource).toEqual(signingKeyArn);
   });
 
   it('only the seal and verify roles may read its public key', () => {
-    const reading = identityStatements.filter(({ statement }) => allows([statement], 'kms:GetPublicKey').length > 0);
+    const reading = identities.filter(({ statement }) => allows([statement], 'kms:GetPublicKey').length > 0);
     expect(reading.flatMap(({ roles }) => roles).map((role) => JSON.stringify(role)).sort()).toEqual([ref(id.sealRole), ref(id.verifyRole)].map((role) => JSON.stringify(role)).sort());
     for (const { statement } of reading) expect(statement.Resource).toEqual(signingKeyArn);
   });
