@@ -3,7 +3,7 @@ import { MEDIA_STATES } from '../../media/media';
 import { alertStatusPartitions, dayPartitions, mediaStatePartitions } from '../../resources/index-shards';
 import type { AnalyticsSource, ArchiveItem } from '../ports/analytics';
 import { ALERT_STATUSES } from '../../compliance/adapters/dynamodb-alert-repository';
-import { allPages, batchGetItems, DAYS_PARTITION, keys } from '../../capture/adapters/dynamodb-archive-repository';
+import { allPages, batchGetItems, DAYS_PARTITION, keys, queryShards } from '../../capture/adapters/dynamodb-archive-repository';
 
 /**
  * The archive table read day by day for the analytics export, through the indexes
@@ -36,33 +36,15 @@ export class DynamoDbAnalyticsSource implements AnalyticsSource {
   async alertsOfDay(day: string): Promise<ArchiveItem[]> {
     // Status by status, each status's shards (and its key from before sharding) merged in creation order.
     const perStatus = await Promise.all(
-      ALERT_STATUSES.map(async (status) => {
-        const shards = await Promise.all(
-          alertStatusPartitions(status).map((partition) =>
-            this.query({
-              IndexName: 'byAlertStatus',
-              KeyConditionExpression: 'alertStatusPk = :pk AND begins_with(alertStatusSk, :day)',
-              ExpressionAttributeValues: { ':pk': partition, ':day': day },
-            }),
-          ),
-        );
-        return shards.flat().sort((a, b) => (String(a.alertStatusSk) < String(b.alertStatusSk) ? -1 : String(a.alertStatusSk) > String(b.alertStatusSk) ? 1 : 0));
-      }),
+      ALERT_STATUSES.map((status) =>
+        queryShards(this.db, this.table, { index: 'byAlertStatus', pkName: 'alertStatusPk', skName: 'alertStatusSk', partitions: alertStatusPartitions(status), skBeginsWith: day }),
+      ),
     );
     return perStatus.flat();
   }
 
   async mediaOfDay(day: string): Promise<ArchiveItem[]> {
-    const pages = await Promise.all(
-      MEDIA_STATES.flatMap(mediaStatePartitions).map((partition) =>
-        this.query({
-          IndexName: 'byMediaState',
-          KeyConditionExpression: 'mediaStatePk = :pk AND begins_with(mediaStateSk, :day)',
-          ExpressionAttributeValues: { ':pk': partition, ':day': day },
-        }),
-      ),
-    );
-    return pages.flat().sort((a, b) => String(a.mediaStateSk).localeCompare(String(b.mediaStateSk)));
+    return queryShards(this.db, this.table, { index: 'byMediaState', pkName: 'mediaStatePk', skName: 'mediaStateSk', partitions: MEDIA_STATES.flatMap(mediaStatePartitions), skBeginsWith: day });
   }
 
   async earliestDay(): Promise<string | undefined> {

@@ -716,6 +716,39 @@ export async function allPages(
   return items;
 }
 
+/**
+ * Every item of some partitions of an index — the shards of a write-sharded key (and its bare key
+ * from before sharding: shared/resources/index-shards.ts) — queried in parallel, every page, then
+ * merged in sort-key order (code units, as DynamoDB orders a partition). An item listed twice (moved
+ * from the bare key to its shard between two queries, by `vigia migrate index-shards`) is kept once.
+ */
+export async function queryShards(
+  db: DynamoDBDocumentClient,
+  table: string,
+  query: { index: string; pkName: string; skName: string; partitions: readonly string[]; skBeginsWith?: string },
+): Promise<Record<string, any>[]> {
+  const prefix = query.skBeginsWith;
+  const pages = await Promise.all(
+    query.partitions.map((partition) =>
+      allPages((startKey) =>
+        db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: query.index,
+            KeyConditionExpression: prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': query.pkName, ...(prefix === undefined ? {} : { '#sk': query.skName }) },
+            ExpressionAttributeValues: { ':pk': partition, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      ),
+    ),
+  );
+  const byKey = new Map(pages.flat().map((item) => [`${item.pk}\u0000${item.sk}`, item]));
+  const sortKey = (item: Record<string, any>) => String(item[query.skName]);
+  return [...byKey.values()].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+}
+
 /** The expiry attributes an item is written with. */
 export function expiryOf(item: Record<string, unknown>): ExpiryAttributes {
   return { ...(item.expiresAt !== undefined ? { expiresAt: item.expiresAt as number } : {}), ...(item.heldExpiresAt !== undefined ? { heldExpiresAt: item.heldExpiresAt as number } : {}) };

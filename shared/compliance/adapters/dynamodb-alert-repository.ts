@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import type { Alert, AlertEvent, AlertStatus } from '../model';
 import { AlertTransitionError, isActionAllowed, type AlertChange } from '../alert-transitions';
 import type { AlertFilter, AlertPage, AlertPageRequest, AlertReviewRepository } from '../ports/alert-repository';
-import { allPages, batchGetItems, keys as archiveKeys, pendingIndexEntries, pendingKeys } from '../../capture/adapters/dynamodb-archive-repository';
+import { batchGetItems, keys as archiveKeys, pendingIndexEntries, pendingKeys, queryShards } from '../../capture/adapters/dynamodb-archive-repository';
 import { ALERT_STATUS_SHARDS, alertStatusPartition, alertStatusPartitions, bareAlertStatusKey } from '../../resources/index-shards';
 import { MIGRATION_KEY, MIGRATION_VERSION } from '../../resources/migrate-index-shards';
 import { subjectIndexWrites } from '../../resources/subject-index';
@@ -115,22 +115,8 @@ export class DynamoDbAlertRepository implements AlertReviewRepository {
 
   /** Every alert of the status, oldest first: its shards (and the key written before sharding) merged. */
   async listByStatus(status: AlertStatus): Promise<Alert[]> {
-    const partitions = await Promise.all(
-      (await this.partitionsOf(status)).map((partition) =>
-        allPages((startKey) =>
-          this.db.send(
-            new QueryCommand({
-              TableName: this.table,
-              IndexName: LIST_INDEX,
-              KeyConditionExpression: 'alertStatusPk = :pk',
-              ExpressionAttributeValues: { ':pk': partition },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        ),
-      ),
-    );
-    return oldestFirst(partitions.flat()).map(toAlert);
+    const items = await queryShards(this.db, this.table, { index: LIST_INDEX, pkName: 'alertStatusPk', skName: 'alertStatusSk', partitions: await this.partitionsOf(status) });
+    return items.map(toAlert);
   }
 
   /** open → acknowledged → resolved (or open → resolved), appending who/when/note to the trail (`vigia alerts ack|resolve`). */
@@ -366,13 +352,6 @@ interface IndexEntry {
   pk: string;
   sk: string;
   alert: Alert;
-}
-
-/** Items of several partitions in sort-key order (DynamoDB's: by code unit), each once. */
-function oldestFirst(items: Record<string, unknown>[]): Record<string, unknown>[] {
-  const byItem = new Map(items.map((item) => [String(item.pk), item]));
-  const key = (item: Record<string, unknown>) => String(item.alertStatusSk);
-  return [...byItem.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /**

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MediaItem, MediaState } from '../media';
 import { mediaStatePartition, mediaStatePartitions } from '../../resources/index-shards';
 import { storedObjectPartition } from '../../resources/subject-index';
 import type { MediaRepository, NewMediaItem, StoredMedia } from '../ports/media-repository';
-import { allPages, keys as archiveKeys } from '../../capture/adapters/dynamodb-archive-repository';
+import { keys as archiveKeys, queryShards } from '../../capture/adapters/dynamodb-archive-repository';
 
 export const mediaKey = (mediaId: string) => ({ pk: `MEDIA#${mediaId}`, sk: 'MEDIA' });
 const stateKeys = (state: MediaState, item: Pick<MediaItem, 'createdAt' | 'mediaId'>) => ({
@@ -76,25 +76,8 @@ export class DynamoDbMediaRepository implements MediaRepository {
 
   /** Oldest first, across the state's shards. */
   async listByState(state: MediaState): Promise<MediaItem[]> {
-    const shards = await Promise.all(
-      mediaStatePartitions(state).map((partition) =>
-        allPages((startKey) =>
-          this.db.send(
-            new QueryCommand({
-              TableName: this.table,
-              IndexName: 'byMediaState',
-              KeyConditionExpression: 'mediaStatePk = :pk',
-              ExpressionAttributeValues: { ':pk': partition },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        ),
-      ),
-    );
-    return shards
-      .flat()
-      .sort((a, b) => String(a.mediaStateSk).localeCompare(String(b.mediaStateSk)))
-      .map(toItem);
+    const items = await queryShards(this.db, this.table, { index: 'byMediaState', pkName: 'mediaStatePk', skName: 'mediaStateSk', partitions: mediaStatePartitions(state) });
+    return items.map(toItem);
   }
 
   private async transition(item: MediaItem, state: MediaState, fields: Record<string, unknown>, remove: string[] = []): Promise<void> {
