@@ -95,10 +95,15 @@ export function validateVerifyOptions(options: VerifyCommandOptions): void {
 
 function readPublicKey(file: string): string {
   const pem = readFileSync(file, 'utf8');
+  let key: ReturnType<typeof createPublicKey>;
   try {
-    createPublicKey(pem);
+    key = createPublicKey(pem);
   } catch {
     throw new UsageError(`--public-key ${file}: not a PEM public key`);
+  }
+  // Digests are signed with ECDSA P-256 (a local key or KMS ECC_NIST_P256): another key would only fail every signature.
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new UsageError(`--public-key ${file}: not a P-256 (prime256v1) EC key, which the digests are signed with`);
   }
   return pem;
 }
@@ -108,7 +113,6 @@ function readPublicKey(file: string): string {
  * recomputed; prints what is wrong, one line each, and exits 1 when anything is.
  */
 export async function evidenceVerify(target: Target | undefined, config: VigiaConfig | undefined, options: VerifyCommandOptions, out: (line: string) => void): Promise<void> {
-  validateVerifyOptions(options);
   const bar = progressBar('verifying');
   let report: VerifyReport;
   let where: string;

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -136,6 +137,14 @@ describe('tamper evidence on the local stack', () => {
     const verified = await run('evidence', 'verify', '--dir', clean, '--public-key', publicKey);
     expect(verified.lines, verified.lines.join('\n')).toContain('OK: the archive is as sealed');
     expect(verified.code).toBe(0);
+
+    // A key the digests cannot have been signed with is refused once, not reported per digest.
+    const rsaKey = join(work, 'rsa.pem');
+    writeFileSync(rsaKey, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
+    await expect(main(['evidence', 'verify', '--dir', clean, '--public-key', rsaKey], () => {})).rejects.toThrow(`--public-key ${rsaKey}: not a P-256 (prime256v1) EC key, which the digests are signed with`);
+    const notAKey = join(work, 'not-a-key.pem');
+    writeFileSync(notAKey, 'hello');
+    await expect(main(['evidence', 'verify', '--dir', clean, '--public-key', notAKey], () => {})).rejects.toThrow(`--public-key ${notAKey}: not a PEM public key`);
 
     const failures = async (change: (dir: string) => void) => {
       const dir = mkdtempSync(join(work, 'changed-'));
