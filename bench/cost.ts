@@ -22,7 +22,7 @@ import { runLoad } from './load';
  * units (bench/fake-comprehend.ts). The counts, divided by the messages the traffic carried, are
  * priced with bench/prices.ts.
  *
- * Lambda duration: a handler's local duration (each handler running alone, see measureCost)
+ * Lambda duration: a handler's local duration (each handler running alone, see meteredRun)
  * scaled by 1,769 MB / the function's memory — Lambda gives one full vCPU at 1,769 MB and
  * a proportional share below — a deliberately pessimistic estimate: waits on I/O do not slow down
  * with less CPU. Not counted: storage (GB-months, grows with retention), CloudWatch Logs and
@@ -121,11 +121,6 @@ export interface StoredFootprint {
   objects: number;
   /** S3 object bytes (raw bodies, media, evidence). */
   objectBytes: number;
-}
-
-export async function measureCost(options: CostOptions = {}): Promise<CostFigure> {
-  const run = await meteredRun(options);
-  return priceUsage(run.usage, run.messages, run.alerts, run.publishes);
 }
 
 /**

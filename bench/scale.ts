@@ -1,4 +1,4 @@
-import { ASYNC_INVOCATIONS, awsSeconds, meteredRun, type MeteredRun, S3_PUT_CLASS, SQS_FED_FUNCTIONS, type StoredFootprint } from './cost';
+import { ASYNC_INVOCATIONS, awsSeconds, type MeteredRun, S3_PUT_CLASS, SQS_FED_FUNCTIONS, type StoredFootprint } from './cost';
 import { QUOTAS, type Quota, type QuotaKey } from './quotas';
 
 /**
@@ -28,12 +28,6 @@ import { QUOTAS, type Quota, type QuotaKey } from './quotas';
  * the total (docs/scale.md states the assumption per entity), and it is reported, not counted in
  * the quota minimum.
  */
-export interface ScaleOptions {
-  /** Webhooks of the metered run. @default 600 */
-  webhooks?: number;
-  onProgress?(message: string): void;
-}
-
 export interface ScaleInput {
   /** WhatsApp messages the run carried. */
   messages: number;
@@ -209,11 +203,6 @@ export function billionItems(storage: StoredFootprint, messages?: number, items 
 export const PARTITION_WRITE_LIMIT = QUOTAS.dynamodbPartitionWrite.value;
 export const PARTITION_READ_LIMIT = QUOTAS.dynamodbPartitionRead.value;
 export const TARGET_MESSAGES_PER_SEC = 5000;
-
-export async function measureScale(options: ScaleOptions = {}): Promise<ScaleFigure> {
-  const run = await meteredRun(options);
-  return scaleOfRun(run);
-}
 
 export function scaleOfRun(run: MeteredRun): ScaleFigure {
   return modelScale({ messages: run.messages, usage: run.usage, snsPublishes: run.publishes, storage: run.storage });

@@ -15,7 +15,6 @@
  */
 
 export const SUBJECT_INDEX = 'bySubject';
-export const SUBJECT_PK = 'subjectPk';
 export const SUBJECT_REF_ENTITY = 'subject_ref';
 const REF_MARK = '#SUBJECT#';
 
