@@ -79,7 +79,7 @@ export interface ManagerConsoleProps extends ArchiveResources {
   readonly analytics?: ConsoleAnalytics;
   /**
    * Where the built page is. `undefined` builds it from `console/` with console/build.ts when the
-   * stack is bundled (as NodejsFunction bundles with the local esbuild: no Docker), and deploys no
+   * stack is bundled (as the functions are, with the local esbuild: no Docker), and deploys no
    * page when console/src has no entry yet (only `console-config.json`, with a synth warning).
    * @default - built at synth from console/
    */
@@ -436,7 +436,7 @@ export class ManagerConsole extends Construct {
 
   /**
    * The page, built from console/ by console/build.ts when this stack is bundled (`cdk synth`,
-   * `cdk deploy`), with the local Node.js (no Docker), as NodejsFunction bundles. Tests skip it.
+   * `cdk deploy`), with the local Node.js (no Docker), as the functions are. Tests skip it.
    */
   private builtPage(): s3deploy.ISource | undefined {
     if (!existsSync(CONSOLE_ENTRY)) {

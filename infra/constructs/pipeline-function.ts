@@ -4,7 +4,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,15 +16,9 @@ import { FUNCTION_ENV } from '../function-env';
 import { AsyncDeadLetterQueue } from './async-dead-letter-queue';
 import { NLP_PACKAGE_REDUCTIONS, reducedPackageEntry } from '../bundling/nlp-package-reductions';
 import { AWS_SDK_CONTEXT, type AwsSdkSource, listedAwsSdkSource } from '../bundling/aws-sdk';
+import { functionCode } from '../bundling/function-bundle';
 
 export { AWS_SDK_BUNDLED_FUNCTIONS, AWS_SDK_CONTEXT, type AwsSdkSource } from '../bundling/aws-sdk';
-
-/**
- * ESM bundles have no `require`; some CommonJS dependencies bundled into them still call it.
- * The banner gives them one, under a name no bundled module declares: identifiers are not minified,
- * so a module's own `import { createRequire }` keeps its name.
- */
-const ESM_REQUIRE_BANNER = "import { createRequire as __vigiaCreateRequire } from 'node:module'; const require = __vigiaCreateRequire(import.meta.url);";
 
 /**
  * Left out of the bundles of the functions that use the runtime's SDK: the nodejs22.x runtime
@@ -202,15 +195,16 @@ export interface PipelineFunctionProps {
 
 /**
  * The defaults every Vigia function shares: Node.js 22 on ARM64, a minified ESM bundle with source
- * maps built by the local esbuild (the AWS SDK bundled or the runtime's, whichever starts faster:
- * `AWS_SDK_BUNDLED_FUNCTIONS`), active X-Ray tracing, an explicit
+ * maps built by the local esbuild, split so that what is only imported dynamically is not read at
+ * cold start (infra/bundling/function-bundle.ts), the AWS SDK bundled or the runtime's, whichever
+ * starts faster (`AWS_SDK_BUNDLED_FUNCTIONS`), active X-Ray tracing, an explicit
  * encrypted log group with the stage's retention, a dead-letter queue for asynchronous invocations,
  * the Powertools environment, and its own role with no managed policy (docs/decisions.md, decision 5).
  *
  * Grants go through the `bind*` helpers, which set the environment variable the function reads
  * and the narrowest permission it needs in one call, so neither is ever forgotten (decision 6).
  */
-export class PipelineFunction extends NodejsFunction {
+export class PipelineFunction extends lambda.Function {
   /** The function's own log group (explicit, encrypted, with a retention). */
   public readonly functionLogGroup: logs.LogGroup;
   /** Where Lambda puts the function's failed asynchronous invocations. */
@@ -255,11 +249,9 @@ export class PipelineFunction extends NodejsFunction {
     const externalModules = awsSdk === 'runtime' ? [...RUNTIME_PROVIDED_MODULES] : [];
 
     super(scope, id, {
-      entry: path.resolve(REPO_ROOT, props.entry),
-      handler: props.handler ?? 'handler',
+      code: functionCode({ entry: props.entry, external: externalModules, alias: aliases, define: props.define ?? {}, utf8Text: props.utf8Text ?? false }),
+      handler: `index.${props.handler ?? 'handler'}`,
       description: props.description,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -275,28 +267,6 @@ export class PipelineFunction extends NodejsFunction {
         // No NODE_OPTIONS=--enable-source-maps: Node would read and index the source map at every
         // cold start (20 ms of the webhook's 145 ms, docs/performance.md). Names are kept instead.
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Whitespace and syntax minified, identifiers kept: stack traces in the logs name the
-        // functions without source maps at run time; the .map beside each bundle maps them offline.
-        minify: false,
-        sourceMap: true,
-        sourcesContent: false,
-        // The runtime's AWS SDK, or none (see AWS_SDK_BUNDLED_FUNCTIONS).
-        externalModules,
-        esbuildArgs: {
-          '--alias': Object.entries(aliases).map(([name, replacement]) => `${name}=${replacement}`),
-          // See `utf8Text`. An esbuild argument: this aws-cdk-lib declares the `charset` bundling
-          // prop but never passes it.
-          '--charset': props.utf8Text ? 'utf8' : 'ascii',
-          '--minify-whitespace': true,
-          '--minify-syntax': true,
-        },
-        define: props.define,
       },
     });
     // Not the `deadLetterQueue` prop: it would grant sqs:SendMessage again, in the default policy.

@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { afterAll, describe, expect, it } from 'vitest';
-import { externalSdkPackages, functionBundles } from '../../bench/bundles';
+import { externalSdkPackages, functionBundles, moduleFiles, staticImportClosure } from '../../bench/bundles';
 import * as yamlStub from '../../infra/bundling/yaml-unavailable';
 import {
   AWS_SDK_BUNDLED_FUNCTIONS,
@@ -107,8 +109,11 @@ describe('PipelineFunction bundles (real esbuild)', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'vigia-bundling-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  /** Bundles one entry as `cdk synth` does and returns its index.mjs. */
-  function bundle(entry: string, define?: Record<string, string>, id = 'Fn', utf8Text = false): string {
+  /**
+   * Bundles one entry as `cdk synth` does. `code` is every module of the asset (index.mjs and its
+   * chunks), `atColdStart` the ones index.mjs loads with import statements.
+   */
+  function bundle(entry: string, define?: Record<string, string>, id = 'Fn', utf8Text = false): { code: string; atColdStart: string; files: string[] } {
     // Without `aws:cdk:bundling-stacks: []`, unlike testApp(): esbuild runs. The asset metadata
     // (`aws:asset:path`, which the CLI turns on) says where the bundle is.
     const context = { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true };
@@ -120,12 +125,17 @@ describe('PipelineFunction bundles (real esbuild)', () => {
     const fn = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::Function')!;
     const file = join(assembly.directory, fn.Metadata!['aws:asset:path']!, 'index.mjs');
     expect(relative(assembly.directory, file).startsWith('..')).toBe(false);
-    return readFileSync(file, 'utf8');
+    const read = (files: string[]) => files.map((name) => readFileSync(name, 'utf8')).join('\n');
+    const files = moduleFiles(dirname(file));
+    return { code: read(files), atColdStart: read(staticImportClosure(file)), files };
   }
+
+  let webhook: ReturnType<typeof bundle> | undefined;
+  const webhookBundle = () => (webhook ??= bundle('functions/webhook/handler.ts', undefined, 'WebhookFunction'));
 
   it('imports the SDK from the runtime instead of bundling it, and has no YAML parser', () => {
     const define = { [FUNCTION_DEFINES.vigiaConfigJson]: JSON.stringify(JSON.stringify(testConfig())) };
-    const code = bundle('functions/compliance/prepare.ts', define);
+    const { code } = bundle('functions/compliance/prepare.ts', define);
     expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
     expect(code).toMatch(/from\s*"@aws-sdk\/lib-dynamodb"/);
     // Code of the SDK itself (the header every SDK request carries) is not in the bundle.
@@ -136,7 +146,7 @@ describe('PipelineFunction bundles (real esbuild)', () => {
   });
 
   it('bundles the webhook\'s SDK clients (no runtime import left), S3 and Secrets Manager only, and loads node:http with require', () => {
-    const code = bundle('functions/webhook/handler.ts', undefined, 'WebhookFunction');
+    const { code, atColdStart, files } = webhookBundle();
     expect(externalSdkPackages(code)).toEqual([]);
     // The SDK's own code is there: the header every request carries, the S3 and Secrets Manager clients…
     expect(code).toContain('amz-sdk-invocation-id');
@@ -152,15 +162,43 @@ describe('PipelineFunction bundles (real esbuild)', () => {
     // Identifiers are kept (stack traces name the functions without run-time source maps)…
     expect(code).toContain('function webhookDependencies(');
     // …whitespace is not.
-    expect(code.split('\n').length).toBeLessThan(200);
+    for (const file of files) expect(readFileSync(file, 'utf8').split('\n').length, file).toBeLessThan(200);
     // Pure ASCII (the few non-ASCII characters escaped): Node decodes it on its fast path at cold start.
     expect([...code].filter((character) => character.charCodeAt(0) > 0x7f)).toEqual([]);
+    // Split: the S3 client is read at cold start…
+    expect(atColdStart).toContain('PutObject');
+    expect(atColdStart).toContain('amz-sdk-invocation-id');
+    // …the credential providers the SDK imports dynamically, and the STS and SSO clients behind
+    // them, are in the asset but in chunks Node reads only if that import runs (never on Lambda,
+    // whose credentials are in the environment).
+    for (const lazy of ['AssumeRoleWithWebIdentity', 'GetRoleCredentials', 'credential_process']) {
+      // Booleans: a failure should not print 600 KB of bundle.
+      expect(code.includes(lazy), `${lazy} in the asset`).toBe(true);
+      expect(atColdStart.includes(lazy), `${lazy} read at cold start`).toBe(false);
+    }
+    expect(files.length).toBeGreaterThan(staticImportClosure(join(dirname(files[0]!), 'index.mjs')).length);
+  });
+
+  it('runs the split webhook bundle: index.mjs and its chunks load together in a fresh Node process and export the handler', () => {
+    const { files } = webhookBundle();
+    const index = join(dirname(files[0]!), 'index.mjs');
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      ARCHIVE_BUCKET: 'vigia-test-archive',
+      WHATSAPP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vigia/test/whatsapp-AbCdEf',
+    };
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(index).href)}); console.log(typeof m.handler);`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], { env, encoding: 'utf8' });
+    expect(output.trim()).toBe('function');
   });
 
   it('bundles nlp.js\'s language guesser with its named Latin-script models only, as UTF-8', () => {
     const require = createRequire(import.meta.url);
     const data = require('@nlpjs/language/src/data.json') as Record<string, Record<string, string>>;
-    const code = bundle('functions/disclosure/handler.ts', undefined, 'Fn', true);
+    const { code } = bundle('functions/disclosure/handler.ts', undefined, 'Fn', true);
     // The Portuguese model (accented trigrams written as they are, not as \u escapes) is there…
     expect(code).toContain(JSON.stringify(data.Latin!.por).slice(1, 200));
     // …models of other scripts and unnamed Latin-script languages are not.

@@ -41,10 +41,10 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 /**
  * An App that never runs esbuild. `aws:cdk:bundling-stacks` lists the stacks to bundle; an
- * empty list makes `Stack.bundlingRequired` false for all of them, so NodejsFunction's asset
- * is staged with a placeholder hash and no esbuild process is spawned (this is what
+ * empty list makes `Stack.bundlingRequired` false for all of them, so each function's asset
+ * is staged with a placeholder hash and esbuild never runs (this is what
  * `cdk synth --exclusively` / `cdk deploy <stack>` use for the other stacks).
- * NodejsFunction still checks that the entry file exists: tests need the real
+ * PipelineFunction still checks that the entry file exists: tests need the real
  * `functions/<name>/handler.ts` files, but not a working bundle.
  */
 export function testApp(context: Record<string, unknown> = {}): App {

@@ -56,6 +56,13 @@ describe('PipelineFunction', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 
+  it('refuses an entry file that does not exist, naming it', () => {
+    const stack = new Stack(testApp(), 'TestStack');
+    expect(() => new PipelineFunction(stack, 'Fn', { entry: 'functions/nope/handler.ts', encryptionKey: new kms.Key(stack, 'Key') })).toThrow(
+      /Cannot find entry file at .*functions\/nope\/handler\.ts/,
+    );
+  });
+
   it('bindArchiveTable("read") sets ARCHIVE_TABLE and grants no write action', () => {
     const { stack, fn } = setUp();
     const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
