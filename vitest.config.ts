@@ -2,11 +2,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /**
- * The files that take minutes, started first. Vitest orders files by their last duration when it
+ * The file that takes minutes, started first. Vitest orders files by their last duration when it
  * has one, and by size otherwise — on a fresh clone (CI) the 10,000-webhook replay, a small file,
  * would start last and the suite would wait minutes for it alone on one worker.
  */
-const LONGEST_FIRST = ['test/local/replay-10k.test.ts', 'test/local/crash-recovery.test.ts'];
+const LONGEST_FIRST = ['test/local/replay-10k.test.ts'];
 
 class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

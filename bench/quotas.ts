@@ -252,3 +252,6 @@ export const QUOTAS = {
 } as const satisfies Record<string, Quota>;
 
 export type QuotaKey = keyof typeof QUOTAS;
+
+/** The message rate the capacity model is judged at (issue 19). */
+export const TARGET_MESSAGES_PER_SEC = 5000;

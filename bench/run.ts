@@ -1,17 +1,19 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { measureBundles, type BundleFigure } from './bundles';
-import { measureConsole, type ConsoleFigure } from './console';
-import { meteredRun, priceUsage, type CostFigure } from './cost';
-import { measureEndToEnd, type EndToEndFigure } from './end-to-end';
-import { measureIngest, type IngestFigure } from './ingest';
-import { measureEvidence, type EvidenceFigure } from './evidence';
-import { measurePii, type PiiFigure } from './pii';
-import { measureSubject, type SubjectFigure } from './subject';
+// The parts are imported when they run: `--help` and a usage error answer at once, without
+// loading the local stack, the CDK app or DuckDB.
+import type { BundleFigure } from './bundles';
+import type { ConsoleFigure } from './console';
+import type { CostFigure } from './cost';
+import type { EndToEndFigure } from './end-to-end';
+import type { IngestFigure } from './ingest';
+import type { EvidenceFigure } from './evidence';
+import type { PiiFigure } from './pii';
+import type { SubjectFigure } from './subject';
 import { PRICES_AS_OF, PRICES_REGION } from './prices';
-import { measureRules, type RulesFigure } from './rules';
-import { QUOTAS_REGION } from './quotas';
-import { scaleOfRun, TARGET_MESSAGES_PER_SEC, type ScaleFigure } from './scale';
+import type { RulesFigure } from './rules';
+import { QUOTAS_REGION, TARGET_MESSAGES_PER_SEC } from './quotas';
+import type { ScaleFigure } from './scale';
 
 /**
  * `npm run bench`: every figure users compare, measured on the local stack in one run.
@@ -91,19 +93,20 @@ async function main(argv: string[]): Promise<number> {
   };
 
   // Cheapest first, and the stack-based parts last, each in its own process (see startStackHost).
-  if (runs('rules')) Object.assign(report, measureRules({ onProgress: progress }));
-  if (runs('pii')) report.pii = await measurePii({ onProgress: progress });
-  if (runs('evidence')) report.evidence = await measureEvidence({ onProgress: progress });
-  if (runs('bundles')) report.bundles = await measureBundles({ onProgress: progress });
-  if (runs('ingest')) report.ingest = await measureIngest({ messages, onProgress: progress });
-  if (runs('endToEnd')) report.endToEnd = await measureEndToEnd({ onProgress: progress });
+  if (runs('rules')) Object.assign(report, (await import('./rules')).measureRules({ onProgress: progress }));
+  if (runs('pii')) report.pii = await (await import('./pii')).measurePii({ onProgress: progress });
+  if (runs('evidence')) report.evidence = await (await import('./evidence')).measureEvidence({ onProgress: progress });
+  if (runs('bundles')) report.bundles = await (await import('./bundles')).measureBundles({ onProgress: progress });
+  if (runs('ingest')) report.ingest = await (await import('./ingest')).measureIngest({ messages, onProgress: progress });
+  if (runs('endToEnd')) report.endToEnd = await (await import('./end-to-end')).measureEndToEnd({ onProgress: progress });
   if (runs('cost') || runs('scale')) {
+    const { meteredRun, priceUsage } = await import('./cost');
     const run = await meteredRun({ onProgress: progress });
     if (runs('cost')) report.cost = priceUsage(run.usage, run.messages, run.alerts, run.publishes);
-    if (runs('scale')) report.scale = scaleOfRun(run);
+    if (runs('scale')) report.scale = (await import('./scale')).scaleOfRun(run);
   }
-  if (runs('console')) report.console = await measureConsole({ messages: consoleMessages, onProgress: progress });
-  if (runs('subject')) report.subject = await measureSubject({ items: subjectItems, onProgress: progress });
+  if (runs('console')) report.console = await (await import('./console')).measureConsole({ messages: consoleMessages, onProgress: progress });
+  if (runs('subject')) report.subject = await (await import('./subject')).measureSubject({ items: subjectItems, onProgress: progress });
   report.targets = judge(report);
   report.durationSeconds = Math.round((Date.now() - started) / 1000);
   progress('done');

@@ -1,5 +1,5 @@
 import { ASYNC_INVOCATIONS, awsSeconds, type MeteredRun, S3_PUT_CLASS, SQS_FED_FUNCTIONS, type StoredFootprint } from './cost';
-import { QUOTAS, type Quota, type QuotaKey } from './quotas';
+import { QUOTAS, type Quota, type QuotaKey, TARGET_MESSAGES_PER_SEC } from './quotas';
 
 /**
  * The capacity model (`npm run bench -- --only scale`, docs/scale.md): from one metered run of the
@@ -202,7 +202,6 @@ export function billionItems(storage: StoredFootprint, messages?: number, items 
 
 export const PARTITION_WRITE_LIMIT = QUOTAS.dynamodbPartitionWrite.value;
 export const PARTITION_READ_LIMIT = QUOTAS.dynamodbPartitionRead.value;
-export const TARGET_MESSAGES_PER_SEC = 5000;
 
 export function scaleOfRun(run: MeteredRun): ScaleFigure {
   return modelScale({ messages: run.messages, usage: run.usage, snsPublishes: run.publishes, storage: run.storage });

@@ -19,7 +19,8 @@ it('dynalite in a thread of its own: a thread that fails (a database another ser
     const secondDb = createDynamoDbClient(second.dynamodbEndpoint);
     await expect(secondDb.send(new ListTablesCommand({}))).rejects.toThrow();
     secondDb.destroy();
-    await expect(second.close()).rejects.toThrow(/Database is not open/);
+    // LevelDB's error, whichever of its calls failed first (the open, or an iterator after it).
+    await expect(second.close()).rejects.toThrow(/(Database|Iterator) is not open/);
     // The first one is unaffected.
     expect((await firstDb.send(new ListTablesCommand({}))).TableNames).toEqual([]);
   } finally {
