@@ -37,7 +37,7 @@ export async function migrateIndexShards(
   table: string,
   options: { pageSize?: number; onProgress?: (progress: MigrationProgress) => void } = {},
 ): Promise<MigrationProgress> {
-  const markedDays = new Set<string>();
+  const markedDays = new Map<string, Promise<void>>();
   const flat = ({ scanned, counts, estimatedTotal, done }: ScanProgress<{ rewritten: number }>): MigrationProgress => ({ scanned, rewritten: counts.rewritten, estimatedTotal, done });
   const result = await resumableScan(db, table, {
     key: MIGRATION_KEY,
@@ -49,22 +49,19 @@ export async function migrateIndexShards(
     },
     pageSize: options.pageSize,
     onProgress: options.onProgress && ((progress) => options.onProgress?.(flat(progress))),
-    onPage: async (items, counts) => {
-      for (const item of items) {
-        const day = typeof item.dayPk === 'string' ? /^DAY#(\d{4}-\d{2}-\d{2})/.exec(item.dayPk)?.[1] : undefined;
-        if (day && !markedDays.has(day)) {
-          await markMessageDay(db, table, day);
-          markedDays.add(day);
-        }
-        for (const [attribute, id] of [
-          ['dayPk', item.id ?? String(item.pk).replace(/^MSG#/, '')],
-          ['mediaStatePk', item.mediaId ?? String(item.pk).replace(/^MEDIA#/, '')],
-          ['alertStatusPk', item.id ?? String(item.pk).replace(/^ALERT#/, '')],
-        ] as const) {
-          const current = item[attribute];
-          const sharded = typeof current === 'string' ? shardedForm(current, String(id)) : undefined;
-          if (sharded && (await rewrite(db, table, { pk: item.pk, sk: item.sk }, attribute, current as string, sharded))) counts.rewritten += 1;
-        }
+    onItem: async (item, counts) => {
+      const day = typeof item.dayPk === 'string' ? /^DAY#(\d{4}-\d{2}-\d{2})/.exec(item.dayPk)?.[1] : undefined;
+      // Once per day and run, however many of the page's items are worked on at once.
+      if (day && !markedDays.has(day)) markedDays.set(day, markMessageDay(db, table, day));
+      if (day) await markedDays.get(day);
+      for (const [attribute, id] of [
+        ['dayPk', item.id ?? String(item.pk).replace(/^MSG#/, '')],
+        ['mediaStatePk', item.mediaId ?? String(item.pk).replace(/^MEDIA#/, '')],
+        ['alertStatusPk', item.id ?? String(item.pk).replace(/^ALERT#/, '')],
+      ] as const) {
+        const current = item[attribute];
+        const sharded = typeof current === 'string' ? shardedForm(current, String(id)) : undefined;
+        if (sharded && (await rewrite(db, table, { pk: item.pk, sk: item.sk }, attribute, current as string, sharded))) counts.rewritten += 1;
       }
     },
   });

@@ -41,24 +41,22 @@ export async function migrateSubjectIndex(
     counts: { indexed: 0, references: 0 },
     pageSize: options.pageSize,
     onProgress: options.onProgress && ((progress) => options.onProgress?.(flat(progress))),
-    onPage: async (items, counts) => {
-      for (const item of items) {
-        const key = { pk: String(item.pk), sk: String(item.sk) };
-        if (isSubjectReference(item) || key.pk.startsWith('MIGRATION#')) continue;
-        const expiry = expiryOf(item);
-        const own = subjectIndexWrites(key, subjectIdsOfItem(item));
-        if (own.attributes.subjectPk && item.subjectPk === undefined && (await setSubjectKey(db, table, key, own.attributes.subjectPk))) counts.indexed += 1;
-        await writeSubjectReferences(db, table, own.references, expiry);
-        counts.references += own.references.length;
-        if (item.entity === 'status') {
-          const stub = subjectIndexWrites(keys.message(String(item.messageId)), stubIdsOfStatus(item));
-          if (stub.attributes.subjectPk && (await setSubjectKey(db, table, keys.message(String(item.messageId)), stub.attributes.subjectPk))) counts.indexed += 1;
-          await writeSubjectReferences(db, table, stub.references, expiry);
-          counts.references += stub.references.length;
-        }
-        if (key.pk.startsWith('MEDIA#') && key.sk === 'MEDIA' && typeof item.s3Key === 'string' && item.subjectPk === undefined) {
-          if (await setSubjectKey(db, table, key, storedObjectPartition(item.s3Key))) counts.indexed += 1;
-        }
+    onItem: async (item, counts) => {
+      const key = { pk: String(item.pk), sk: String(item.sk) };
+      if (isSubjectReference(item) || key.pk.startsWith('MIGRATION#')) return;
+      const expiry = expiryOf(item);
+      const own = subjectIndexWrites(key, subjectIdsOfItem(item));
+      if (own.attributes.subjectPk && item.subjectPk === undefined && (await setSubjectKey(db, table, key, own.attributes.subjectPk))) counts.indexed += 1;
+      await writeSubjectReferences(db, table, own.references, expiry);
+      counts.references += own.references.length;
+      if (item.entity === 'status') {
+        const stub = subjectIndexWrites(keys.message(String(item.messageId)), stubIdsOfStatus(item));
+        if (stub.attributes.subjectPk && (await setSubjectKey(db, table, keys.message(String(item.messageId)), stub.attributes.subjectPk))) counts.indexed += 1;
+        await writeSubjectReferences(db, table, stub.references, expiry);
+        counts.references += stub.references.length;
+      }
+      if (key.pk.startsWith('MEDIA#') && key.sk === 'MEDIA' && typeof item.s3Key === 'string' && item.subjectPk === undefined) {
+        if (await setSubjectKey(db, table, key, storedObjectPartition(item.s3Key))) counts.indexed += 1;
       }
     },
   });

@@ -1,5 +1,12 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { forEachLimited } from '../platform/concurrency';
+
+/**
+ * Items of a page worked on at once. A migration's writes are one or two small conditional
+ * updates per item: one at a time, a billion items would take weeks of round trips.
+ */
+export const MIGRATION_ITEMS_IN_PARALLEL = 16;
 
 /** Where a one-off migration keeps its place (`MIGRATION#<name>` / `STATE`). */
 export interface MigrationKey {
@@ -17,9 +24,10 @@ export interface ScanProgress<Counts extends Record<string, number>> {
 
 /**
  * A one-off migration over the whole table (`vigia migrate …`): scans it page by page, hands each
- * page to `onPage`, and stores its place and counts in `key` after every page, so a run killed at
- * any point (kill -9 included) goes on from the last page it finished, and a finished one returns
- * at once. `onPage` must be idempotent: the page a kill interrupted is handed over again.
+ * item of a page to `onItem` (`MIGRATION_ITEMS_IN_PARALLEL` at a time), and once every item of the
+ * page has been worked on, stores its place and counts in `key`, so a run killed at any point
+ * (kill -9 included) goes on from the last page it finished, and a finished one returns at once.
+ * `onItem` must be idempotent: the page a kill or a failed item interrupted is handed over again.
  *
  * `version`: what the migration covers. A state stored by an earlier version — even a finished
  * one — starts the scan over, once (its counts carry on): the pages it passed hold items the new
@@ -34,7 +42,7 @@ export async function resumableScan<Counts extends Record<string, number>>(
     counts: Counts;
     scan?: Pick<ScanCommandInput, 'FilterExpression' | 'ProjectionExpression'>;
     pageSize?: number;
-    onPage: (items: Record<string, unknown>[], counts: Counts) => Promise<void>;
+    onItem: (item: Record<string, unknown>, counts: Counts) => Promise<void>;
     onProgress?: (progress: ScanProgress<Counts>) => void;
   },
 ): Promise<ScanProgress<Counts>> {
@@ -48,7 +56,7 @@ export async function resumableScan<Counts extends Record<string, number>>(
   const progress = (): ScanProgress<Counts> => ({ scanned, counts: { ...counts }, estimatedTotal, done });
   while (!done) {
     const page = await db.send(new ScanCommand({ TableName: table, ...job.scan, ExclusiveStartKey: lastKey, Limit: job.pageSize ?? 500 }));
-    await job.onPage(page.Items ?? [], counts);
+    await forEachLimited(page.Items ?? [], MIGRATION_ITEMS_IN_PARALLEL, (item) => job.onItem(item, counts));
     scanned += page.ScannedCount ?? 0;
     lastKey = page.LastEvaluatedKey;
     done = lastKey === undefined;
