@@ -6,8 +6,10 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { externalSdkPackages, functionBundles, moduleFiles, staticImportClosure } from '../../bench/bundles';
+import { functionBuildOptions } from '../../infra/bundling/function-bundle';
 import * as yamlStub from '../../infra/bundling/yaml-unavailable';
 import {
   AWS_SDK_BUNDLED_FUNCTIONS,
@@ -20,6 +22,7 @@ import {
 import { FUNCTION_DEFINES } from '../../infra/function-env';
 import { ConfigurationError } from '../../shared/config/env';
 import { loadVigiaConfig } from '../../shared/config/vigia-config';
+import { buildPdf } from '../helpers/documents';
 import { repoRoot } from '../helpers/paths';
 import { cdkJsonContext, synthVigia, testApp, testConfig } from './helpers';
 
@@ -193,6 +196,32 @@ describe('PipelineFunction bundles (real esbuild)', () => {
     const script = `const m = await import(${JSON.stringify(pathToFileURL(index).href)}); console.log(typeof m.handler);`;
     const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], { env, encoding: 'utf8' });
     expect(output.trim()).toBe('function');
+  });
+
+  it('reads pdf.js only when a PDF comes: the split text extraction, run in a fresh Node process, extracts a PDF through its lazy chunk', () => {
+    // The file-content check's extraction (shared/media/text-extraction), bundled with the functions' options.
+    const dir = mkdtempSync(join(outdir, 'text-extraction-'));
+    buildSync(functionBuildOptions({ entry: 'shared/media/text-extraction/index.ts', external: [], alias: bundlingAliases(), define: {}, utf8Text: false }, dir));
+    const index = join(dir, 'index.mjs');
+    const read = (files: string[]) => files.map((name) => readFileSync(name, 'utf8')).join('\n');
+    // pdf.js's own error message: in the asset, not in what a cold start reads.
+    const pdfJsMessage = 'Invalid PDF structure';
+    expect(read(moduleFiles(dir)).includes(pdfJsMessage)).toBe(true);
+    expect(read(staticImportClosure(index)).includes(pdfJsMessage)).toBe(false);
+
+    const pdf = join(dir, 'contract.pdf');
+    writeFileSync(pdf, buildPdf(['planilha confidencial', 'segunda pagina']));
+    const script = [
+      `const { extractText } = await import(${JSON.stringify(pathToFileURL(index).href)});`,
+      `const { readFileSync } = await import('node:fs');`,
+      `const result = await extractText(new Uint8Array(readFileSync(${JSON.stringify(pdf)})), { mime: 'application/pdf', ext: 'pdf' });`,
+      `console.log(JSON.stringify(result));`,
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    const result = JSON.parse(output.trim()) as { format?: string; text?: string };
+    expect(result.format).toBe('pdf');
+    expect(result.text).toContain('planilha confidencial');
+    expect(result.text).toContain('segunda pagina');
   });
 
   it('bundles nlp.js\'s language guesser with its named Latin-script models only, as UTF-8', () => {
