@@ -11,6 +11,7 @@ import { tableAuditLog } from '../shared/evidence/adapters/audit-log';
 import { LocalDigestSigner } from '../shared/evidence/adapters/local-signer';
 import { S3EvidenceBucket } from '../shared/evidence/adapters/s3-evidence-bucket';
 import { type SealResult, sealDigest } from '../shared/evidence/seal';
+import { withSealLock } from './seal-lock';
 import { DynamoDbPrivacyRepository } from '../shared/privacy/adapters/dynamodb-privacy-repository';
 import { LocalConsoleAuth } from './console-auth';
 import { loadConsolePasswords, loadLocalSecrets, type ConsolePasswords, type LocalSecrets } from './dev-secrets';
@@ -209,7 +210,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // Tamper evidence (docs/evidence.md): a signed digest every hour, as the AWS schedule does.
   const evidence = { bucket: new S3EvidenceBucket(s3, LOCAL_BUCKET), audit: tableAuditLog(new DynamoDbPrivacyRepository(db, LOCAL_TABLE)), signer: new LocalDigestSigner(secrets.evidenceSigningKey), stage: 'local' };
-  const sealEvidence = (options: { now?: Date; settleMs?: number } = {}) => sealDigest({ ...evidence, now: options.now ? () => options.now! : undefined, settleMs: options.settleMs });
+  // One seal at a time, this stack's and `vigia evidence seal`'s alike (local/seal-lock.ts).
+  const sealEvidence = (options: { now?: Date; settleMs?: number } = {}) =>
+    withSealLock(dataDir, () => sealDigest({ ...evidence, now: options.now ? () => options.now! : undefined, settleMs: options.settleMs }));
   const sealTimer = every(Number(env.VIGIA_EVIDENCE_SEAL_SECONDS ?? 3600), () =>
     sealEvidence().catch((error: Error) => process.stderr.write(`vigia: sealing a tamper-evidence digest failed, the next run covers its period: ${error.message}\n`)),
   );

@@ -13,6 +13,7 @@ import { type SealResult, sealDigest } from '../../shared/evidence/seal';
 import { type VerifyReport, verifyEvidence } from '../../shared/evidence/verify';
 import type { VigiaConfig } from '../../shared/config/vigia-config';
 import { storedEvidenceSigningKey } from '../../local/dev-secrets';
+import { withSealLock } from '../../local/seal-lock';
 import { CliError, UsageError } from '../errors';
 import { invokeStageFunction } from '../lambda';
 import { progressBar } from '../progress';
@@ -39,7 +40,10 @@ async function signerOf(target: Target): Promise<DigestSigner> {
 /** `vigia evidence seal`: one digest now — in this process against the local stack, or by invoking the stage's seal function. */
 export async function evidenceSeal(target: Target, out: (line: string) => void): Promise<void> {
   if (target.local) {
-    out(sealLine(await sealDigest({ bucket: target.evidence, audit: tableAuditLog(target.privacy), signer: await signerOf(target), stage: 'local' })));
+    const { dataDir } = target.local;
+    const signer = await signerOf(target);
+    // Never beside the stack's own hourly seal (local/seal-lock.ts).
+    out(sealLine(await withSealLock(dataDir, () => sealDigest({ bucket: target.evidence, audit: tableAuditLog(target.privacy), signer, stage: 'local' }))));
     return;
   }
   const functionName = (await stageOutputs(target.stage!)).EvidenceSealFunctionName;

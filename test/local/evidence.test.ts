@@ -1,11 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../cli/errors';
 import { main } from '../../cli/main';
+import { SEAL_LOCK_FILE } from '../../local/seal-lock';
 import { LocalDigestSigner, generateSigningKeyPem } from '../../shared/evidence/adapters/local-signer';
 import { parseDigest, serializeDigest, signDigest } from '../../shared/evidence/digest';
 import { EVIDENCE_KEYS } from '../../shared/evidence/layout';
@@ -220,6 +221,21 @@ describe('tamper evidence on the local stack', () => {
     const { code, lines } = await run('evidence', 'verify');
     expect(lines, lines.join('\n')).toContain('OK: the archive is as sealed');
     expect(lines).toContain('  erased (a subject erasure recorded them; not tampering): 1');
+    expect(code).toBe(0);
+  });
+
+  it('seals one at a time: two seals at once (the schedule and `vigia evidence seal`) never write the same digest twice, and the chain verifies', async () => {
+    await customerMessage('Mais uma mensagem', '5511981115555');
+    const second = Math.floor(Date.now() / 1000);
+    await expect.poll(() => Math.floor(Date.now() / 1000), { interval: 20, timeout: 2000 }).toBeGreaterThan(second);
+    // Without the lock both read the same latest digest and write the next one, the second over the first.
+    const results = await Promise.all([stack.stack.sealEvidence({ settleMs: 0 }), stack.stack.sealEvidence({ settleMs: 0 })]);
+    const sequences = results.flatMap((result) => (result.sealed ? [result.digest.sequence] : []));
+    expect(sequences.length).toBeGreaterThan(0);
+    expect(new Set(sequences).size).toBe(sequences.length);
+    expect(existsSync(join(stack.dataDir, SEAL_LOCK_FILE))).toBe(false);
+    const { code, lines } = await run('evidence', 'verify');
+    expect(lines, lines.join('\n')).toContain('OK: the archive is as sealed');
     expect(code).toBe(0);
   });
 });
