@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -11,6 +10,7 @@ import { DynamoDbPrivacyRepository } from '../shared/privacy/adapters/dynamodb-p
 import { findSubjectItems } from '../shared/privacy/subject';
 import { createDynamoDbClient } from '../shared/platform/clients';
 import { createTableInput } from '../shared/resources/local-provisioning';
+import { startDynalite } from '../local/servers';
 import { subjectPartition } from '../shared/resources/subject-index';
 
 export interface SubjectFigure {
@@ -29,8 +29,6 @@ export interface SubjectFigure {
   requests: Record<string, number>;
   generateSeconds: number;
 }
-
-const DYNALITE_PROCESS = "import dynalite from 'dynalite'; const server = dynalite({ path: process.argv[1], createTableMs: 0 }); server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));";
 
 const LINE = '106540352242922';
 const DISPLAY = '5511940000001';
@@ -69,13 +67,10 @@ function subjectWebhooks() {
 export async function measureSubject(options: { items?: number; onProgress?: (message: string) => void } = {}): Promise<SubjectFigure> {
   const total = options.items ?? 10_000_000;
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-subject-'));
-  // dynalite in a process of its own: the generator and the emulator each get a core.
-  const server = spawn(process.execPath, ['--input-type=module', '-e', DYNALITE_PROCESS, join(dir, 'dynamodb')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((done, fail) => {
-    server.stdout.once('data', (chunk: Buffer) => done(Number(chunk.toString().trim())));
-    server.once('exit', (code) => fail(new Error(`dynalite exited (${code})`)));
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
+  // dynalite in a thread of its own: the generator and the emulator each get a core.
+  mkdirSync(join(dir, 'dynamodb'));
+  const server = await startDynalite(join(dir, 'dynamodb'), true);
+  const endpoint = `http://127.0.0.1:${server.port}`;
   const table = 'vigia-bench-subject';
   try {
     const db = createDynamoDbClient(endpoint);
@@ -168,7 +163,7 @@ export async function measureSubject(options: { items?: number; onProgress?: (me
       generateSeconds: Math.round(generateSeconds),
     };
   } finally {
-    server.kill();
+    await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

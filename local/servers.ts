@@ -58,7 +58,7 @@ const DYNALITE_OPTIONS = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 
  * fifth of its time in dynalite. Off by default, so `npm start` and the cost benchmark (whose
  * handler durations include the servers' time) run as they always have.
  */
-async function startDynalite(path: string, thread: boolean): Promise<{ port: number; close(): Promise<void> }> {
+export async function startDynalite(path: string, thread: boolean): Promise<{ port: number; close(): Promise<void> }> {
   if (!thread) {
     const server = dynalite({ path, ...DYNALITE_OPTIONS });
     await new Promise<void>((done, fail) => server.listen(0, '127.0.0.1', (error?: Error) => (error ? fail(error) : done())));
