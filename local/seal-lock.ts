@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The lock file of the local tamper-evidence seal, in the stack's data dir. */
@@ -19,12 +20,22 @@ const RETRY_MS = 50;
 export async function withSealLock<T>(dataDir: string, work: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
   const file = join(dataDir, SEAL_LOCK_FILE);
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  // pid and a token of this call: a release removes only its own lock.
+  const token = `${process.pid} ${randomUUID()}`;
   for (;;) {
-    if (tryCreate(file)) break;
+    if (tryCreate(file, token)) break;
     const holder = holderOf(file);
     if (holder !== undefined && !isAlive(holder)) {
-      // Removed only if it still names the dead holder (another waiter may have taken it since).
-      if (holderOf(file) === holder) rmSync(file, { force: true });
+      // Taken over by a rename, which only one waiter wins; the others find the file gone and retry.
+      const stale = `${file}.stale-${randomUUID()}`;
+      try {
+        renameSync(file, stale);
+      } catch {
+        continue;
+      }
+      // Renamed a live lock that replaced the dead one meanwhile: put it back.
+      if (holderOf(stale) !== holder) renameSync(stale, file);
+      else rmSync(stale, { force: true });
       continue;
     }
     if (Date.now() > deadline) throw new Error(`another tamper-evidence seal holds ${file} (pid ${holder ?? 'unknown'}); if no seal is running, delete that file`);
@@ -33,15 +44,15 @@ export async function withSealLock<T>(dataDir: string, work: () => Promise<T>, o
   try {
     return await work();
   } finally {
-    rmSync(file, { force: true });
+    if (readToken(file) === token) rmSync(file, { force: true });
   }
 }
 
-function tryCreate(file: string): boolean {
+function tryCreate(file: string, token: string): boolean {
   try {
     const fd = openSync(file, 'wx');
     try {
-      writeSync(fd, String(process.pid));
+      writeSync(fd, token);
     } finally {
       closeSync(fd);
     }
@@ -52,14 +63,18 @@ function tryCreate(file: string): boolean {
   }
 }
 
-/** The pid in the lock file; undefined while its creator has not written it yet, or once it is gone. */
-function holderOf(file: string): number | undefined {
+function readToken(file: string): string | undefined {
   try {
-    const pid = Number(readFileSync(file, 'utf8'));
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/** The pid in the lock file; undefined while its creator has not written it yet, or once it is gone. */
+function holderOf(file: string): number | undefined {
+  const pid = Number(readToken(file)?.split(' ')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function isAlive(pid: number): boolean {
