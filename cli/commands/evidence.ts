@@ -98,7 +98,12 @@ export function validateVerifyOptions(options: VerifyCommandOptions): void {
 }
 
 function readPublicKey(file: string): string {
-  const pem = readFileSync(file, 'utf8');
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--public-key ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
   let key: ReturnType<typeof createPublicKey>;
   try {
     key = createPublicKey(pem);

@@ -146,6 +146,8 @@ describe('tamper evidence on the local stack', () => {
     const notAKey = join(work, 'not-a-key.pem');
     writeFileSync(notAKey, 'hello');
     await expect(main(['evidence', 'verify', '--dir', clean, '--public-key', notAKey], () => {})).rejects.toThrow(`--public-key ${notAKey}: not a PEM public key`);
+    // A directory given as the key: one line naming the option, not Node's EISDIR.
+    await expect(main(['evidence', 'verify', '--dir', clean, '--public-key', clean], () => {})).rejects.toThrow(`--public-key ${clean}: cannot be read (EISDIR)`);
 
     const failures = async (change: (dir: string) => void) => {
       const dir = mkdtempSync(join(work, 'changed-'));
